@@ -1,0 +1,7 @@
+import Foundation
+
+/// A number for people: whole numbers without ".0", others in shortest form.
+public func format(_ d: Double) -> String {
+    if d == d.rounded(), abs(d) < 1e12 { return String(Int(d)) }
+    return String(format: "%g", d)
+}

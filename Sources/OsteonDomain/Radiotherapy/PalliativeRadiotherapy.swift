@@ -1,0 +1,197 @@
+import Foundation
+
+/// Palliative radiotherapy for bone metastases (ASTRO: Lutz 2017 and Alcorn 2024;
+/// REFERENCE.md §10): fractionation by scenario, SBRT selection, re-irradiation.
+public enum PalliativeRadiotherapy: ClinicalRule {
+    public static let id = "palliative_radiotherapy"
+    public static let title = "Palliative radiotherapy for bone metastases (ASTRO)"
+
+    public enum Site: String, InputEnum {
+        case spine
+        case nonSpine = "non_spine"
+        public static var aliases: [String: Site] { ["spinal": .spine, "peripheral": .nonSpine, "non_spinal": .nonSpine] }
+    }
+
+    public struct Regimen: Sendable, Equatable {
+        public let totalGy: Double
+        public let fractions: Int
+        public var label: String { "\(format(totalGy)) Gy in \(fractions) fraction\(fractions == 1 ? "" : "s")" }
+        /// BED with α/β = 10 Gy: n·d·(1 + d/10) (derived arithmetic, not from a source).
+        public var bed10: Double {
+            let d = totalGy / Double(fractions)
+            return roundHalfUp(totalGy * (1 + d / 10), places: 1)
+        }
+        init(_ gy: Double, _ n: Int) { totalGy = gy; fractions = n }
+    }
+
+    public static let conventional = [Regimen(8, 1), Regimen(20, 5), Regimen(24, 6), Regimen(30, 10)]
+    public static let compressionRTAlone = [Regimen(8, 1), Regimen(16, 2), Regimen(20, 5), Regimen(30, 10)]
+    public static let reirradiationSpine = [Regimen(8, 1), Regimen(20, 5), Regimen(24, 6), Regimen(20, 8)]
+    public static let reirradiationNonSpine = [Regimen(8, 1), Regimen(20, 5), Regimen(24, 6)]
+    /// Re-irradiation is considered for pain recurring or persisting more than 1 month after EBRT (Lutz 2017).
+    public static let reirradiationAfterMonths = 1.0
+    /// RT to improve quality of life is conditionally recommended if expected survival is ≥ 4 weeks (Alcorn 2024).
+    public static let minimumExpectedSurvivalWeeks = 4.0
+
+    public enum Plan: String, Sendable {
+        case singleFraction8Gy = "single_fraction_8_gy"
+        case surgeryThenPostoperativeRT = "surgery_then_postoperative_rt"
+        case rtAloneForCompression = "rt_alone_for_compression"
+        case postoperativeRT = "postoperative_rt"
+        case reirradiation
+        case tooSoonForReirradiation = "too_soon_for_reirradiation"
+        case bestSupportiveCare = "best_supportive_care_consider"
+    }
+
+    public struct Input: Sendable {
+        public var site: Site?
+        public var previouslyIrradiated: Bool?
+        public var monthsSincePreviousRT: Double?
+        public var cordCompression: Bool?
+        public var surgicalCandidate: Bool?
+        public var postOperative: Bool?
+        public var goodPerformanceStatus: Bool?
+        public var plannedSurgery: Bool?
+        public var neurologicalSymptoms: Bool?
+        public var expectedSurvivalWeeks: Double?
+        public init(site: Site?, previouslyIrradiated: Bool?, monthsSincePreviousRT: Double? = nil, cordCompression: Bool?,
+                    surgicalCandidate: Bool? = nil, postOperative: Bool?, goodPerformanceStatus: Bool? = nil,
+                    plannedSurgery: Bool? = nil, neurologicalSymptoms: Bool? = nil, expectedSurvivalWeeks: Double? = nil) {
+            self.site = site
+            self.previouslyIrradiated = previouslyIrradiated
+            self.monthsSincePreviousRT = monthsSincePreviousRT
+            self.cordCompression = cordCompression
+            self.surgicalCandidate = surgicalCandidate
+            self.postOperative = postOperative
+            self.goodPerformanceStatus = goodPerformanceStatus
+            self.plannedSurgery = plannedSurgery
+            self.neurologicalSymptoms = neurologicalSymptoms
+            self.expectedSurvivalWeeks = expectedSurvivalWeeks
+        }
+    }
+
+    public struct Result: Sendable {
+        public let input: Input
+        public let plan: Plan
+        public let regimens: [Regimen]
+        public let preferred: Regimen?
+        public let sbrtOption: Bool
+        public let dexamethasone: Bool
+        public let reasons: [String]
+        public let citations: [Citation]
+    }
+
+    static let lutz = Citation("Lutz S et al. 2017, Pract Radiat Oncol 7(1):4–12 (ASTRO update)")
+    static let alcorn = Citation("Alcorn S et al. 2024, Pract Radiat Oncol (ASTRO bone metastases guideline)")
+
+    public static let inputKeys: [InputKey] = [
+        .oneOf("site", "spine or non-spine lesion", Site.self),
+        InputKey("previously_irradiated", "has this site had radiotherapy before", allowed: "true, false"),
+        InputKey("months_since_previous_rt", "months since the previous course (when previously irradiated)", allowed: "0 or more", required: false),
+        InputKey("cord_compression", "spinal cord or cauda equina compression", allowed: "true, false"),
+        InputKey("surgical_candidate", "a candidate for surgery (when compression)", allowed: "true, false", required: false),
+        InputKey("post_operative", "after surgery at this site", allowed: "true, false"),
+        InputKey("good_performance_status", "good performance status (for SBRT selection)", allowed: "true, false", required: false),
+        InputKey("planned_surgery", "surgery planned at this site (for SBRT selection)", allowed: "true, false", required: false),
+        InputKey("neurological_symptoms", "neurological symptoms or signs (for SBRT selection)", allowed: "true, false", required: false),
+        InputKey("expected_survival_weeks", "expected survival in weeks", allowed: "0 or more", required: false),
+    ]
+
+    public static func read(_ r: inout InputReader) -> Input {
+        Input(site: r.enumValue("site"), previouslyIrradiated: r.bool("previously_irradiated"),
+              monthsSincePreviousRT: r.double("months_since_previous_rt", in: 0...1200), cordCompression: r.bool("cord_compression"),
+              surgicalCandidate: r.bool("surgical_candidate"), postOperative: r.bool("post_operative"),
+              goodPerformanceStatus: r.bool("good_performance_status"), plannedSurgery: r.bool("planned_surgery"),
+              neurologicalSymptoms: r.bool("neurological_symptoms"), expectedSurvivalWeeks: r.double("expected_survival_weeks", in: 0...5200))
+    }
+
+    public static func evaluate(_ input: Input) -> Outcome<Result> {
+        var need = RequiredInputs()
+        let site = need.need(input.site, "site")
+        let previous = need.need(input.previouslyIrradiated, "previously_irradiated")
+        let compression = need.need(input.cordCompression, "cord_compression")
+        let postOp = need.need(input.postOperative, "post_operative")
+        guard let site, let previous, let compression, let postOp else { return .cannotScore(need.cannotScore!) }
+
+        if let weeks = input.expectedSurvivalWeeks, weeks < minimumExpectedSurvivalWeeks, !compression {
+            return .scored(Result(input: input, plan: .bestSupportiveCare, regimens: [Regimen(8, 1)], preferred: Regimen(8, 1),
+                                  sbrtOption: false, dexamethasone: false,
+                                  reasons: ["Expected survival under 4 weeks: ASTRO recommends RT for quality of life only when survival is 4 weeks or more; if pain needs RT, a single 8 Gy fraction is the least burden."],
+                                  citations: [alcorn]))
+        }
+        if previous {
+            guard let months = need.need(input.monthsSincePreviousRT, "months_since_previous_rt") else { return .cannotScore(need.cannotScore!) }
+            let options = site == .spine ? reirradiationSpine : reirradiationNonSpine
+            if months > reirradiationAfterMonths {
+                return .scored(Result(input: input, plan: .reirradiation, regimens: options, preferred: nil, sbrtOption: false,
+                                      dexamethasone: compression,
+                                      reasons: ["Pain recurring or persisting more than 1 month after EBRT: re-irradiation may be considered (\(site == .spine ? "spine" : "non-spine") options)."],
+                                      citations: [lutz, alcorn]))
+            }
+            return .scored(Result(input: input, plan: .tooSoonForReirradiation, regimens: [], preferred: nil, sbrtOption: false,
+                                  dexamethasone: compression,
+                                  reasons: ["Only \(format(months)) months since the previous course: re-irradiation is considered for pain recurring or persisting more than 1 month after EBRT."],
+                                  citations: [lutz]))
+        }
+        if compression {
+            guard let candidate = need.need(input.surgicalCandidate, "surgical_candidate") else { return .cannotScore(need.cannotScore!) }
+            if candidate {
+                return .scored(Result(input: input, plan: .surgeryThenPostoperativeRT, regimens: [], preferred: nil, sbrtOption: false,
+                                      dexamethasone: true,
+                                      reasons: ["Cord or cauda equina compression in a surgical candidate: surgery with postoperative RT is conditionally recommended over RT alone; dexamethasone with RT (Patchell 2005; ASTRO 2024)."],
+                                      citations: [alcorn, Citation("Patchell RA et al. 2005, Lancet 366:643–648")]))
+            }
+            return .scored(Result(input: input, plan: .rtAloneForCompression, regimens: compressionRTAlone, preferred: nil, sbrtOption: false,
+                                  dexamethasone: true,
+                                  reasons: ["Compression, not a surgical candidate: RT alone with dexamethasone — 8 Gy/1, 16 Gy/2, 20 Gy/5 or 30 Gy/10."],
+                                  citations: [alcorn]))
+        }
+        if postOp {
+            return .scored(Result(input: input, plan: .postoperativeRT, regimens: conventional, preferred: nil, sbrtOption: false,
+                                  dexamethasone: false,
+                                  reasons: ["Postoperative RT is recommended after surgery for non-spine metastases, or for spine metastases without compression."],
+                                  citations: [alcorn]))
+        }
+        let ps = need.need(input.goodPerformanceStatus, "good_performance_status")
+        let planned = need.need(input.plannedSurgery, "planned_surgery")
+        let neuro = need.need(input.neurologicalSymptoms, "neurological_symptoms")
+        guard let ps, let planned, let neuro else { return .cannotScore(need.cannotScore!) }
+        let sbrt = ps && !planned && !neuro
+        var reasons = [
+            "Previously unirradiated painful bone metastasis: 8 Gy/1, 20 Gy/5, 24 Gy/6 and 30 Gy/10 give equivalent pain relief and similar toxicity.",
+            "A single 8 Gy fraction is the most convenient; it leads to more re-treatment (about 20 % vs 8 %).",
+        ]
+        reasons.append(sbrt
+            ? "SBRT is conditionally recommended over conventional RT here: good performance status, no planned surgery, no neurological symptoms."
+            : "SBRT is not the selected option: it needs good performance status, no planned surgery and no neurological symptoms or signs.")
+        return .scored(Result(input: input, plan: .singleFraction8Gy, regimens: conventional, preferred: Regimen(8, 1), sbrtOption: sbrt,
+                              dexamethasone: false, reasons: reasons, citations: [lutz, alcorn]))
+    }
+
+    public static func report(_ r: Result) -> ScoreReport {
+        let options = r.regimens.map { "\($0.label) (BED₁₀ \(format($0.bed10)) Gy)" }.joined(separator: "; ")
+        var text: String
+        switch r.plan {
+        case .singleFraction8Gy: text = "Single 8 Gy fraction preferred; equivalent options: \(options)."
+        case .surgeryThenPostoperativeRT: text = "Surgical decompression, then postoperative RT; dexamethasone."
+        case .rtAloneForCompression: text = "RT alone with dexamethasone: \(options)."
+        case .postoperativeRT: text = "Postoperative RT: \(options)."
+        case .reirradiation: text = "Re-irradiation may be considered: \(options)."
+        case .tooSoonForReirradiation: text = "Too soon to consider re-irradiation; review pain control."
+        case .bestSupportiveCare: text = "Consider best supportive care; if RT is needed for pain, a single 8 Gy fraction."
+        }
+        if r.sbrtOption { text += " SBRT is an option for this patient." }
+        return ScoreReport(
+            scoreID: id, title: title, recommendation: text, rationale: r.reasons, citations: r.citations, provenance: .sourced,
+            outputs: [
+                ("recommendation", .string(r.plan.rawValue)),
+                ("regimens", .array(r.regimens.map { ["total_gy": .double($0.totalGy), "fractions": .int($0.fractions),
+                                                      "label": .string($0.label), "bed10_gy": .double($0.bed10)] })),
+                ("preferred", r.preferred.map { .string($0.label) } ?? .null),
+                ("sbrt_option", .bool(r.sbrtOption)),
+                ("dexamethasone", .bool(r.dexamethasone)),
+            ],
+            cautions: ["BED₁₀ figures are derived arithmetic (α/β = 10 Gy), not from a source."]
+        )
+    }
+}
