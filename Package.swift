@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Architecture: layers, lowest first. A target may depend only on targets in
@@ -15,6 +15,9 @@ let layer: [String: Int] = [
     "osteon": 3,
 ]
 
+// Our own code builds warning-free (CI-NOTES: a warning hid an un-awaited migration once).
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
 let package = Package(
     name: "Osteon",
     platforms: [.macOS(.v13)],
@@ -27,13 +30,14 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
-        .target(name: "OsteonDomain"),
+        .target(name: "OsteonDomain", swiftSettings: strict),
         .executableTarget(
             name: "osteon",
             dependencies: [
                 "OsteonDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "OsteonDomainTests",
@@ -41,11 +45,13 @@ let package = Package(
                 "OsteonDomain",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "OsteonCLITests",
-            dependencies: ["osteon", "OsteonDomain"]
+            dependencies: ["osteon", "OsteonDomain"],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

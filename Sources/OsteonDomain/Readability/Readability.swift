@@ -193,8 +193,8 @@ public enum TextCounter {
            !vowels.contains(chars[chars.count - 3]) { groups -= 1 }
         if word.hasSuffix("es"), chars.count > 3, !["s", "x", "z", "c", "g"].contains(chars[chars.count - 3]),
            !word.hasSuffix("hes"), !vowels.contains(chars[chars.count - 3]) { groups -= 1 }
-        // Vowel pairs that are two sounds ("ia", "io" in "radiation", "biopsy" is fine already).
-        for pair in ["ia", "io", "eo", "ua", "uo"] {
+        // Vowel pairs that are two sounds ("radiation", "calcium", "period").
+        for pair in ["ia", "io", "iu", "eo", "ua", "uo"] {
             var search = word.startIndex
             while let r = word.range(of: pair, range: search..<word.endIndex) {
                 // "-ion" is one sound ("radiation", "million").

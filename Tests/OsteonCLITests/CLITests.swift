@@ -1,0 +1,152 @@
+import Foundation
+import OsteonDomain
+import Testing
+
+/// Runs the built `osteon` executable as other tools will: stdin in, stdout and exit code out.
+struct CLI {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let executable: URL = {
+        // The test bundle sits in the build products directory, next to `osteon`.
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("osteon")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/osteon")
+    }()
+
+    static func run(_ arguments: [String], stdin: String = "") throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    let mirels = #"{"site":"lower_limb","pain":"functional","lesion_type":"lytic","size":"one_third_to_two_thirds"}"#
+
+    @Test func listNamesEveryRequiredScoreId() throws {
+        let out = try CLI.run(["score", "--list"])
+        #expect(out.status == 0)
+        let ids = out.stdout.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }
+        for id in ["mirels", "sins", "tokuhashi_revised_2005", "tomita_2001", "katagiri_new_2014", "zoledronic_acid_renal_dose",
+                   "corrected_calcium", "ajcc8_bone_appendicular_trunk_skull", "enneking_msts", "huvos", "noms", "readability"] {
+            #expect(ids.contains(id), "\(id) not listed")
+        }
+    }
+
+    @Test func jsonFromStdinIsValidAndExitsZero() throws {
+        let out = try CLI.run(["score", "mirels", "--format", "json"], stdin: mirels)
+        #expect(out.status == 0)
+        let json = try CLI.json(out.stdout)
+        #expect(json["valid"] as? Bool == true)
+        #expect(json["total"] as? Int == 10)
+        #expect(json["category"] as? String == "high")
+        #expect((json["citation"] as? String)?.contains("Mirels") == true)
+    }
+
+    @Test func inputFileOption() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-cli-\(UUID().uuidString).json")
+        try Data(mirels.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let out = try CLI.run(["score", "mirels", "--input", file.path, "--format", "json"])
+        #expect(out.status == 0)
+        #expect(try CLI.json(out.stdout)["total"] as? Int == 10)
+    }
+
+    @Test func missingInputIsReportedAndExitsNonZero() throws {
+        let out = try CLI.run(["score", "mirels", "--format", "json"], stdin: #"{"site":"lower_limb","lesion_type":"lytic","size":"lt_one_third"}"#)
+        #expect(out.status != 0)
+        let json = try CLI.json(out.stdout)
+        #expect(json["valid"] as? Bool == false)
+        #expect(json["error"] as? String == "cannot score: pain missing")
+    }
+
+    @Test func textReportHasEveryPart() throws {
+        let out = try CLI.run(["score", "mirels"], stdin: mirels)
+        #expect(out.status == 0)
+        for part in ["Components:", "Total: 10", "Band:", "Recommendation:", "Rationale:", "Citation:"] {
+            #expect(out.stdout.contains(part), "text report lacks \(part)")
+        }
+        let bad = try CLI.run(["score", "mirels"], stdin: "{}")
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("cannot score: site missing"))
+    }
+
+    @Test func badJSONSaysWhereAndExitsNonZero() throws {
+        let out = try CLI.run(["score", "sins", "--format", "json"], stdin: "{\"level\": T12}")
+        #expect(out.status != 0)
+        #expect((try CLI.json(out.stdout)["error"] as? String)?.contains("line 1") == true)
+    }
+
+    @Test func unknownIdAndHelp() throws {
+        let unknown = try CLI.run(["score", "nonsense"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("Known ids"))
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("score"))
+        let scoreHelp = try CLI.run(["score", "--help"])
+        #expect(scoreHelp.stdout.contains("cannot score"))
+        let describe = try CLI.run(["score", "katagiri_new_2014", "--describe"])
+        #expect(describe.stdout.contains("primary_growth_group"))
+    }
+
+    /// Every public vignette through the real executable.
+    @Test func vignettesThroughTheExecutable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/clinical/vignettes.json")
+        let url = FileManager.default.fileExists(atPath: shared.path) ? shared : root.appendingPathComponent("Tests/OsteonDomainTests/Fixtures/vignettes.json")
+        let file = try JSONValue.parse(Data(contentsOf: url))
+        guard case .array(let cases)? = file["cases"] else { Issue.record("no cases"); return }
+        for c in cases {
+            guard case .string(let id)? = c["id"], case .string(let score)? = c["score"], let inputs = c["inputs"],
+                case .object(let expected)? = c["expected"] else { Issue.record("malformed case"); continue }
+            let out = try CLI.run(["score", score, "--format", "json"], stdin: inputs.serialized())
+            let json = try JSONValue.parse(out.stdout)
+            let valid = c["expected"]?["valid"] != false
+            #expect((out.status == 0) == valid, "\(id): exit \(out.status)")
+            for (key, value) in expected {
+                #expect(json[key] == value, "\(id): \(key) expected \(value.serialized()), got \(json[key]?.serialized() ?? "nothing")")
+            }
+        }
+    }
+}
+
+@Suite struct ExampleTests {
+    /// examples/scores/<score id>--<case>.json must each score validly.
+    @Test func everyExampleScores() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("examples/scores")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 12)
+        for file in files {
+            let id = file.components(separatedBy: "--")[0]
+            let out = try CLI.run(["score", id, "--input", dir.appendingPathComponent(file).path])
+            #expect(out.status == 0, "\(file) (\(id)): \(out.stderr)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import OsteonDomain
+import Testing
+
+@Suite struct JSONValueTests {
+    @Test func roundTripKeepsKeyOrderAndNumberKinds() throws {
+        let text = #"{"b":1,"a":[true,null,2.5,"x\"y\u00e9"],"c":{"d":-0.125,"e":4.0}}"#
+        let value = try JSONValue.parse(text)
+        #expect(value.serialized() == #"{"b":1,"a":[true,null,2.5,"x\"yé"],"c":{"d":-0.125,"e":4.0}}"#)
+        #expect(value["b"] == .int(1))
+        #expect(value["c"]?["e"] == .double(4.0))
+    }
+
+    @Test func shortestDecimalForm() {
+        #expect(JSONValue.double(88.9).serialized() == "88.9")
+        #expect(JSONValue.double(116.145).serialized() == "116.145")
+        #expect(JSONValue.double(-1.45).serialized() == "-1.45")
+    }
+
+    @Test(arguments: [("{", "line 1"), ("{\"a\": }", "unexpected character"), ("[1,]", "unexpected character"),
+                      ("{\"a\":1}x", "after the JSON value"), ("\n\n  {\"a\" 1}", "line 3"), ("{\"a\":1,\"a\":2}", "duplicate key"),
+                      ("01", "leading zero"), ("\"\\q\"", "unknown escape")])
+    func errorsSayWhereAndWhat(text: String, fragment: String) {
+        do {
+            _ = try JSONValue.parse(text)
+            Issue.record("parsed invalid JSON \(text)")
+        } catch {
+            #expect(error.description.contains(fragment), "\(error.description)")
+        }
+    }
+
+    @Test func depthIsLimited() {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
+        let fine = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+        #expect((try? JSONValue.parse(fine)) != nil)
+    }
+}
