@@ -28,7 +28,9 @@ public enum AJCC8Bone {
         public static var aliases: [String: DistantMetastases] {
             ["m0": .none, "m1a": .lungOnly, "lung": .lungOnly, "m1b": .otherDistantSites, "bone": .otherDistantSites,
              "bone_or_other": .otherDistantSites, "other": .otherDistantSites, "other_sites": .otherDistantSites,
-             "distant_nodes": .otherDistantSites, "bone_or_distant_nodes": .otherDistantSites]
+             "distant_nodes": .otherDistantSites, "bone_or_distant_nodes": .otherDistantSites, "other_distant": .otherDistantSites,
+             "bone_or_other_distant": .otherDistantSites, "lung_and_other": .otherDistantSites, "lung_and_bone": .otherDistantSites,
+             "bone_and_lung": .otherDistantSites, "non_lung": .otherDistantSites]
         }
         var category: String { switch self { case .none: "M0"; case .lungOnly: "M1a"; case .otherDistantSites: "M1b" } }
     }
