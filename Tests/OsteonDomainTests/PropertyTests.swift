@@ -99,9 +99,6 @@ let spaces: [ScoreSpace] = [
        metric: { ["none": 0.0, "mild": 1, "moderate": 2, "severe_crisis": 3][$0["severity"]!.stringValue!]! }, worseIsHigher: true),
 ]
 
-extension JSONValue {
-    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-}
 
 let picks = Gen.int(in: 0...999).array(of: 11)
 

@@ -49,6 +49,8 @@ public struct InputReader {
 
     public func has(_ key: String) -> Bool { raw(key) != nil }
 
+    mutating func absorb(_ more: [CannotScore.Problem]) { problems += more }
+
     mutating func invalid(_ key: String, _ detail: String) {
         problems.append(.init(field: prefix + key, kind: .invalid, detail: detail))
     }

@@ -35,6 +35,11 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1

@@ -75,7 +75,8 @@ public enum PalliativeRadiotherapy: ClinicalRule {
         public let plan: Plan
         public let regimens: [Regimen]
         public let preferred: Regimen?
-        public let sbrtOption: Bool
+        /// nil when SBRT selection cannot be decided from what is known.
+        public let sbrtOption: Bool?
         public let dexamethasone: Bool
         public let reasons: [String]
         public let citations: [Citation]
@@ -152,18 +153,18 @@ public enum PalliativeRadiotherapy: ClinicalRule {
                                   reasons: ["Postoperative RT is recommended after surgery for non-spine metastases, or for spine metastases without compression."],
                                   citations: [alcorn]))
         }
-        let ps = need.need(input.goodPerformanceStatus, "good_performance_status")
-        let planned = need.need(input.plannedSurgery, "planned_surgery")
-        let neuro = need.need(input.neurologicalSymptoms, "neurological_symptoms")
-        guard let ps, let planned, let neuro else { return .cannotScore(need.cannotScore!) }
-        let sbrt = ps && !planned && !neuro
+        // SBRT selection needs all three; one known "no" already rules it out.
+        let known = [input.goodPerformanceStatus, input.plannedSurgery.map { !$0 }, input.neurologicalSymptoms.map { !$0 }]
+        let sbrt: Bool? = known.contains(false) ? false : known.contains(nil) ? nil : true
         var reasons = [
             "Previously unirradiated painful bone metastasis: 8 Gy/1, 20 Gy/5, 24 Gy/6 and 30 Gy/10 give equivalent pain relief and similar toxicity.",
             "A single 8 Gy fraction is the most convenient; it leads to more re-treatment (about 20 % vs 8 %).",
         ]
-        reasons.append(sbrt
-            ? "SBRT is conditionally recommended over conventional RT here: good performance status, no planned surgery, no neurological symptoms."
-            : "SBRT is not the selected option: it needs good performance status, no planned surgery and no neurological symptoms or signs.")
+        switch sbrt {
+        case true?: reasons.append("SBRT is conditionally recommended over conventional RT here: good performance status, no planned surgery, no neurological symptoms.")
+        case false?: reasons.append("SBRT is not the selected option: it needs good performance status, no planned surgery and no neurological symptoms or signs.")
+        case nil: reasons.append("SBRT may be considered for selected patients with good performance status, no planned surgery and no neurological symptoms or signs: not all three are known.")
+        }
         return .scored(Result(input: input, plan: .singleFraction8Gy, regimens: conventional, preferred: Regimen(8, 1), sbrtOption: sbrt,
                               dexamethasone: false, reasons: reasons, citations: [lutz, alcorn]))
     }
@@ -180,7 +181,7 @@ public enum PalliativeRadiotherapy: ClinicalRule {
         case .tooSoonForReirradiation: text = "Too soon to consider re-irradiation; review pain control."
         case .bestSupportiveCare: text = "Consider best supportive care; if RT is needed for pain, a single 8 Gy fraction."
         }
-        if r.sbrtOption { text += " SBRT is an option for this patient." }
+        if r.sbrtOption == true { text += " SBRT is an option for this patient." }
         return ScoreReport(
             scoreID: id, title: title, recommendation: text, rationale: r.reasons, citations: r.citations, provenance: .sourced,
             outputs: [
@@ -188,7 +189,7 @@ public enum PalliativeRadiotherapy: ClinicalRule {
                 ("regimens", .array(r.regimens.map { ["total_gy": .double($0.totalGy), "fractions": .int($0.fractions),
                                                       "label": .string($0.label), "bed10_gy": .double($0.bed10)] })),
                 ("preferred", r.preferred.map { .string($0.label) } ?? .null),
-                ("sbrt_option", .bool(r.sbrtOption)),
+                ("sbrt_option", JSONValue(r.sbrtOption)),
                 ("dexamethasone", .bool(r.dexamethasone)),
             ],
             cautions: ["BED₁₀ figures are derived arithmetic (α/β = 10 Gy), not from a source."]

@@ -46,6 +46,9 @@ public enum KatagiriNew: BandedRule {
         public var visceral: Visceral?
         public var labs: Labs?
         public var ecog: Int?
+        /// An ECOG range (e.g. converted from KPS); used when `ecog` is absent
+        /// and the whole range falls on one side of 3.
+        public var ecogRange: ClosedRange<Int>?
         public var previousChemotherapy: Bool?
         public var multipleSkeletalMetastases: Bool?
         public init(primarySite: String?, growthGroup: GrowthGroup?, visceral: Visceral?, labs: Labs?, ecog: Int?,
@@ -146,7 +149,13 @@ public enum KatagiriNew: BandedRule {
         let platelets = need.need(labs?.plateletsPerUl, "labs.platelets_per_ul")
         let calcium = need.need(labs?.calciumMgDl, "labs.calcium_mg_dl")
         let bilirubin = need.need(labs?.bilirubinMgDl, "labs.total_bilirubin_mg_dl")
-        let ecog = need.need(input.ecog, "ecog_ps")
+        var ecogFinding: (text: String, points: Int)?
+        if let e = input.ecog {
+            ecogFinding = ("ECOG \(e)", e >= 3 ? 1 : 0)
+        } else if let r = input.ecogRange, (r.lowerBound >= 3) == (r.upperBound >= 3) {
+            ecogFinding = ("ECOG \(r.lowerBound)–\(r.upperBound) (converted from KPS)", r.lowerBound >= 3 ? 1 : 0)
+        }
+        let ecog = need.need(ecogFinding, "ecog_ps")
         let chemo = need.need(input.previousChemotherapy, "previous_chemotherapy")
         let multiple = need.need(input.multipleSkeletalMetastases, "multiple_skeletal_metastases")
         if labs == nil { need = RequiredInputs.dropping(need, prefix: "labs.") }
@@ -160,7 +169,7 @@ public enum KatagiriNew: BandedRule {
             ("primary_lesion", growth.rawValue + site, growth.points),
             ("visceral_or_cerebral_metastases", visceral.rawValue, visceral.points),
             ("laboratory_data", tier.rawValue, tier.points),
-            ("ecog_ps_3_or_4", "ECOG \(ecog)", ecog >= 3 ? 1 : 0),
+            ("ecog_ps_3_or_4", ecog.text, ecog.points),
             ("previous_chemotherapy", chemo ? "yes" : "no", chemo ? 1 : 0),
             ("multiple_skeletal_metastases", multiple ? "yes" : "no", multiple ? 1 : 0),
         ]

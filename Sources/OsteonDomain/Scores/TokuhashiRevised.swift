@@ -56,6 +56,10 @@ public enum TokuhashiRevised: BandedRule {
 
     public struct Input: Sendable {
         public var kps: Int?
+        /// A KPS range (e.g. converted from ECOG); used when `kps` is absent and
+        /// the whole range earns the same points.
+        public var kpsRange: ClosedRange<Int>?
+        public var kpsRangeSource: String?
         public var extraspinalBoneMetastases: Int?
         public var vertebralBodyMetastases: Int?
         public var organMetastases: OrganMetastases?
@@ -122,7 +126,13 @@ public enum TokuhashiRevised: BandedRule {
 
     public static func evaluate(_ input: Input) -> Outcome<Result> {
         var need = RequiredInputs()
-        let kps = need.need(input.kps, "kps")
+        var kpsFinding: (text: String, points: Int)?
+        if let k = input.kps {
+            kpsFinding = ("KPS \(k) %", kpsPoints(k))
+        } else if let r = input.kpsRange, kpsPoints(r.lowerBound) == kpsPoints(r.upperBound) {
+            kpsFinding = ("KPS \(r.lowerBound)–\(r.upperBound) %\(input.kpsRangeSource.map { " (\($0))" } ?? "")", kpsPoints(r.lowerBound))
+        }
+        let kps = need.need(kpsFinding, "kps")
         let extra = need.need(input.extraspinalBoneMetastases, "extraspinal_bone_metastases_count")
         let vertebral = need.need(input.vertebralBodyMetastases, "vertebral_body_metastases_count")
         let organs = need.need(input.organMetastases, "major_internal_organ_metastases")
@@ -132,7 +142,7 @@ public enum TokuhashiRevised: BandedRule {
             return .cannotScore(need.cannotScore!)
         }
         let points: [(key: String, finding: String, points: Int)] = [
-            ("general_condition_kps", "KPS \(kps) %", kpsPoints(kps)),
+            ("general_condition_kps", kps.text, kps.points),
             ("extraspinal_bone_metastases", "\(extra) foci", extraspinalPoints(extra)),
             ("vertebral_body_metastases", "\(vertebral) vertebral bodies", vertebralPoints(vertebral)),
             ("major_internal_organ_metastases", organs.rawValue, organs.points),

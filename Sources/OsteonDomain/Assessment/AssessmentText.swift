@@ -1,0 +1,54 @@
+extension Assessment {
+    /// A report a tumour board could read aloud: urgent items first.
+    public var text: String {
+        var out: [String] = []
+        func section(_ title: String, _ lines: [String]) {
+            guard !lines.isEmpty else { return }
+            out.append("")
+            out.append(title.uppercased())
+            out += lines
+        }
+        out.append("Osteon assessment — patient \(patientID), as of \(asOf)")
+        let sites = primarySites.isEmpty ? "none recorded" : primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")
+        let mets = boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown"
+        out.append("Primary: \(sites). Bone metastasis: \(mets).\(myelomaBoneDisease ? " Myeloma bone disease." : "")")
+
+        section("Urgent alerts", alerts.map { a in
+            "• [\(a.severity.rawValue.uppercased())] \(a.title). \(a.action)\n    Why: \(a.reason)\n    Source: \(a.citations.map(\.text).joined(separator: "; "))"
+        })
+        section("Lesions", lesionClasses.map { "• \($0.lesionID): \($0.classification)" })
+        section("Differential", differential.flatMap { d -> [String] in
+            ["Lesion \(d.lesionID ?? "?"):"] + d.candidates.enumerated().map { n, c in
+                "  \(n + 1). \(c.diagnosis.replacingOccurrences(of: "_", with: " "))"
+                    + (c.reasonsFor.isEmpty ? "" : " — for: \(c.reasonsFor.joined(separator: "; "))")
+                    + (c.reasonsAgainst.isEmpty ? "" : " — against: \(c.reasonsAgainst.joined(separator: "; "))")
+            }
+        })
+        section("Scores", scores.map { s in
+            let who = s.lesionID.map { " [\($0)]" } ?? ""
+            if s.valid {
+                let total = s.json["total"]?.numberValue.map { "total \(format($0)); " } ?? ""
+                return "• \(s.id)\(who): \(total)\(s.json["recommendation_text"]?.stringValue ?? "")\n    Source: \(s.json["citation"]?.stringValue ?? "")"
+            }
+            return "• \(s.id)\(who): \(s.json["error"]?.stringValue ?? "cannot score") — collect: \(s.json["missing"].map { $0.serialized() } ?? "")"
+        } + (survivalNote.map { ["• Survival: \($0)"] } ?? []))
+        func items(_ list: [PlanItem]) -> [String] {
+            list.map { p in
+                var line = "• \(p.text)"
+                if let s = p.status { line += " [\(s.replacingOccurrences(of: "_", with: " "))\(p.due.map { ", due \($0)" } ?? "")]" }
+                else if let d = p.due { line += " [due \(d)]" }
+                return line + "\n    Why: \(p.reason)\n    Source: \(p.citations.map(\.text).joined(separator: "; "))"
+            }
+        }
+        section("Imaging plan", items(imagingPlan))
+        section("Treatment plan", items(treatmentPlan))
+        section("Surveillance and follow-up", items(surveillance))
+        section("Prevention and screening", items(prevention))
+        section("Care gaps", careGaps.map { "• \($0.code): \($0.reason)" })
+        section("Data needed", dataNeeded.map { "• \($0.field) — \($0.detail) (for \($0.neededFor.joined(separator: ", ")))" })
+        section("Warnings", warnings.map { "• \($0)" })
+        out.append("")
+        out.append("Scores estimate groups, not individuals. Every item above names its source; decisions remain the board's.")
+        return out.joined(separator: "\n") + "\n"
+    }
+}

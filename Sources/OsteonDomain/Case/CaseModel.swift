@@ -1,0 +1,435 @@
+/// One patient's record, as a tumour board describes it. Every field is
+/// optional: a list that is absent means "not recorded" (the assessment asks
+/// for it), an empty list means "recorded: none".
+public struct PatientCase: Sendable {
+    public var patientID: String
+    public var asOf: Day?
+    public var patient = Patient()
+    public var cancers: [Cancer]?
+    public var lesions: [Lesion]?
+    public var otherMetastases: [OtherMetastasis]?
+    public var skeletalCounts: SkeletalCounts?
+    public var labs: [LabResult]?
+    public var performance: PerformanceStatus?
+    public var neurology: Neurology?
+    public var medications: [Medication]?
+    public var radiotherapy: [RadiotherapyCourse]?
+    public var surgeries: [Surgery]?
+    public var imaging: [ImagingStudy]?
+    public var referrals: [Referral]?
+    public var dental: Dental?
+    public var familyHistory: [FamilyHistoryItem]?
+    public var predispositions: [Predisposition]?
+    public var fitForSurgery: Bool?
+    public var expectedSurvivalWeeks: Double?
+    public var careSetting: CareSetting?
+    public var followUp: SarcomaFollowUp?
+    /// Where each fact came from (a FHIR resource, a form field), keyed by case path.
+    public var sources: [String: String] = [:]
+
+    public init(patientID: String) { self.patientID = patientID }
+}
+
+public enum Sex: String, InputEnum {
+    case female, male
+    public static var aliases: [String: Sex] { ["f": .female, "m": .male] }
+}
+
+public struct Patient: Sendable {
+    public var birthDate: Day?
+    public var ageYears: Int?
+    public var sex: Sex?
+    public var weightKg: Double?
+    public var weightKind: CockcroftGault.WeightKind?
+    public init() {}
+
+    /// Age on `day`: from the birth date when known, else the recorded age.
+    public func age(on day: Day) -> Int? {
+        if let birthDate { return birthDate.wholeYears(until: day) }
+        return ageYears
+    }
+}
+
+/// Primary tumours Osteon reasons about (REFERENCE §11–12). Spellings are the
+/// `primary_sites` strings of the assessment.
+public enum PrimarySite: String, InputEnum {
+    case breast, prostate, lung, thyroid, kidney
+    case myeloma, lymphoma
+    case colorectal, rectum, stomach, pancreas, liver, gallbladder, oesophagus, bladder, uterus, ovary, cervix
+    case melanoma
+    case headAndNeck = "head_and_neck"
+    case carcinoid
+    case unknownPrimary = "unknown_primary"
+    case osteosarcoma
+    case ewingSarcoma = "ewing_sarcoma"
+    case chondrosarcoma
+    case giantCellTumor = "giant_cell_tumor"
+    case chordoma
+    case softTissueSarcoma = "soft_tissue_sarcoma"
+    case other
+
+    public static var aliases: [String: PrimarySite] {
+        ["renal": .kidney, "renal_cell_carcinoma": .kidney, "rcc": .kidney, "colon": .colorectal, "colon_cancer": .colorectal,
+         "multiple_myeloma": .myeloma, "esophagus": .oesophagus, "gastric": .stomach, "hepatocellular_carcinoma": .liver,
+         "unknown": .unknownPrimary, "cup": .unknownPrimary, "ewing": .ewingSarcoma, "ewing's_sarcoma": .ewingSarcoma,
+         "giant_cell_tumour": .giantCellTumor, "gctb": .giantCellTumor, "nsclc": .lung, "sclc": .lung, "endometrium": .uterus,
+         "endometrial": .uterus, "sarcoma": .softTissueSarcoma]
+    }
+
+    /// Primary tumours of bone (REFERENCE §12): the seed's first category.
+    public var isPrimaryBoneTumor: Bool {
+        [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .giantCellTumor, .chordoma].contains(self)
+    }
+
+    /// Malignant primary bone sarcomas staged with AJCC 8 bone and Enneking.
+    public var isBoneSarcoma: Bool { [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .chordoma].contains(self) }
+}
+
+public enum HormoneStatus: String, InputEnum {
+    case hormoneDependent = "hormone_dependent"
+    case hormoneIndependent = "hormone_independent"
+    public static var aliases: [String: HormoneStatus] {
+        ["hormone_sensitive": .hormoneDependent, "hr_positive": .hormoneDependent, "er_positive": .hormoneDependent,
+         "castration_sensitive": .hormoneDependent, "hormone_receptor_positive": .hormoneDependent,
+         "hormone_resistant": .hormoneIndependent, "hr_negative": .hormoneIndependent, "triple_negative": .hormoneIndependent,
+         "castration_resistant": .hormoneIndependent, "crpc": .hormoneIndependent]
+    }
+}
+
+public enum LungType: String, InputEnum {
+    case nonSmallCell = "non_small_cell"
+    case smallCell = "small_cell"
+    public static var aliases: [String: LungType] { ["nsclc": .nonSmallCell, "sclc": .smallCell] }
+}
+
+/// Staging facts of a primary bone sarcoma (REFERENCE §8).
+public struct SarcomaStaging: Sendable {
+    public enum SiteGroup: String, InputEnum {
+        case appendicularTrunkSkull = "appendicular_trunk_skull"
+        case spine, pelvis
+    }
+    public var siteGroup: SiteGroup?
+    public var greatestDimensionCm: Double?
+    public var discontinuous: Bool?
+    public var grade: AJCC8Bone.Grade?
+    public var regionalNodes: AJCC8Bone.Nodes?
+    public var distantMetastases: AJCC8Bone.DistantMetastases?
+    public var compartment: Enneking.Compartment?
+    public var segmentsInvolved: Int?
+    public var nonAdjacentSegments: Bool?
+    public var spinalCanalExtension: Bool?
+    public var greatVesselExtension: Bool?
+    public var pelvicSegments: Int?
+    public var extraosseousExtension: Bool?
+    public var crossesSacroiliacJoint: Bool?
+    public var encasesVessels: Bool?
+    public var percentNecrosis: Double?
+    public init() {}
+}
+
+public struct Cancer: Sendable {
+    public var primarySite: PrimarySite?
+    public var histology: String?
+    public var lungType: LungType?
+    public var hormoneStatus: HormoneStatus?
+    /// Lung cancer treated with molecularly targeted drugs (Katagiri's moderate group).
+    public var targetedTherapy: Bool?
+    public var stage: String?
+    public var tCategory: String?
+    public var psa: Double?
+    public var gleason: Int?
+    public var diagnosisDate: Day?
+    /// Clinician overrides where the reference leaves the grouping open.
+    public var tomitaGrowthGroup: Tomita.GrowthGroup?
+    public var katagiriGrowthGroup: KatagiriNew.GrowthGroup?
+    public var radiosensitivity: NOMS.Radiosensitivity?
+    public var staging: SarcomaStaging?
+    public var endOfTreatmentDate: Day?
+    public init() {}
+}
+
+public enum Bone: String, InputEnum {
+    case femur, humerus, tibia, fibula, radius, ulna
+    case vertebra, sacrum, pelvis, rib, skull, scapula, clavicle, sternum, hand, foot
+    case other
+    public static var aliases: [String: Bone] {
+        ["spine": .vertebra, "vertebral_body": .vertebra, "ilium": .pelvis, "acetabulum": .pelvis, "pubis": .pelvis,
+         "ischium": .pelvis, "mandible": .skull, "calvarium": .skull]
+    }
+
+    public var isUpperLimbLongBone: Bool { [.humerus, .radius, .ulna].contains(self) }
+    public var isLowerLimbLongBone: Bool { [.femur, .tibia, .fibula].contains(self) }
+    public var isLongBone: Bool { isUpperLimbLongBone || isLowerLimbLongBone }
+    public var isSpine: Bool { self == .vertebra || self == .sacrum }
+    public var isAxial: Bool { [.vertebra, .sacrum, .pelvis, .rib, .skull, .sternum].contains(self) }
+}
+
+public enum BoneRegion: String, InputEnum {
+    case epiphysis, metaphysis, diaphysis
+    case proximal, distal
+    case peritrochanteric, trochanteric, intertrochanteric, subtrochanteric
+    case femoralNeck = "femoral_neck"
+    case femoralHead = "femoral_head"
+    case vertebralBody = "vertebral_body"
+    case posteriorElements = "posterior_elements"
+    public static var aliases: [String: BoneRegion] { ["neck": .femoralNeck, "shaft": .diaphysis, "head": .femoralHead] }
+}
+
+public enum LesionOrigin: String, InputEnum {
+    case metastasis, primary, unknown
+    public static var aliases: [String: LesionOrigin] { ["metastatic": .metastasis, "secondary": .metastasis, "primary_tumor": .primary] }
+}
+
+public enum Phenotype: String, InputEnum {
+    case lytic, blastic, mixed
+    public static var aliases: [String: Phenotype] { ["sclerotic": .blastic, "osteoblastic": .blastic, "osteolytic": .lytic] }
+}
+
+public enum FractureStatus: String, InputEnum {
+    case none, impending, complete
+    public static var aliases: [String: FractureStatus] { ["pathological": .complete, "present": .complete, "no": .none] }
+}
+
+public enum LodwickGrade: String, InputEnum {
+    case IA, IB, IC, II, III
+    public static var aliases: [String: LodwickGrade] { ["ia": .IA, "ib": .IB, "ic": .IC, "ii": .II, "iii": .III] }
+    /// Moth-eaten or permeative, or an ill-defined margin (REFERENCE §12.1).
+    public var isAggressive: Bool { self == .II || self == .III || self == .IC }
+}
+
+public struct Lesion: Sendable {
+    public var id: String
+    public var bone: Bone?
+    public var region: BoneRegion?
+    public var side: String?
+    /// Spinal level(s) as entered, e.g. "T12" or "T11-L1".
+    public var level: String?
+    public var origin: LesionOrigin?
+    public var phenotype: Phenotype?
+    public var sizeFraction: Double?
+    public var mirelsSize: Mirels.Size?
+    /// Overrides the site derived from bone and region (femoral neck, subtrochanteric).
+    public var mirelsSite: Mirels.Site?
+    public var limbPain: Mirels.Pain?
+    public var spinePain: SINS.Pain?
+    public var fracture: FractureStatus?
+    public var posterolateral: SINS.Posterolateral?
+    public var collapse: SINS.Collapse?
+    public var alignment: SINS.Alignment?
+    public var escc: ESCC.Grade?
+    public var lodwick: LodwickGrade?
+    public var expansile: Bool?
+    public var painful: Bool?
+    public var detectedDate: Day?
+    public init(id: String) { self.id = id }
+
+    public var spinalLevels: [SpinalLevel]? { level.flatMap(SpinalLevel.span) }
+    public var isSpinal: Bool { bone?.isSpine == true || spinalLevels != nil }
+    public var label: String {
+        if let level { return "\(id) (\(level))" }
+        let parts = [side, region?.rawValue.replacingOccurrences(of: "_", with: " "), bone?.rawValue].compactMap { $0 }
+        return parts.isEmpty ? id : "\(id) (\(parts.joined(separator: " ")))"
+    }
+}
+
+public struct OtherMetastasis: Sendable {
+    public enum Site: String, InputEnum {
+        case lung, liver, brain, kidney, adrenal, pleura, peritoneum, leptomeninges
+        case lymphNode = "lymph_node"
+        case other
+        public static var aliases: [String: Site] { ["pleural": .pleura, "peritoneal": .peritoneum, "leptomeningeal": .leptomeninges, "nodes": .lymphNode] }
+        /// Katagiri's "disseminated" sites.
+        var isDisseminatedSite: Bool { [.pleura, .peritoneum, .leptomeninges].contains(self) }
+        /// Tokuhashi's major internal organs.
+        var isMajorOrgan: Bool { [.lung, .liver, .kidney, .brain].contains(self) }
+    }
+    public enum Pattern: String, InputEnum { case nodular, disseminated }
+    public var site: Site?
+    public var pattern: Pattern?
+    public var removable: Bool?
+    public var treatable: Bool?
+    public init() {}
+}
+
+public struct SkeletalCounts: Sendable {
+    public var extraspinal: Int?
+    public var vertebral: Int?
+    public init() {}
+}
+
+public struct PerformanceStatus: Sendable {
+    public var ecog: Int?
+    public var kps: Int?
+    public var date: Day?
+    public init() {}
+}
+
+public struct Neurology: Sendable {
+    public var frankel: TokuhashiRevised.Frankel?
+    public var newWeakness: Bool?
+    public var sensoryLevel: Bool?
+    public var bladderBowelDysfunction: Bool?
+    public var backPain: Bool?
+    public var symptomOnset: Day?
+    public init() {}
+
+    /// Neurological symptoms or signs that, with cancer, suggest cord compression.
+    public var hasDeficit: Bool {
+        newWeakness == true || sensoryLevel == true || bladderBowelDysfunction == true
+            || [.A, .B, .C, .D].contains(frankel)
+    }
+}
+
+public enum Agent: String, InputEnum {
+    case zoledronicAcid = "zoledronic_acid"
+    case denosumab
+    case pamidronate
+    case other
+    public static var aliases: [String: Agent] { ["zometa": .zoledronicAcid, "zoledronate": .zoledronicAcid, "xgeva": .denosumab, "aredia": .pamidronate] }
+}
+
+public enum MedicationClass: String, InputEnum {
+    case boneModifyingAgent = "bone_modifying_agent"
+    case chemotherapy
+    case targetedTherapy = "targeted_therapy"
+    case hormonal, immunotherapy, steroid
+    case calciumVitaminD = "calcium_vitamin_d"
+    case other
+    public static var aliases: [String: MedicationClass] { ["bma": .boneModifyingAgent, "endocrine": .hormonal, "supplement": .calciumVitaminD] }
+}
+
+public struct Medication: Sendable {
+    public var name: String?
+    public var medicationClass: MedicationClass?
+    public var agent: Agent?
+    public var status: String?
+    public var startDate: Day?
+    public var lastDoseDate: Day?
+    public var interval: ZoledronicAcidRenalDose.Interval?
+    public var doseMg: Double?
+    public init() {}
+
+    public var isActive: Bool { status.map { ["active", "on_hold", "ongoing"].contains($0.lowercased()) } ?? true }
+}
+
+public struct RadiotherapyCourse: Sendable {
+    public var lesionID: String?
+    public var site: String?
+    public var doseGy: Double?
+    public var fractions: Int?
+    public var date: Day?
+    public init() {}
+}
+
+public enum SurgeryKind: String, InputEnum {
+    case prophylacticFixation = "prophylactic_fixation"
+    case fractureFixation = "fracture_fixation"
+    case decompression
+    case stabilization
+    case separationSurgery = "separation_surgery"
+    case cementAugmentation = "cement_augmentation"
+    case resection, amputation, biopsy, other
+    public static var aliases: [String: SurgeryKind] {
+        ["fixation": .prophylacticFixation, "vertebroplasty": .cementAugmentation, "kyphoplasty": .cementAugmentation,
+         "en_bloc_resection": .resection, "stabilisation": .stabilization]
+    }
+}
+
+public struct Surgery: Sendable {
+    public var kind: SurgeryKind?
+    public var lesionID: String?
+    public var date: Day?
+    public init() {}
+}
+
+public enum Modality: String, InputEnum {
+    case xray, ct, mri
+    case boneScan = "bone_scan"
+    case petCT = "pet_ct"
+    case psmaPET = "psma_pet"
+    public static var aliases: [String: Modality] {
+        ["x_ray": .xray, "radiograph": .xray, "plain_radiograph": .xray, "bone_scintigraphy": .boneScan, "fdg_pet": .petCT,
+         "pet": .petCT, "fdg_pet_ct": .petCT, "psma_pet_ct": .psmaPET]
+    }
+}
+
+public struct ImagingStudy: Sendable {
+    public var modality: Modality?
+    /// Body region, e.g. "whole_spine", "chest", "left femur".
+    public var region: String?
+    public var date: Day?
+    public init() {}
+
+    public var isWholeSpineMRI: Bool {
+        modality == .mri && (region.map { $0.lowercased().replacingOccurrences(of: " ", with: "_").contains("whole_spine") } ?? false)
+    }
+    public var isChestImaging: Bool {
+        (modality == .ct || modality == .xray) && (region.map { $0.lowercased().contains("chest") || $0.lowercased().contains("thorax") } ?? false)
+    }
+}
+
+public enum Specialty: String, InputEnum {
+    case orthopaedicOncology = "orthopaedic_oncology"
+    case spineSurgery = "spine_surgery"
+    case radiationOncology = "radiation_oncology"
+    case medicalOncology = "medical_oncology"
+    case sarcomaCentre = "sarcoma_centre"
+    case dental
+    case genetics
+    case palliativeCare = "palliative_care"
+    case other
+    public static var aliases: [String: Specialty] {
+        ["orthopaedics": .orthopaedicOncology, "orthopedics": .orthopaedicOncology, "orthopedic_oncology": .orthopaedicOncology,
+         "sarcoma_center": .sarcomaCentre, "bone_sarcoma_mdt": .sarcomaCentre, "neurosurgery": .spineSurgery,
+         "genetic_counselling": .genetics, "oral_medicine": .dental]
+    }
+}
+
+public struct Referral: Sendable {
+    public var specialty: Specialty?
+    public var date: Day?
+    public init() {}
+}
+
+public struct Dental: Sendable {
+    public var lastEvaluationDate: Day?
+    public var calciumVitaminD: Bool?
+    public var riskFactors = MRONJ.RiskFactors()
+    public init() {}
+}
+
+public struct FamilyHistoryItem: Sendable {
+    public var relation: String?
+    public var condition: String?
+    public var ageAtDiagnosis: Int?
+    public init() {}
+}
+
+/// Predisposition syndromes and precursor conditions (REFERENCE §14.2).
+public enum Predisposition: String, InputEnum {
+    case liFraumeni = "li_fraumeni"
+    case hereditaryRetinoblastoma = "hereditary_retinoblastoma"
+    case rothmundThomson = "rothmund_thomson"
+    case werner, bloom
+    case diamondBlackfan = "diamond_blackfan"
+    case multipleHereditaryExostoses = "multiple_hereditary_exostoses"
+    case ollier, maffucci
+    case paget
+    case priorRadiotherapy = "prior_radiotherapy"
+    public static var aliases: [String: Predisposition] {
+        ["lfs": .liFraumeni, "tp53": .liFraumeni, "rb1": .hereditaryRetinoblastoma, "retinoblastoma": .hereditaryRetinoblastoma,
+         "mhe": .multipleHereditaryExostoses, "multiple_osteochondromas": .multipleHereditaryExostoses, "hmo": .multipleHereditaryExostoses,
+         "paget_disease": .paget, "paget's_disease": .paget, "ollier_disease": .ollier, "maffucci_syndrome": .maffucci]
+    }
+}
+
+public enum CareSetting: String, InputEnum {
+    case us
+    case nonUS = "non_us"
+    public static var aliases: [String: CareSetting] { ["usa": .us, "united_states": .us, "europe": .nonUS, "eu": .nonUS, "uk": .nonUS] }
+}
+
+public struct SarcomaFollowUp: Sendable {
+    public var visits: [Day] = []
+    public init() {}
+}
