@@ -150,3 +150,54 @@ struct CLI {
         }
     }
 }
+
+@Suite struct AssessCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let breast = root.appendingPathComponent("examples/cases/breast-femur-spine.json").path
+
+    @Test func jsonHasTheStableContract() throws {
+        let out = try CLI.run(["assess", Self.breast, "--format", "json"])
+        #expect(out.status == 0)
+        let json = try JSONValue.parse(out.stdout)
+        for key in ["patient_id", "primary_sites", "bone_metastasis", "alerts", "scores", "differential", "imaging_plan", "treatment_plan",
+                    "surveillance", "care_gaps", "data_needed", "warnings"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        #expect(json["primary_sites"] == ["breast"])
+        #expect(json["bone_metastasis"] == true)
+        // scores[id] is the same object `osteon score` prints for those inputs.
+        let mirels = try #require(json["scores"]?["mirels"])
+        let direct = try JSONValue.parse(try CLI.run(["score", "mirels", "--format", "json"],
+            stdin: #"{"site":"lower_limb","pain":"functional","lesion_type":"lytic","size":"one_third_to_two_thirds"}"#).stdout)
+        guard case .object(let pairs) = direct else { Issue.record("not an object"); return }
+        for (key, value) in pairs { #expect(mirels[key] == value, "scores.mirels.\(key)") }
+        guard case .array(let gaps)? = json["care_gaps"] else { Issue.record("care_gaps is not a list"); return }
+        for gap in gaps { #expect(gap["code"] != nil && gap["reason"] != nil && gap["citation"] != nil) }
+    }
+
+    @Test func textPutsUrgentItemsFirst() throws {
+        let out = try CLI.run(["assess", Self.breast])
+        #expect(out.status == 0)
+        let alerts = try #require(out.stdout.range(of: "URGENT ALERTS"))
+        let plan = try #require(out.stdout.range(of: "TREATMENT PLAN"))
+        #expect(alerts.lowerBound < plan.lowerBound)
+        #expect(out.stdout.contains("Source:"))
+    }
+
+    @Test func asOfOverridesTheCaseDate() throws {
+        let out = try CLI.run(["assess", Self.breast, "--as-of", "2027-01-15", "--format", "json"])
+        #expect(try JSONValue.parse(out.stdout)["as_of"] == "2027-01-15")
+        let bad = try CLI.run(["assess", Self.breast, "--as-of", "15/01/2027"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("YYYY-MM-DD"))
+    }
+
+    @Test func unreadableInputSaysWhy() throws {
+        let missing = try CLI.run(["assess", "/nonexistent/case.json"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read"))
+        let noID = try CLI.run(["assess", "-", "--format", "json"], stdin: #"{"lesions": []}"#)
+        #expect(noID.status == 1)
+        #expect(try JSONValue.parse(noID.stdout)["error"]?.stringValue?.contains("patient_id") == true)
+    }
+}

@@ -92,6 +92,10 @@ enum CaseScores {
             "escc_grade": (ctx.path(lesion, "escc_grade"), "Bilsky grade on axial T2 MRI at the level of worst compression"),
         ], into: &a)
 
+        guard ctx.lesionClass[lesion.id]?.isConfirmedMetastaticType == true else {
+            if let escc { Alerts.escc(escc, nil, lesion, ctx, &a) }
+            return
+        }
         let primary = ctx.likelyPrimary
         let sensitivity = primary.flatMap(radiosensitivity)
         let noms = record(NOMS.self, NOMS.evaluate(NOMS.Input(escc: escc?.grade, radiosensitivity: sensitivity, sinsTotal: sins?.total,
@@ -184,7 +188,8 @@ enum CaseScores {
     }
 
     static func survival(_ ctx: Context, _ a: inout Assessment) {
-        let metastatic = ctx.metastaticTypeLesions
+        // Survival scores need confirmed skeletal disease, not a suspicion.
+        let metastatic = ctx.confirmedMetastaticLesions
         guard !metastatic.isEmpty else { return }
         let primary = ctx.hasMyeloma && ctx.metastasizingCancers.isEmpty ? ctx.cancers.first { $0.primarySite == .myeloma } : ctx.likelyPrimary
         let spinal = metastatic.filter(\.isSpinal)

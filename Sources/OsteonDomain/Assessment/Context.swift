@@ -73,7 +73,8 @@ struct Context {
         lesions.filter { lesionClass[$0.id].map(test) ?? false }
     }
     var metastaticTypeLesions: [Lesion] { lesions { $0.isMetastaticType } }
-    var confirmedSkeletalDisease: Bool { !lesions { $0.isConfirmedMetastaticType }.isEmpty }
+    var confirmedMetastaticLesions: [Lesion] { lesions { $0.isConfirmedMetastaticType } }
+    var confirmedSkeletalDisease: Bool { !confirmedMetastaticLesions.isEmpty }
     var spinalMetastaticLesions: [Lesion] { metastaticTypeLesions.filter(\.isSpinal) }
 
     /// The cancer a metastatic lesion most likely comes from: the only one, or nil.

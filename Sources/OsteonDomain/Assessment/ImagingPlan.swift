@@ -47,8 +47,10 @@ enum ImagingPlan {
 
     static func suspectedSarcoma(_ ctx: Context, _ a: inout Assessment) {
         let sarcomaNames = ["osteosarcoma", "ewing_sarcoma", "chondrosarcoma", "giant_cell_tumor", "chordoma"]
-        let suspected = a.differential.contains { $0.candidates.first.map { sarcomaNames.contains($0.diagnosis) } ?? false }
-        guard suspected || !ctx.boneSarcomas.isEmpty else { return }
+        let suspected = a.differential.contains { $0.confirmed == nil && ($0.candidates.first.map { sarcomaNames.contains($0.diagnosis) } ?? false) }
+        // A known sarcoma whose metastatic status is recorded has been staged.
+        let unstaged = ctx.boneSarcomas.contains { $0.staging?.distantMetastases == nil }
+        guard suspected || unstaged else { return }
         let biopsy = (ctx.c.surgeries ?? []).contains { $0.kind == .biopsy }
         let steps: [(String, String, [Modality], ((String) -> Bool)?)] = [
             ("mri_whole_involved_bone", "MRI of the whole involved bone (skip lesions).", [.mri], nil),

@@ -7,10 +7,9 @@ enum TreatmentPlan {
     static func run(_ ctx: Context, _ a: inout Assessment) {
         mscc(ctx, &a)
         hypercalcaemia(ctx, &a)
-        for lesion in ctx.metastaticTypeLesions {
-            surgery(lesion, ctx, &a)
-            radiotherapy(lesion, ctx, &a)
-        }
+        for lesion in ctx.metastaticTypeLesions { surgery(lesion, ctx, &a) }
+        // Radiotherapy once the diagnosis is confirmed (a biopsy comes first otherwise).
+        for lesion in ctx.confirmedMetastaticLesions { radiotherapy(lesion, ctx, &a) }
         boneModifyingAgent(ctx, &a)
         undetermined(ctx, &a)
         sarcoma(ctx, &a)
@@ -81,6 +80,9 @@ enum TreatmentPlan {
                                         citations: Mirels.citations, lesionID: lesion.id, details: ["survival_estimates": survival]))
         }
         guard let specialty else { return }
+        if ctx.lesionClass[lesion.id]?.isConfirmedMetastaticType != true {
+            reasons.append("the origin is not confirmed: biopsy before fixation, since a primary bone sarcoma needs a different operation")
+        }
         let done = surgeries.contains { [.prophylacticFixation, .fractureFixation, .decompression, .stabilization, .separationSurgery, .cementAugmentation].contains($0.kind) }
         let referred = ctx.referral(specialty == .spineSurgery ? [.spineSurgery, .orthopaedicOncology] : [.orthopaedicOncology], since: lesion.detectedDate)
         a.treatmentPlan.append(Item(code: code, category: "surgery",
@@ -244,7 +246,7 @@ enum TreatmentPlan {
     // MARK: Lesions of unknown origin; primary sarcoma (REFERENCE §11–13)
 
     static func undetermined(_ ctx: Context, _ a: inout Assessment) {
-        for d in a.differential {
+        for d in a.differential where d.confirmed == nil {
             guard let top = d.candidates.first else { continue }
             let sarcoma = ["osteosarcoma", "ewing_sarcoma", "chondrosarcoma", "giant_cell_tumor", "chordoma"].contains(top.diagnosis)
             if sarcoma {

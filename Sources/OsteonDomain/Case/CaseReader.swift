@@ -21,6 +21,28 @@ public enum CaseReader {
         }
     }
 
+    /// The keys of every object of the case format, by path; schemas/case.schema.json
+    /// must list the same (a test checks).
+    public static let keys: [String: Set<String>] = [
+        "": ["patient_id", "as_of", "patient", "cancers", "lesions", "other_metastases", "skeletal_metastasis_counts", "labs", "performance_status", "neurology", "medications", "radiotherapy", "surgeries", "imaging", "referrals", "dental", "family_history", "predispositions", "fit_for_surgery", "expected_survival_weeks", "care_setting", "follow_up_visits", "notes"],
+        "patient": ["birth_date", "age_years", "sex", "weight_kg", "weight_kind"],
+        "cancers[].staging": ["site_group", "greatest_dimension_cm", "discontinuous_tumor_in_primary_bone", "grade", "regional_nodes", "distant_metastases", "compartment", "segments_involved", "non_adjacent_segments", "spinal_canal_extension", "great_vessel_extension", "pelvic_segments", "extraosseous_extension", "crosses_sacroiliac_joint_to_neuroforamen", "encases_external_iliac_vessels_or_tumor_thrombus", "percent_necrosis"],
+        "cancers[]": ["primary_site", "histology", "lung_type", "hormone_status", "targeted_therapy", "stage", "t_category", "psa_ng_ml", "gleason", "diagnosis_date", "tomita_growth_group", "katagiri_growth_group", "radiosensitivity", "end_of_treatment_date", "staging"],
+        "lesions[]": ["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "size", "mirels_site", "pain", "fracture", "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade", "lodwick_grade", "expansile", "detected_date"],
+        "other_metastases[]": ["site", "pattern", "removable", "treatable"],
+        "skeletal_metastasis_counts": ["extraspinal", "vertebral"],
+        "labs[]": ["test", "value", "unit", "date"],
+        "performance_status": ["ecog", "kps", "date"],
+        "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
+        "medications[]": ["name", "class", "agent", "status", "start_date", "last_dose_date", "interval", "dose_mg"],
+        "radiotherapy[]": ["lesion_id", "site", "dose_gy", "fractions", "date"],
+        "surgeries[]": ["kind", "lesion_id", "date"],
+        "imaging[]": ["modality", "region", "date"],
+        "referrals[]": ["specialty", "date"],
+        "dental": ["last_evaluation_date", "calcium_vitamin_d", "poor_oral_health", "planned_dentoalveolar_surgery", "ill_fitting_dentures", "uncontrolled_diabetes", "tobacco_use"],
+        "family_history[]": ["relation", "condition", "age_at_diagnosis"],
+    ]
+
     public static func read(_ value: JSONValue) throws(Failure) -> Output {
         guard var r = try? InputReader(value) else { throw .notAnObject }
         var unknown: [String] = []
@@ -29,10 +51,7 @@ public enum CaseReader {
         }) else { throw .missingPatientID }
         var c = PatientCase(patientID: id)
         c.asOf = r.day("as_of")
-        unknown += r.unknown(["patient_id", "as_of", "patient", "cancers", "lesions", "other_metastases", "skeletal_metastasis_counts",
-                              "labs", "performance_status", "neurology", "medications", "radiotherapy", "surgeries", "imaging",
-                              "referrals", "dental", "family_history", "predispositions", "fit_for_surgery", "expected_survival_weeks",
-                              "care_setting", "follow_up_visits", "notes"])
+        unknown += r.unknown(keys[""]!)
 
         if let p = r.nested("patient", { p -> Patient in
             var out = Patient()
@@ -41,7 +60,7 @@ public enum CaseReader {
             out.sex = p.enumValue("sex")
             out.weightKg = p.double("weight_kg", in: 1...500)
             out.weightKind = p.enumValue("weight_kind")
-            unknown += p.unknown(["birth_date", "age_years", "sex", "weight_kg", "weight_kind"])
+            unknown += p.unknown(keys["patient"]!)
             return out
         }) { c.patient = p }
 
@@ -79,16 +98,10 @@ public enum CaseReader {
                 st.crossesSacroiliacJoint = s.bool("crosses_sacroiliac_joint_to_neuroforamen")
                 st.encasesVessels = s.bool("encases_external_iliac_vessels_or_tumor_thrombus")
                 st.percentNecrosis = s.double("percent_necrosis", in: 0...100)
-                unknown += s.unknown(["site_group", "greatest_dimension_cm", "discontinuous_tumor_in_primary_bone", "grade", "regional_nodes",
-                                      "distant_metastases", "compartment", "segments_involved", "non_adjacent_segments",
-                                      "spinal_canal_extension", "great_vessel_extension", "pelvic_segments", "extraosseous_extension",
-                                      "crosses_sacroiliac_joint_to_neuroforamen", "encases_external_iliac_vessels_or_tumor_thrombus",
-                                      "percent_necrosis"])
+                unknown += s.unknown(keys["cancers[].staging"]!)
                 return st
             }
-            unknown += x.unknown(["primary_site", "histology", "lung_type", "hormone_status", "targeted_therapy", "stage", "t_category",
-                                  "psa_ng_ml", "gleason", "diagnosis_date", "tomita_growth_group", "katagiri_growth_group",
-                                  "radiosensitivity", "end_of_treatment_date", "staging"])
+            unknown += x.unknown(keys["cancers[]"]!)
             return k
         }
 
@@ -126,9 +139,7 @@ public enum CaseReader {
             l.lodwick = x.enumValue("lodwick_grade")
             l.expansile = x.bool("expansile")
             l.detectedDate = x.day("detected_date")
-            unknown += x.unknown(["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "size", "mirels_site", "pain",
-                                  "fracture", "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade",
-                                  "lodwick_grade", "expansile", "detected_date"])
+            unknown += x.unknown(keys["lesions[]"]!)
             return l
         }
 
@@ -138,7 +149,7 @@ public enum CaseReader {
             m.pattern = x.enumValue("pattern")
             m.removable = x.bool("removable")
             m.treatable = x.bool("treatable")
-            unknown += x.unknown(["site", "pattern", "removable", "treatable"])
+            unknown += x.unknown(keys["other_metastases[]"]!)
             return m
         }
 
@@ -146,7 +157,7 @@ public enum CaseReader {
             var s = SkeletalCounts()
             s.extraspinal = x.int("extraspinal", in: 0...1000)
             s.vertebral = x.int("vertebral", in: 0...25)
-            unknown += x.unknown(["extraspinal", "vertebral"])
+            unknown += x.unknown(keys["skeletal_metastasis_counts"]!)
             return s
         }
 
@@ -156,7 +167,7 @@ public enum CaseReader {
             lab.value = x.double("value", in: 0...10_000_000)
             lab.unit = x.string("unit")
             lab.date = x.day("date")
-            unknown += x.unknown(["test", "value", "unit", "date"])
+            unknown += x.unknown(keys["labs[]"]!)
             return lab
         }
 
@@ -169,7 +180,7 @@ public enum CaseReader {
                 p.kps = nil
             }
             p.date = x.day("date")
-            unknown += x.unknown(["ecog", "kps", "date"])
+            unknown += x.unknown(keys["performance_status"]!)
             return p
         }
 
@@ -181,7 +192,7 @@ public enum CaseReader {
             n.bladderBowelDysfunction = x.bool("bladder_bowel_dysfunction")
             n.backPain = x.bool("back_pain")
             n.symptomOnset = x.day("symptom_onset")
-            unknown += x.unknown(["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"])
+            unknown += x.unknown(keys["neurology"]!)
             return n
         }
 
@@ -197,7 +208,7 @@ public enum CaseReader {
             m.lastDoseDate = x.day("last_dose_date")
             m.interval = x.enumValue("interval")
             m.doseMg = x.double("dose_mg", in: 0...10_000)
-            unknown += x.unknown(["name", "class", "agent", "status", "start_date", "last_dose_date", "interval", "dose_mg"])
+            unknown += x.unknown(keys["medications[]"]!)
             return m
         }
 
@@ -208,7 +219,7 @@ public enum CaseReader {
             rt.doseGy = x.double("dose_gy", in: 0...200)
             rt.fractions = x.int("fractions", in: 1...100)
             rt.date = x.day("date")
-            unknown += x.unknown(["lesion_id", "site", "dose_gy", "fractions", "date"])
+            unknown += x.unknown(keys["radiotherapy[]"]!)
             return rt
         }
 
@@ -217,7 +228,7 @@ public enum CaseReader {
             s.kind = x.enumValue("kind")
             s.lesionID = x.string("lesion_id")
             s.date = x.day("date")
-            unknown += x.unknown(["kind", "lesion_id", "date"])
+            unknown += x.unknown(keys["surgeries[]"]!)
             return s
         }
 
@@ -226,7 +237,7 @@ public enum CaseReader {
             s.modality = x.enumValue("modality")
             s.region = x.string("region")
             s.date = x.day("date")
-            unknown += x.unknown(["modality", "region", "date"])
+            unknown += x.unknown(keys["imaging[]"]!)
             return s
         }
 
@@ -234,7 +245,7 @@ public enum CaseReader {
             var ref = Referral()
             ref.specialty = x.enumValue("specialty")
             ref.date = x.day("date")
-            unknown += x.unknown(["specialty", "date"])
+            unknown += x.unknown(keys["referrals[]"]!)
             return ref
         }
 
@@ -243,8 +254,7 @@ public enum CaseReader {
             d.lastEvaluationDate = x.day("last_evaluation_date")
             d.calciumVitaminD = x.bool("calcium_vitamin_d")
             d.riskFactors = MRONJ.readRiskFactors(&x)
-            unknown += x.unknown(["last_evaluation_date", "calcium_vitamin_d", "poor_oral_health", "planned_dentoalveolar_surgery",
-                                  "ill_fitting_dentures", "uncontrolled_diabetes", "tobacco_use"])
+            unknown += x.unknown(keys["dental"]!)
             return d
         }
 
@@ -253,7 +263,7 @@ public enum CaseReader {
             f.relation = x.string("relation")
             f.condition = x.string("condition")
             f.ageAtDiagnosis = x.int("age_at_diagnosis", in: 0...120)
-            unknown += x.unknown(["relation", "condition", "age_at_diagnosis"])
+            unknown += x.unknown(keys["family_history[]"]!)
             return f
         }
 
