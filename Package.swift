@@ -23,6 +23,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "OsteonDomain", targets: ["OsteonDomain"]),
+        .library(name: "OsteonFHIR", targets: ["OsteonFHIR"]),
         .executable(name: "osteon", targets: ["osteon"]),
     ],
     dependencies: [
@@ -31,10 +32,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "OsteonDomain", swiftSettings: strict),
+        .target(name: "OsteonFHIR", dependencies: ["OsteonDomain"], swiftSettings: strict),
         .executableTarget(
             name: "osteon",
             dependencies: [
-                "OsteonDomain",
+                "OsteonDomain", "OsteonFHIR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -46,6 +48,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OsteonFHIRTests",
+            dependencies: ["OsteonFHIR", "OsteonDomain"],
             swiftSettings: strict
         ),
         .testTarget(

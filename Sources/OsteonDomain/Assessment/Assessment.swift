@@ -80,6 +80,8 @@ public struct Assessment: Sendable {
     public var careGaps: [CareGap] = []
     public var dataNeeded: [DataNeed] = []
     public var warnings: [String] = []
+    /// Where each fact came from (case path → e.g. "Condition/abc"), for imported records.
+    public var sources: [(path: String, source: String)] = []
 
     public init(patientID: String, asOf: Day) {
         self.patientID = patientID
@@ -175,6 +177,7 @@ extension Assessment {
             })),
             ("data_needed", .array(dataNeeded.map { ["field": .string($0.field), "needed_for": JSONValue($0.neededFor), "detail": .string($0.detail)] })),
             ("warnings", JSONValue(warnings)),
+            ("sources", .object(sources.map { ($0.path, .string($0.source)) })),
         ])
     }
 }

@@ -47,6 +47,7 @@ extension Assessment {
         section("Care gaps", careGaps.map { "• \($0.code): \($0.reason)" })
         section("Data needed", dataNeeded.map { "• \($0.field) — \($0.detail) (for \($0.neededFor.joined(separator: ", ")))" })
         section("Warnings", warnings.map { "• \($0)" })
+        section("Where the facts came from", sources.map { "• \($0.path): \($0.source)" })
         out.append("")
         out.append("Scores estimate groups, not individuals. Every item above names its source; decisions remain the board's.")
         return out.joined(separator: "\n") + "\n"

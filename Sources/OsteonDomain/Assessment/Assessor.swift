@@ -6,6 +6,7 @@ public enum Assessor {
         a.warnings += inputProblems.map { "\($0.field): \($0.detail) — value ignored." }
         a.warnings += unknownKeys.map { "\($0): unknown key ignored (check the spelling against schemas/case.schema.json)." }
         a.warnings += dataQuality(c, asOf: asOf)
+        a.sources = c.sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
         Classification.run(&ctx, &a)
         Alerts.mscc(ctx, &a)

@@ -146,7 +146,7 @@ enum CaseScores {
         case .prostate: return .prostate
         case .carcinoid: return .carcinoid
         case .colorectal, .ovary, .cervix, .melanoma, .headAndNeck, .softTissueSarcoma, .other: return .other
-        case .myeloma, .lymphoma, .ewingSarcoma, .chondrosarcoma, .giantCellTumor, .chordoma: return nil
+        case .myeloma, .lymphoma, .ewingSarcoma, .chondrosarcoma, .giantCellTumor, .chordoma, .primaryBoneMalignancy: return nil
         }
     }
 

@@ -65,6 +65,8 @@ public enum PrimarySite: String, InputEnum {
     case chondrosarcoma
     case giantCellTumor = "giant_cell_tumor"
     case chordoma
+    /// A malignant primary bone tumour whose type is not (yet) known, e.g. ICD-10 C40/C41 alone.
+    case primaryBoneMalignancy = "primary_bone_malignancy"
     case softTissueSarcoma = "soft_tissue_sarcoma"
     case other
 
@@ -78,11 +80,11 @@ public enum PrimarySite: String, InputEnum {
 
     /// Primary tumours of bone (REFERENCE §12): the seed's first category.
     public var isPrimaryBoneTumor: Bool {
-        [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .giantCellTumor, .chordoma].contains(self)
+        [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .giantCellTumor, .chordoma, .primaryBoneMalignancy].contains(self)
     }
 
     /// Malignant primary bone sarcomas staged with AJCC 8 bone and Enneking.
-    public var isBoneSarcoma: Bool { [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .chordoma].contains(self) }
+    public var isBoneSarcoma: Bool { [.osteosarcoma, .ewingSarcoma, .chondrosarcoma, .chordoma, .primaryBoneMalignancy].contains(self) }
 }
 
 public enum HormoneStatus: String, InputEnum {

@@ -1,0 +1,496 @@
+import OsteonDomain
+
+/// Builds one PatientCase from that patient's resources, remembering the
+/// resource behind each fact and warning instead of guessing.
+struct PatientMapper {
+    let key: String
+    let importer: FHIRImporter
+    var c: PatientCase
+    var warnings: [String] = []
+    var used: [String] = []
+    private var cancerIndex: [PrimarySite: Int] = [:]
+    private var stageObservations: [(ref: String, stage: String)] = []
+    private var conditionStageSummaries: [(condition: String, stage: String, assessments: [String])] = []
+    private var mOneSeen: String?
+    private var hasSecondaryCondition = false
+    private var medicationSeen = false
+    private var markers: [(words: String, positive: Bool?)] = []
+    private var weightDate: Day?
+    private var ecogDate: Day?, kpsDate: Day?
+
+    init(key: String, importer: FHIRImporter) {
+        self.key = key
+        self.importer = importer
+        c = PatientCase(patientID: key.split(separator: "/").last.map(String.init) ?? key)
+    }
+
+    /// The later observation wins; an undated one only fills a gap.
+    func newer(_ date: Day?, than current: Day?) -> Bool {
+        guard let current else { return true }
+        guard let date else { return false }
+        return date >= current
+    }
+
+    static func ref(_ r: JSONValue) -> String { "\(r.resourceType ?? "Resource")/\(r.id ?? "?")" }
+
+    mutating func note(_ path: String, _ r: JSONValue) {
+        c.sources[path] = Self.ref(r)
+        if !used.contains(Self.ref(r)) { used.append(Self.ref(r)) }
+    }
+
+    mutating func map(_ r: JSONValue) {
+        switch r.resourceType {
+        case "Patient": patient(r)
+        case "Condition": condition(r)
+        case "Observation": observation(r)
+        case "MedicationRequest", "MedicationStatement", "MedicationAdministration": medication(r)
+        case "Procedure": procedure(r)
+        case "FamilyMemberHistory": family(r)
+        case "ImagingStudy": imaging(r)
+        default: break
+        }
+    }
+
+    // MARK: Patient
+
+    mutating func patient(_ r: JSONValue) {
+        if let id = r.id { c.patientID = id }
+        c.patient.birthDate = fhirDay(r["birthDate"])
+        if let g = r["gender"]?.stringValue { c.patient.sex = Sex(rawValue: g) }
+        if r["gender"]?.stringValue == "other" || r["gender"]?.stringValue == "unknown" {
+            warnings.append("Patient gender '\(r["gender"]!.stringValue!)': sex for Cockcroft–Gault is asked for.")
+        }
+        note("patient", r)
+    }
+
+    // MARK: Conditions
+
+    enum ConditionKind {
+        case primary(PrimarySite)
+        case secondaryBone
+        case secondaryOther(OtherMetastasis.Site)
+        case unrelated
+    }
+
+    func classify(_ r: JSONValue) -> ConditionKind {
+        let code = Concept(r["code"])
+        let words = code.words
+        let secondaryProfile = r.hasProfile("mcode-secondary-cancer-condition")
+        let primaryProfile = r.hasProfile("mcode-primary-cancer-condition")
+        let bodyWords = (r["bodySite"]?.array ?? []).map { Concept($0).words }.joined(separator: " ")
+
+        let boneSecondary = code.has(snomed: Codes.secondaryBoneSNOMED)
+            || code.codings.contains { $0.isICD10 && Codes.secondaryBoneICD10Prefixes.contains(where: $0.code.hasPrefix) }
+            || (words.contains("secondary") && words.contains("bone")) || (words.contains("metasta") && words.contains("to bone"))
+        if boneSecondary { return .secondaryBone }
+        for coding in code.codings where coding.isSNOMED {
+            if let site = Codes.secondaryOtherSNOMED[coding.code] { return .secondaryOther(site) }
+        }
+        for coding in code.codings where coding.isICD10 {
+            if let match = Codes.secondaryOtherICD10.first(where: { coding.code.hasPrefix($0.0) }) { return .secondaryOther(match.1) }
+        }
+        if secondaryProfile {
+            if Codes.boneWords.contains(where: { bodyWords.contains($0.0) }) { return .secondaryBone }
+            for (word, site) in [("brain", OtherMetastasis.Site.brain), ("liver", .liver), ("lung", .lung), ("lymph", .lymphNode),
+                                 ("pleura", .pleura), ("peritone", .peritoneum), ("adrenal", .adrenal)] where words.contains(word) || bodyWords.contains(word) {
+                return .secondaryOther(site)
+            }
+            return .secondaryOther(.other)
+        }
+        if let site = primarySite(r, code) { return .primary(site) }
+        if primaryProfile { return .primary(.other) }
+        return .unrelated
+    }
+
+    func primarySite(_ r: JSONValue, _ code: Concept) -> PrimarySite? {
+        // Histology first: it names the tumour type of a bone primary.
+        for ext in r["extension"]?.array ?? [] where (ext["url"]?.stringValue ?? "").hasSuffix("histology-morphology-behavior") {
+            let h = Concept(ext["valueCodeableConcept"])
+            for coding in h.codings {
+                if let s = Codes.morphologySNOMED[coding.code], coding.isSNOMED { return s }
+                if let s = Codes.morphologyICDO3[coding.code] { return s }
+            }
+        }
+        for coding in code.codings {
+            if coding.isSNOMED, let s = Codes.primarySNOMED[coding.code] { return s }
+            if coding.isICDO3, let s = Codes.morphologyICDO3[coding.code] { return s }
+        }
+        for coding in code.codings where coding.isICD10 {
+            if let match = Codes.primaryICD10Prefixes.first(where: { coding.code.hasPrefix($0.0) }) { return match.1 }
+        }
+        let words = code.words
+        guard Codes.isCancerWord(words), !words.contains("suspected"), !words.contains("history of"), !words.contains("screening") else { return nil }
+        return Codes.primaryWords.first { words.contains($0.0) }?.1 ?? .other
+    }
+
+    mutating func condition(_ r: JSONValue) {
+        if let v = Concept(r["verificationStatus"]).codings.first?.code, ["entered-in-error", "refuted"].contains(v) { return }
+        let code = Concept(r["code"])
+        let status = Concept(r["clinicalStatus"]).codings.first?.code
+        switch classify(r) {
+        case .unrelated:
+            return
+        case .primary(let site):
+            let index: Int
+            if let i = cancerIndex[site] {
+                index = i
+            } else {
+                var cancer = Cancer()
+                cancer.primarySite = site
+                if c.cancers == nil { c.cancers = [] }
+                c.cancers!.append(cancer)
+                index = c.cancers!.count - 1
+                cancerIndex[site] = index
+            }
+            var cancer = c.cancers![index]
+            if cancer.histology == nil || !(code.firstLabel.isEmpty) { cancer.histology = cancer.histology ?? code.firstLabel }
+            if site == .lung {
+                if code.has(snomed: ["254637007", "424132000"]) || code.words.contains("non-small") { cancer.lungType = .nonSmallCell }
+                else if code.has(snomed: ["254632001"]) || code.words.contains("small cell") { cancer.lungType = .smallCell }
+            }
+            let onset = fhirDay(r["onsetDateTime"]) ?? fhirDay(r.at("onsetPeriod", "start")) ?? fhirDay(r["recordedDate"])
+            if let onset, cancer.diagnosisDate.map({ onset < $0 }) ?? true { cancer.diagnosisDate = onset }
+            for stage in r["stage"]?.array ?? [] {
+                if let s = stageText(Concept(stage["summary"])) {
+                    cancer.stage = cancer.stage ?? s
+                    conditionStageSummaries.append((Self.ref(r), s, (stage["assessment"]?.array ?? []).compactMap { $0["reference"]?.stringValue }))
+                }
+            }
+            if code.has(snomed: ["314994000"]) {
+                warnings.append("\(Self.ref(r)) codes metastatic prostate cancer without the site of metastasis: bone involvement is not known from it.")
+            }
+            c.cancers![index] = cancer
+            note("cancers[\(index)]", r)
+        case .secondaryBone:
+            hasSecondaryCondition = true
+            if status == nil {
+                warnings.append("\(Self.ref(r)): bone metastasis without a clinical status; read as present — confirm it is current.")
+            } else if ["resolved", "inactive", "remission"].contains(status!) {
+                warnings.append("\(Self.ref(r)): bone metastasis with clinical status '\(status!)': not counted as active disease.")
+                return
+            }
+            var lesion = Lesion(id: r.id ?? "L\((c.lesions?.count ?? 0) + 1)")
+            lesion.origin = .metastasis
+            lesion.detectedDate = fhirDay(r["onsetDateTime"]) ?? fhirDay(r["recordedDate"])
+            let sites = (r["bodySite"]?.array ?? []).map(Concept.init)
+            let siteWords = (sites.map(\.words) + [code.words]).joined(separator: " ")
+            lesion.bone = Codes.boneWords.first { siteWords.contains($0.0) }?.1
+            if siteWords.contains("right") { lesion.side = "right" } else if siteWords.contains("left") { lesion.side = "left" }
+            if lesion.bone == nil {
+                if code.has(snomed: ["94219006"]) { warnings.append("\(Self.ref(r)): bone of lower limb, bone not named: give the bone.") }
+                if code.has(snomed: ["94221001"]) { warnings.append("\(Self.ref(r)): bone of upper limb, bone not named: give the bone.") }
+                if code.has(snomed: ["94220000"]) { lesion.bone = .skull }
+            }
+            if code.has(snomed: ["134421000"]) || code.words.contains("pathologic fracture") { lesion.fracture = .complete }
+            if c.lesions == nil { c.lesions = [] }
+            c.lesions!.append(lesion)
+            note("lesions[\(lesion.id)]", r)
+        case .secondaryOther(let site):
+            hasSecondaryCondition = true
+            if status == nil { warnings.append("\(Self.ref(r)): metastasis without a clinical status; read as present.") }
+            else if ["resolved", "inactive", "remission"].contains(status!) { return }
+            var m = OtherMetastasis()
+            m.site = site
+            if c.otherMetastases == nil { c.otherMetastases = [] }
+            c.otherMetastases!.append(m)
+            note("other_metastases[\(c.otherMetastases!.count - 1)]", r)
+        }
+    }
+
+    /// "IV" from cancerstaging.org "4"/"IV", SNOMED "AJCC stage IIIC", Synthea "Stage 3A".
+    func stageText(_ concept: Concept) -> String? {
+        for coding in concept.codings {
+            if coding.isSNOMED, let s = Codes.stageSNOMED[coding.code] { return s }
+            if coding.system.contains("cancerstaging.org") {
+                if !coding.display.isEmpty, coding.display.range(of: "^[0IV]+[ABC]?[0-9]?$", options: .regularExpression) != nil { return coding.display }
+                let roman = ["0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"]
+                if let first = coding.code.first, let r = roman[String(first)] { return r + coding.code.dropFirst().uppercased() }
+            }
+        }
+        let words = (concept.codings.map(\.display) + [concept.text]).joined(separator: " ")
+        if let range = words.range(of: "(?i)stage\\s+([0IV]+[ABC]?[0-9]?)\\b", options: .regularExpression) {
+            return String(words[range]).split(separator: " ").last.map { String($0).uppercased() }
+        }
+        return nil
+    }
+
+    // MARK: Observations
+
+    mutating func observation(_ r: JSONValue) {
+        if let s = r["status"]?.stringValue, ["entered-in-error", "cancelled"].contains(s) { return }
+        let code = Concept(r["code"])
+        let date = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) ?? fhirDay(r["issued"])
+        if code.has(loinc: Codes.ecog) || r.hasProfile("mcode-ecog-performance-status") {
+            var value = r["valueInteger"].flatMap { $0.numberValue.map(Int.init) }
+            if value == nil { value = Concept(r["valueCodeableConcept"]).codings.compactMap { Codes.ecogAnswers[$0.code] }.first }
+            guard let v = value else { warnings.append("\(Self.ref(r)): ECOG without a value."); return }
+            guard (0...4).contains(v) else { warnings.append("\(Self.ref(r)): ECOG \(v) is outside 0–4 for a living patient: not used."); return }
+            if newer(date, than: ecogDate) {
+                if c.performance == nil { c.performance = PerformanceStatus() }
+                c.performance!.ecog = v
+                c.performance!.date = date ?? c.performance!.date
+                ecogDate = date ?? ecogDate
+                note("performance_status.ecog", r)
+            }
+            return
+        }
+        if code.has(loinc: Codes.karnofsky) || r.hasProfile("mcode-karnofsky-performance-status") {
+            guard let v = r["valueInteger"]?.numberValue.map(Int.init), (10...100).contains(v), v % 10 == 0 else {
+                warnings.append("\(Self.ref(r)): Karnofsky value missing or not a step of 10: not used.")
+                return
+            }
+            if newer(date, than: kpsDate) {
+                if c.performance == nil { c.performance = PerformanceStatus() }
+                c.performance!.kps = v
+                kpsDate = date ?? kpsDate
+                note("performance_status.kps", r)
+            }
+            return
+        }
+        let isStageGroup = code.codings.contains { ($0.isLOINC && Codes.stageGroupLOINC.contains($0.code)) || ($0.isSNOMED && Codes.stageGroupSNOMED.contains($0.code)) }
+            || r.profiles.contains { $0.contains("stage-group") }
+        if isStageGroup {
+            if let s = stageText(Concept(r["valueCodeableConcept"])) {
+                stageObservations.append((Self.ref(r), s))
+                let focus = (r["focus"]?.array ?? []).compactMap { $0["reference"]?.stringValue }.compactMap { importer.resolve($0) }
+                let site = focus.compactMap { f -> PrimarySite? in if case .primary(let p) = classify(f) { p } else { nil } }.first
+                if let i = site.flatMap({ cancerIndex[$0] }) ?? (c.cancers?.count == 1 ? 0 : nil), c.cancers?[i].stage == nil {
+                    c.cancers![i].stage = s
+                    note("cancers[\(i)].stage", r)
+                } else if c.cancers == nil || c.cancers!.isEmpty {
+                    pendingStage = (s, Self.ref(r))
+                }
+            }
+            return
+        }
+        if code.codings.contains(where: { ($0.isLOINC && Codes.mLOINC.contains($0.code)) || ($0.isSNOMED && Codes.mSNOMED.contains($0.code)) })
+            || r.profiles.contains(where: { $0.contains("distant-metastases-category") }) {
+            let v = Concept(r["valueCodeableConcept"])
+            if v.has(snomed: Codes.mOneSNOMED) || v.codings.contains(where: { $0.code.uppercased().hasSuffix("M1") || $0.code.uppercased().contains("M1") }) || v.words.contains("m1") {
+                mOneSeen = Self.ref(r)
+            }
+            return
+        }
+        if code.codings.contains(where: { ($0.isLOINC && Codes.tLOINC.contains($0.code)) || ($0.isSNOMED && Codes.tSNOMED.contains($0.code)) }) {
+            let v = Concept(r["valueCodeableConcept"])
+            if let t = (v.codings.map(\.display) + v.codings.map(\.code) + [v.text]).compactMap({ text -> String? in
+                guard let range = text.range(of: "T[0-4X][a-d]?", options: .regularExpression) else { return nil }
+                return String(text[range])
+            }).first, let i = c.cancers?.indices.last {
+                c.cancers![i].tCategory = c.cancers![i].tCategory ?? t
+            }
+            return
+        }
+        if code.has(loinc: Codes.bodyWeight) {
+            guard let q = r["valueQuantity"], let value = q["value"]?.numberValue else { return }
+            let unit = (q["code"]?.stringValue ?? q["unit"]?.stringValue ?? "").lowercased()
+            let kg: Double?
+            switch unit {
+            case "kg": kg = value
+            case "[lb_av]", "lb", "lbs": kg = value * 0.45359237
+            case "g": kg = value / 1000
+            default: kg = nil
+            }
+            guard let kg else { warnings.append("\(Self.ref(r)): body weight in '\(unit)' cannot be converted to kg."); return }
+            if newer(date, than: weightDate) {
+                c.patient.weightKg = roundHalfUp(kg, places: 1)
+                c.patient.weightKind = .actual
+                weightDate = date ?? weightDate
+                note("patient.weight_kg", r)
+            }
+            return
+        }
+        if let test = code.codings.compactMap({ $0.isLOINC ? Codes.labs[$0.code] : nil }).first {
+            guard let q = r["valueQuantity"], let value = q["value"]?.numberValue else { return }
+            var lab = LabResult()
+            lab.test = test
+            lab.value = value
+            lab.unit = q["code"]?.stringValue ?? q["unit"]?.stringValue
+            lab.date = date
+            lab.source = Self.ref(r)
+            if c.labs == nil { c.labs = [] }
+            c.labs!.append(lab)
+            note("labs[\(c.labs!.count - 1)].\(test.rawValue)", r)
+            return
+        }
+        // Hormone receptors (tumour markers), read by their words.
+        let words = code.words
+        if words.contains("estrogen receptor") || words.contains("progesterone receptor") || words.contains("androgen receptor") {
+            let v = Concept(r["valueCodeableConcept"]).words
+            markers.append((words, v.contains("positive") ? true : v.contains("negative") ? false : nil))
+            used.append(Self.ref(r))
+        }
+    }
+
+    private var pendingStage: (String, String)?
+
+    // MARK: Medications
+
+    mutating func medication(_ r: JSONValue) {
+        guard let status = r["status"]?.stringValue, status != "entered-in-error" else { return }
+        medicationSeen = true
+        var concept = Concept(r["medicationCodeableConcept"])
+        if concept.codings.isEmpty && concept.text.isEmpty, let ref = r.string("medicationReference", "reference") {
+            let resolved = ref.hasPrefix("#")
+                ? (r["contained"]?.array ?? []).first { $0.id == String(ref.dropFirst()) }
+                : importer.resolve(ref)
+            concept = Concept(resolved?["code"])
+        }
+        let words = concept.words
+        var m = Medication()
+        m.name = concept.firstLabel
+        m.status = ["active", "on-hold", "intended", "in-progress"].contains(status) ? "active" : status
+        if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.contains("zoledron") || words.contains("zometa") {
+            m.agent = .zoledronicAcid
+        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.contains("denosumab") || words.contains("xgeva") || words.contains("prolia") {
+            m.agent = .denosumab
+            if words.contains("prolia") || words.contains("60 mg") {
+                warnings.append("\(Self.ref(r)): denosumab 60 mg (Prolia) is the osteoporosis dose, not the 120 mg oncology dose.")
+            }
+        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.pamidronateRxNorm.contains($0.code) }) || words.contains("pamidron") {
+            m.agent = .pamidronate
+        }
+        if m.agent != nil { m.medicationClass = .boneModifyingAgent }
+        else if Codes.chemotherapyWords.contains(where: words.contains) { m.medicationClass = .chemotherapy }
+        else if Codes.targetedWords.contains(where: words.contains) { m.medicationClass = .targetedTherapy }
+        else if Codes.hormonalWords.contains(where: words.contains) { m.medicationClass = .hormonal }
+        else if words.contains("calcium") || words.contains("vitamin d") || words.contains("cholecalciferol") { m.medicationClass = .calciumVitaminD }
+        else { m.medicationClass = .other }
+        let date = fhirDay(r["authoredOn"]) ?? fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start"))
+        m.startDate = date
+        if r.resourceType == "MedicationAdministration" { m.lastDoseDate = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) }
+        if Codes.lungTargetedWords.contains(where: words.contains), let i = cancerIndex[.lung] { c.cancers![i].targetedTherapy = true }
+        if c.medications == nil { c.medications = [] }
+        // One entry per agent: the latest dose wins, as the case model expects.
+        if let agent = m.agent, let i = c.medications!.firstIndex(where: { $0.agent == agent }) {
+            var existing = c.medications![i]
+            if (m.lastDoseDate ?? m.startDate).map({ d in (existing.lastDoseDate ?? existing.startDate).map { d > $0 } ?? true }) ?? false {
+                existing.lastDoseDate = m.lastDoseDate ?? m.startDate
+                existing.status = m.status
+            }
+            existing.startDate = [existing.startDate, m.startDate].compactMap { $0 }.min()
+            c.medications![i] = existing
+        } else {
+            c.medications!.append(m)
+        }
+        note("medications[\(c.medications!.count - 1)]", r)
+    }
+
+    // MARK: Procedures
+
+    mutating func procedure(_ r: JSONValue) {
+        guard let status = r["status"]?.stringValue, ["completed", "in-progress"].contains(status) else { return }
+        let code = Concept(r["code"])
+        let words = code.words
+        let date = fhirDay(r["performedDateTime"]) ?? fhirDay(r.at("performedPeriod", "start"))
+        let site = (r["bodySite"]?.array ?? []).map { Concept($0).firstLabel }.joined(separator: ", ")
+        let isRT = code.has(snomed: Codes.radiotherapySNOMED) || Codes.radiotherapyWords.contains(where: words.contains)
+            || r.profiles.contains { $0.contains("radiotherapy") || $0.contains("radiation-procedure") }
+        if isRT {
+            var course = RadiotherapyCourse()
+            course.site = site.isEmpty ? nil : site
+            course.date = date
+            for ext in r["extension"]?.array ?? [] {
+                let url = ext["url"]?.stringValue ?? ""
+                if url.hasSuffix("mcode-radiotherapy-dose-delivered-to-volume") {
+                    for sub in ext["extension"]?.array ?? [] {
+                        if sub["url"]?.stringValue == "totalDoseDelivered", let v = sub.at("valueQuantity", "value")?.numberValue {
+                            let unit = sub.at("valueQuantity", "code")?.stringValue ?? sub.at("valueQuantity", "unit")?.stringValue ?? "cGy"
+                            course.doseGy = (course.doseGy ?? 0) + (unit.lowercased() == "gy" ? v : v / 100)
+                        }
+                        if sub["url"]?.stringValue == "fractionsDelivered", let v = sub["valueUnsignedInt"]?.numberValue { course.fractions = Int(v) }
+                    }
+                }
+                if url.hasSuffix("mcode-radiotherapy-sessions"), course.fractions == nil, let v = ext["valueUnsignedInt"]?.numberValue { course.fractions = Int(v) }
+            }
+            // Attach to a bone lesion named by the same body site.
+            if let bone = Codes.boneWords.first(where: { site.lowercased().contains($0.0) })?.1,
+               let lesion = c.lesions?.first(where: { $0.bone == bone }) {
+                course.lesionID = lesion.id
+            }
+            if c.radiotherapy == nil { c.radiotherapy = [] }
+            c.radiotherapy!.append(course)
+            note("radiotherapy[\(c.radiotherapy!.count - 1)]", r)
+            return
+        }
+        let kind: SurgeryKind?
+        if words.contains("biopsy") { kind = .biopsy }
+        else if words.contains("vertebroplasty") || words.contains("kyphoplasty") { kind = .cementAugmentation }
+        else if words.contains("fixation") || words.contains("nailing") { kind = .prophylacticFixation }
+        else if words.contains("decompression") || words.contains("laminectomy") { kind = .decompression }
+        else if words.contains("amputation") { kind = .amputation }
+        else if words.contains("resection") || words.contains("ectomy") || r.hasProfile("mcode-cancer-related-surgical-procedure") { kind = .resection }
+        else { kind = nil }
+        guard let kind, r.hasProfile("mcode-cancer-related-surgical-procedure") || kind == .biopsy || kind != .resection else { return }
+        var s = Surgery()
+        s.kind = kind
+        s.date = date
+        if c.surgeries == nil { c.surgeries = [] }
+        c.surgeries!.append(s)
+        note("surgeries[\(c.surgeries!.count - 1)]", r)
+    }
+
+    // MARK: Family history, imaging
+
+    mutating func family(_ r: JSONValue) {
+        let relation = Concept(r["relationship"]).firstLabel
+        for condition in r["condition"]?.array ?? [] {
+            var item = FamilyHistoryItem()
+            item.relation = relation
+            item.condition = Concept(condition["code"]).firstLabel
+            item.ageAtDiagnosis = condition.at("onsetAge", "value")?.numberValue.map(Int.init)
+            if c.familyHistory == nil { c.familyHistory = [] }
+            c.familyHistory!.append(item)
+        }
+        note("family_history", r)
+    }
+
+    mutating func imaging(_ r: JSONValue) {
+        let modalities = (r["modality"]?.array ?? []).compactMap { $0["code"]?.stringValue }
+        let map: [String: Modality] = ["CT": .ct, "MR": .mri, "NM": .boneScan, "PT": .petCT, "DX": .xray, "CR": .xray]
+        guard let modality = modalities.compactMap({ map[$0] }).first else { return }
+        var study = ImagingStudy()
+        study.modality = modality
+        study.date = fhirDay(r["started"])
+        study.region = (r["series"]?.array ?? []).compactMap { Concept($0["bodySite"]).firstLabel.isEmpty ? $0.string("bodySite", "display") : Concept($0["bodySite"]).firstLabel }.first
+        if c.imaging == nil { c.imaging = [] }
+        c.imaging!.append(study)
+        note("imaging[\(c.imaging!.count - 1)]", r)
+    }
+
+    // MARK: Finish
+
+    mutating func finish() -> ImportedPatient {
+        if let (stage, ref) = pendingStage, let i = c.cancers?.indices.first, c.cancers![i].stage == nil {
+            c.cancers![i].stage = stage
+            c.sources["cancers[\(i)].stage"] = ref
+        }
+        // Conflicting stages: a Condition's stage summary against the stage-group Observation it cites.
+        for summary in conditionStageSummaries {
+            for assessment in summary.assessments {
+                let key = importer.normalise(assessment)
+                if let obs = stageObservations.first(where: { $0.ref == key }), obs.stage != summary.stage {
+                    warnings.append("Conflicting stages: \(summary.condition) says \(summary.stage), its stage-group \(obs.ref) says \(obs.stage). Osteon uses the condition's summary; check which is current.")
+                }
+            }
+        }
+        if let m = mOneSeen, !hasSecondaryCondition {
+            warnings.append("Metastatic disease is known only from an M1 category (\(m)): the sites (bone or not) are not recorded.")
+        }
+        // Hormone status from receptor markers (breast/prostate).
+        if !markers.isEmpty {
+            for site in [PrimarySite.breast, .prostate] {
+                guard let i = cancerIndex[site], c.cancers![i].hormoneStatus == nil else { continue }
+                let known = markers.compactMap(\.positive)
+                if known.contains(true) { c.cancers![i].hormoneStatus = .hormoneDependent }
+                else if !known.isEmpty { c.cancers![i].hormoneStatus = .hormoneIndependent }
+            }
+        }
+        if (c.cancers?.count ?? 0) > 1 {
+            warnings.append("More than one primary cancer: \(c.cancers!.compactMap { $0.primarySite?.rawValue }.joined(separator: ", ")). Metastases are not attributed to one of them.")
+        }
+        _ = medicationSeen
+        let unique = warnings.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return ImportedPatient(patientCase: c, warnings: unique, usedResources: used)
+    }
+}
