@@ -6,12 +6,13 @@ import PackageDescription
 //   0 OsteonDomain   pure clinical logic (Foundation only: no I/O, no clock)
 //   1 OsteonFHIR     pure FHIR/mCODE mapping            (depends on Domain)
 //   1 OsteonStore    FluentKit persistence              (depends on Domain)
+//   2 OsteonScreen   bulk-export screening, file I/O    (depends on layers 0-1)
 //   2 OsteonWeb      Vapor routes, views, policies      (depends on layers 0-1)
 //   3 osteon         the CLI executable                 (may depend on all)
 let layer: [String: Int] = [
     "OsteonDomain": 0,
     "OsteonFHIR": 1, "OsteonStore": 1,
-    "OsteonWeb": 2,
+    "OsteonScreen": 2, "OsteonWeb": 2,
     "osteon": 3,
 ]
 
@@ -33,10 +34,11 @@ let package = Package(
     targets: [
         .target(name: "OsteonDomain", swiftSettings: strict),
         .target(name: "OsteonFHIR", dependencies: ["OsteonDomain"], swiftSettings: strict),
+        .target(name: "OsteonScreen", dependencies: ["OsteonDomain", "OsteonFHIR"], swiftSettings: strict),
         .executableTarget(
             name: "osteon",
             dependencies: [
-                "OsteonDomain", "OsteonFHIR",
+                "OsteonDomain", "OsteonFHIR", "OsteonScreen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -53,6 +55,11 @@ let package = Package(
         .testTarget(
             name: "OsteonFHIRTests",
             dependencies: ["OsteonFHIR", "OsteonDomain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OsteonScreenTests",
+            dependencies: ["OsteonScreen", "OsteonFHIR", "OsteonDomain"],
             swiftSettings: strict
         ),
         .testTarget(

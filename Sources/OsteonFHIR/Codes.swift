@@ -63,7 +63,7 @@ enum Codes {
     ]
 
     static func isCancerWord(_ words: String) -> Bool {
-        ["malignant", "cancer", "carcinoma", "sarcoma", "myeloma", "lymphoma", "melanoma", "neoplasm", "metasta", "chordoma"].contains(where: words.contains)
+        ["malignant", "cancer", "carcinoma", "sarcoma", "myeloma", "lymphoma", "melanoma", "neoplasm", "metasta", "chordoma"].contains(where: { words.has($0) })
     }
 
     // MARK: Observations (FHIR-NOTES §3–4; lab LOINC codes as Synthea uses them)

@@ -32,7 +32,7 @@ public enum FHIRExporter {
             let basis = a.sources.filter { src in
                 guard let lesion = score.lesionID else { return true }
                 return src.path.contains(lesion) || !src.path.hasPrefix("lesions")
-            }.map(\.source).reduce(into: [String]()) { if !$0.contains($1) && $1.contains("/") { $0.append($1) } }
+            }.map(\.source).reduce(into: [String]()) { if !$0.contains($1) && $1.has("/") { $0.append($1) } }
             var resource: [(String, JSONValue)] = [
                 ("resourceType", "RiskAssessment"),
                 ("id", .string(fhirID("osteon", a.patientID, score.id, score.lesionID ?? "patient", String(n)))),

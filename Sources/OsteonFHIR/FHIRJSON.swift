@@ -36,7 +36,7 @@ struct Coding: Sendable {
     var isSNOMED: Bool { system.hasPrefix("http://snomed.info/sct") }
     var isLOINC: Bool { system == "http://loinc.org" }
     var isICD10: Bool { system == "http://hl7.org/fhir/sid/icd-10-cm" || system == "http://hl7.org/fhir/sid/icd-10" || system == "urn:oid:2.16.840.1.113883.6.90" }
-    var isICDO3: Bool { system.contains("icd-o-3") || system == "urn:oid:2.16.840.1.113883.6.43.1" }
+    var isICDO3: Bool { system.has("icd-o-3") || system == "urn:oid:2.16.840.1.113883.6.43.1" }
     var isRxNorm: Bool { system == "http://www.nlm.nih.gov/research/umls/rxnorm" }
 }
 

@@ -47,9 +47,9 @@ public struct FHIRImporter {
         if let key = fullUrlToKey[reference] { return key }
         if reference.hasPrefix("urn:") { return reference }
         // Absolute URLs: keep the last Type/id.
-        let parts = reference.split(separator: "/")
-        if parts.count >= 2 { return "\(parts[parts.count - 2])/\(parts[parts.count - 1])" }
-        return reference
+        guard let last = reference.lastIndex(of: "/") else { return reference }
+        guard let previous = reference[..<last].lastIndex(of: "/") else { return reference }
+        return String(reference[reference.index(after: previous)...])
     }
 
     func resolve(_ reference: String?) -> JSONValue? {

@@ -81,7 +81,7 @@ struct PatientMapper {
 
         let boneSecondary = code.has(snomed: Codes.secondaryBoneSNOMED)
             || code.codings.contains { $0.isICD10 && Codes.secondaryBoneICD10Prefixes.contains(where: $0.code.hasPrefix) }
-            || (words.contains("secondary") && words.contains("bone")) || (words.contains("metasta") && words.contains("to bone"))
+            || (words.has("secondary") && words.has("bone")) || (words.has("metasta") && words.has("to bone"))
         if boneSecondary { return .secondaryBone }
         for coding in code.codings where coding.isSNOMED {
             if let site = Codes.secondaryOtherSNOMED[coding.code] { return .secondaryOther(site) }
@@ -90,9 +90,9 @@ struct PatientMapper {
             if let match = Codes.secondaryOtherICD10.first(where: { coding.code.hasPrefix($0.0) }) { return .secondaryOther(match.1) }
         }
         if secondaryProfile {
-            if Codes.boneWords.contains(where: { bodyWords.contains($0.0) }) { return .secondaryBone }
+            if Codes.boneWords.contains(where: { bodyWords.has($0.0) }) { return .secondaryBone }
             for (word, site) in [("brain", OtherMetastasis.Site.brain), ("liver", .liver), ("lung", .lung), ("lymph", .lymphNode),
-                                 ("pleura", .pleura), ("peritone", .peritoneum), ("adrenal", .adrenal)] where words.contains(word) || bodyWords.contains(word) {
+                                 ("pleura", .pleura), ("peritone", .peritoneum), ("adrenal", .adrenal)] where words.has(word) || bodyWords.has(word) {
                 return .secondaryOther(site)
             }
             return .secondaryOther(.other)
@@ -119,8 +119,8 @@ struct PatientMapper {
             if let match = Codes.primaryICD10Prefixes.first(where: { coding.code.hasPrefix($0.0) }) { return match.1 }
         }
         let words = code.words
-        guard Codes.isCancerWord(words), !words.contains("suspected"), !words.contains("history of"), !words.contains("screening") else { return nil }
-        return Codes.primaryWords.first { words.contains($0.0) }?.1 ?? .other
+        guard Codes.isCancerWord(words), !words.has("suspected"), !words.has("history of"), !words.has("screening") else { return nil }
+        return Codes.primaryWords.first { words.has($0.0) }?.1 ?? .other
     }
 
     mutating func condition(_ r: JSONValue) {
@@ -129,6 +129,7 @@ struct PatientMapper {
         let status = Concept(r["clinicalStatus"]).codings.first?.code
         switch classify(r) {
         case .unrelated:
+            neurology(r, code)
             return
         case .primary(let site):
             let index: Int
@@ -145,8 +146,8 @@ struct PatientMapper {
             var cancer = c.cancers![index]
             if cancer.histology == nil || !(code.firstLabel.isEmpty) { cancer.histology = cancer.histology ?? code.firstLabel }
             if site == .lung {
-                if code.has(snomed: ["254637007", "424132000"]) || code.words.contains("non-small") { cancer.lungType = .nonSmallCell }
-                else if code.has(snomed: ["254632001"]) || code.words.contains("small cell") { cancer.lungType = .smallCell }
+                if code.has(snomed: ["254637007", "424132000"]) || code.words.has("non-small") { cancer.lungType = .nonSmallCell }
+                else if code.has(snomed: ["254632001"]) || code.words.has("small cell") { cancer.lungType = .smallCell }
             }
             let onset = fhirDay(r["onsetDateTime"]) ?? fhirDay(r.at("onsetPeriod", "start")) ?? fhirDay(r["recordedDate"])
             if let onset, cancer.diagnosisDate.map({ onset < $0 }) ?? true { cancer.diagnosisDate = onset }
@@ -174,14 +175,28 @@ struct PatientMapper {
             lesion.detectedDate = fhirDay(r["onsetDateTime"]) ?? fhirDay(r["recordedDate"])
             let sites = (r["bodySite"]?.array ?? []).map(Concept.init)
             let siteWords = (sites.map(\.words) + [code.words]).joined(separator: " ")
-            lesion.bone = Codes.boneWords.first { siteWords.contains($0.0) }?.1
-            if siteWords.contains("right") { lesion.side = "right" } else if siteWords.contains("left") { lesion.side = "left" }
+            lesion.bone = Codes.boneWords.first { siteWords.has($0.0) }?.1
+            if siteWords.has("right") { lesion.side = "right" } else if siteWords.has("left") { lesion.side = "left" }
+            if lesion.bone?.isLongBone == true {
+                if siteWords.has("trochant") { lesion.region = .peritrochanteric }
+                else if siteWords.has("neck") { lesion.region = .femoralNeck }
+                else if siteWords.has("shaft") || siteWords.has("diaphys") { lesion.region = .diaphysis }
+                else if siteWords.has("proximal") { lesion.region = .proximal }
+                else if siteWords.has("distal") { lesion.region = .distal }
+            }
+            if lesion.bone == .vertebra || lesion.bone == .sacrum {
+                let original = (sites.map { $0.text + " " + $0.codings.map(\.display).joined(separator: " ") } + [code.text]).joined(separator: " ")
+                if let range = original.range(of: "\\b[CTLS][0-9]{1,2}(-[CTLS][0-9]{1,2})?\\b", options: .regularExpression),
+                   SpinalLevel.span(String(original[range])) != nil {
+                    lesion.level = String(original[range])
+                }
+            }
             if lesion.bone == nil {
                 if code.has(snomed: ["94219006"]) { warnings.append("\(Self.ref(r)): bone of lower limb, bone not named: give the bone.") }
                 if code.has(snomed: ["94221001"]) { warnings.append("\(Self.ref(r)): bone of upper limb, bone not named: give the bone.") }
                 if code.has(snomed: ["94220000"]) { lesion.bone = .skull }
             }
-            if code.has(snomed: ["134421000"]) || code.words.contains("pathologic fracture") { lesion.fracture = .complete }
+            if code.has(snomed: ["134421000"]) || code.words.has("pathologic fracture") { lesion.fracture = .complete }
             if c.lesions == nil { c.lesions = [] }
             c.lesions!.append(lesion)
             note("lesions[\(lesion.id)]", r)
@@ -197,11 +212,30 @@ struct PatientMapper {
         }
     }
 
+    /// Neurological symptoms coded as conditions ("Weakness of both lower limbs").
+    mutating func neurology(_ r: JSONValue, _ code: Concept) {
+        let words = code.words
+        let weakness = (words.has("weakness") && (words.has("limb") || words.has("leg"))) || words.has("paraparesis")
+            || words.has("paraplegia") || words.has("spinal cord compression")
+        let sphincter = words.has("cauda equina") || words.has("retention of urine") || words.has("urinary retention")
+        let backPain = words.has("back pain")
+        guard weakness || sphincter || backPain else { return }
+        if let status = Concept(r["clinicalStatus"]).codings.first?.code, ["resolved", "inactive", "remission"].contains(status) { return }
+        if c.neurology == nil { c.neurology = Neurology() }
+        if weakness { c.neurology!.newWeakness = true }
+        if sphincter { c.neurology!.bladderBowelDysfunction = true }
+        if backPain { c.neurology!.backPain = true }
+        if weakness || sphincter, let onset = fhirDay(r["onsetDateTime"]) ?? fhirDay(r["recordedDate"]) {
+            c.neurology!.symptomOnset = [c.neurology!.symptomOnset, onset].compactMap { $0 }.max()
+        }
+        note("neurology", r)
+    }
+
     /// "IV" from cancerstaging.org "4"/"IV", SNOMED "AJCC stage IIIC", Synthea "Stage 3A".
     func stageText(_ concept: Concept) -> String? {
         for coding in concept.codings {
             if coding.isSNOMED, let s = Codes.stageSNOMED[coding.code] { return s }
-            if coding.system.contains("cancerstaging.org") {
+            if coding.system.has("cancerstaging.org") {
                 if !coding.display.isEmpty, coding.display.range(of: "^[0IV]+[ABC]?[0-9]?$", options: .regularExpression) != nil { return coding.display }
                 let roman = ["0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"]
                 if let first = coding.code.first, let r = roman[String(first)] { return r + coding.code.dropFirst().uppercased() }
@@ -248,7 +282,7 @@ struct PatientMapper {
             return
         }
         let isStageGroup = code.codings.contains { ($0.isLOINC && Codes.stageGroupLOINC.contains($0.code)) || ($0.isSNOMED && Codes.stageGroupSNOMED.contains($0.code)) }
-            || r.profiles.contains { $0.contains("stage-group") }
+            || r.profiles.contains { $0.has("stage-group") }
         if isStageGroup {
             if let s = stageText(Concept(r["valueCodeableConcept"])) {
                 stageObservations.append((Self.ref(r), s))
@@ -264,9 +298,9 @@ struct PatientMapper {
             return
         }
         if code.codings.contains(where: { ($0.isLOINC && Codes.mLOINC.contains($0.code)) || ($0.isSNOMED && Codes.mSNOMED.contains($0.code)) })
-            || r.profiles.contains(where: { $0.contains("distant-metastases-category") }) {
+            || r.profiles.contains(where: { $0.has("distant-metastases-category") }) {
             let v = Concept(r["valueCodeableConcept"])
-            if v.has(snomed: Codes.mOneSNOMED) || v.codings.contains(where: { $0.code.uppercased().hasSuffix("M1") || $0.code.uppercased().contains("M1") }) || v.words.contains("m1") {
+            if v.has(snomed: Codes.mOneSNOMED) || v.codings.contains(where: { $0.code.uppercased().hasSuffix("M1") || $0.code.uppercased().has("M1") }) || v.words.has("m1") {
                 mOneSeen = Self.ref(r)
             }
             return
@@ -315,9 +349,9 @@ struct PatientMapper {
         }
         // Hormone receptors (tumour markers), read by their words.
         let words = code.words
-        if words.contains("estrogen receptor") || words.contains("progesterone receptor") || words.contains("androgen receptor") {
+        if words.has("estrogen receptor") || words.has("progesterone receptor") || words.has("androgen receptor") {
             let v = Concept(r["valueCodeableConcept"]).words
-            markers.append((words, v.contains("positive") ? true : v.contains("negative") ? false : nil))
+            markers.append((words, v.has("positive") ? true : v.has("negative") ? false : nil))
             used.append(Self.ref(r))
         }
     }
@@ -340,26 +374,26 @@ struct PatientMapper {
         var m = Medication()
         m.name = concept.firstLabel
         m.status = ["active", "on-hold", "intended", "in-progress"].contains(status) ? "active" : status
-        if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.contains("zoledron") || words.contains("zometa") {
+        if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.has("zoledron") || words.has("zometa") {
             m.agent = .zoledronicAcid
-        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.contains("denosumab") || words.contains("xgeva") || words.contains("prolia") {
+        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.has("denosumab") || words.has("xgeva") || words.has("prolia") {
             m.agent = .denosumab
-            if words.contains("prolia") || words.contains("60 mg") {
+            if words.has("prolia") || words.has("60 mg") {
                 warnings.append("\(Self.ref(r)): denosumab 60 mg (Prolia) is the osteoporosis dose, not the 120 mg oncology dose.")
             }
-        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.pamidronateRxNorm.contains($0.code) }) || words.contains("pamidron") {
+        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.pamidronateRxNorm.contains($0.code) }) || words.has("pamidron") {
             m.agent = .pamidronate
         }
         if m.agent != nil { m.medicationClass = .boneModifyingAgent }
-        else if Codes.chemotherapyWords.contains(where: words.contains) { m.medicationClass = .chemotherapy }
-        else if Codes.targetedWords.contains(where: words.contains) { m.medicationClass = .targetedTherapy }
-        else if Codes.hormonalWords.contains(where: words.contains) { m.medicationClass = .hormonal }
-        else if words.contains("calcium") || words.contains("vitamin d") || words.contains("cholecalciferol") { m.medicationClass = .calciumVitaminD }
+        else if Codes.chemotherapyWords.contains(where: { words.has($0) }) { m.medicationClass = .chemotherapy }
+        else if Codes.targetedWords.contains(where: { words.has($0) }) { m.medicationClass = .targetedTherapy }
+        else if Codes.hormonalWords.contains(where: { words.has($0) }) { m.medicationClass = .hormonal }
+        else if words.has("calcium") || words.has("vitamin d") || words.has("cholecalciferol") { m.medicationClass = .calciumVitaminD }
         else { m.medicationClass = .other }
         let date = fhirDay(r["authoredOn"]) ?? fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start"))
         m.startDate = date
         if r.resourceType == "MedicationAdministration" { m.lastDoseDate = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) }
-        if Codes.lungTargetedWords.contains(where: words.contains), let i = cancerIndex[.lung] { c.cancers![i].targetedTherapy = true }
+        if Codes.lungTargetedWords.contains(where: { words.has($0) }), let i = cancerIndex[.lung] { c.cancers![i].targetedTherapy = true }
         if c.medications == nil { c.medications = [] }
         // One entry per agent: the latest dose wins, as the case model expects.
         if let agent = m.agent, let i = c.medications!.firstIndex(where: { $0.agent == agent }) {
@@ -384,8 +418,8 @@ struct PatientMapper {
         let words = code.words
         let date = fhirDay(r["performedDateTime"]) ?? fhirDay(r.at("performedPeriod", "start"))
         let site = (r["bodySite"]?.array ?? []).map { Concept($0).firstLabel }.joined(separator: ", ")
-        let isRT = code.has(snomed: Codes.radiotherapySNOMED) || Codes.radiotherapyWords.contains(where: words.contains)
-            || r.profiles.contains { $0.contains("radiotherapy") || $0.contains("radiation-procedure") }
+        let isRT = code.has(snomed: Codes.radiotherapySNOMED) || Codes.radiotherapyWords.contains(where: { words.has($0) })
+            || r.profiles.contains { $0.has("radiotherapy") || $0.has("radiation-procedure") }
         if isRT {
             var course = RadiotherapyCourse()
             course.site = site.isEmpty ? nil : site
@@ -404,7 +438,7 @@ struct PatientMapper {
                 if url.hasSuffix("mcode-radiotherapy-sessions"), course.fractions == nil, let v = ext["valueUnsignedInt"]?.numberValue { course.fractions = Int(v) }
             }
             // Attach to a bone lesion named by the same body site.
-            if let bone = Codes.boneWords.first(where: { site.lowercased().contains($0.0) })?.1,
+            if let bone = Codes.boneWords.first(where: { site.lowercased().has($0.0) })?.1,
                let lesion = c.lesions?.first(where: { $0.bone == bone }) {
                 course.lesionID = lesion.id
             }
@@ -414,12 +448,12 @@ struct PatientMapper {
             return
         }
         let kind: SurgeryKind?
-        if words.contains("biopsy") { kind = .biopsy }
-        else if words.contains("vertebroplasty") || words.contains("kyphoplasty") { kind = .cementAugmentation }
-        else if words.contains("fixation") || words.contains("nailing") { kind = .prophylacticFixation }
-        else if words.contains("decompression") || words.contains("laminectomy") { kind = .decompression }
-        else if words.contains("amputation") { kind = .amputation }
-        else if words.contains("resection") || words.contains("ectomy") || r.hasProfile("mcode-cancer-related-surgical-procedure") { kind = .resection }
+        if words.has("biopsy") { kind = .biopsy }
+        else if words.has("vertebroplasty") || words.has("kyphoplasty") { kind = .cementAugmentation }
+        else if words.has("fixation") || words.has("nailing") { kind = .prophylacticFixation }
+        else if words.has("decompression") || words.has("laminectomy") { kind = .decompression }
+        else if words.has("amputation") { kind = .amputation }
+        else if words.has("resection") || words.has("ectomy") || r.hasProfile("mcode-cancer-related-surgical-procedure") { kind = .resection }
         else { kind = nil }
         guard let kind, r.hasProfile("mcode-cancer-related-surgical-procedure") || kind == .biopsy || kind != .resection else { return }
         var s = Surgery()

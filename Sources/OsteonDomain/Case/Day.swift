@@ -20,11 +20,22 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses "YYYY-MM-DD", or the date part of an ISO date-time ("2026-11-26T10:00:00Z").
     public init?(_ text: String) {
-        let datePart = text.split(separator: "T", maxSplits: 1).first.map(String.init) ?? text
-        let parts = datePart.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
+        var t = text
+        let parsed: (Int, Int, Int)? = t.withUTF8 { b in
+            guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D, b.count == 10 || b[10] == 0x54 else { return nil }
+            func digits(_ from: Int, _ n: Int) -> Int? {
+                var v = 0
+                for k in from..<(from + n) {
+                    let d = b[k] &- 0x30
+                    guard d < 10 else { return nil }
+                    v = v * 10 + Int(d)
+                }
+                return v
+            }
+            guard let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2) else { return nil }
+            return (y, m, d)
+        }
+        guard let (y, m, d) = parsed else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

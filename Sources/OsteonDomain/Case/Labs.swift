@@ -51,11 +51,18 @@ public enum LabTest: String, InputEnum {
     }
 
     static func normaliseUnit(_ unit: String) -> String {
-        unit.trimmingCharacters(in: .whitespaces).lowercased()
+        // Common spellings need no work (this runs for every lab of every patient when screening).
+        if let known = commonUnits[unit] { return known }
+        return unit.trimmingCharacters(in: .whitespaces).lowercased()
             .replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
             .replacingOccurrences(of: "{cells}", with: "").replacingOccurrences(of: " ", with: "")
     }
 }
+
+private let commonUnits: [String: String] = [
+    "mg/dL": "mg/dl", "g/dL": "g/dl", "g/L": "g/l", "mmol/L": "mmol/l", "umol/L": "umol/l", "µmol/L": "umol/l", "mg/L": "mg/l",
+    "U/L": "u/l", "IU/L": "iu/l", "10*3/uL": "10*3/ul", "10*9/L": "10*9/l", "/uL": "/ul", "ng/mL": "ng/ml", "K/uL": "k/ul",
+]
 
 public struct LabResult: Sendable {
     public var test: LabTest?

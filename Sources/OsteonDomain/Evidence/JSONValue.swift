@@ -35,6 +35,11 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    public var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
@@ -75,48 +80,73 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 extension JSONValue {
     /// Parses one JSON document. Object key order is kept as written.
     public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
-        var parser = Parser(bytes: [UInt8](data))
-        let value = try parser.parseDocument()
-        return value
+        var result: Result<JSONValue, JSONParseError> = .failure(JSONParseError(description: "empty input"))
+        data.withUnsafeBytes { bytes in result = parse(bytes: bytes) }
+        return try result.get()
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(Data(text.utf8))
+        var t = text
+        var result: Result<JSONValue, JSONParseError> = .failure(JSONParseError(description: "empty input"))
+        t.withUTF8 { buffer in result = parse(bytes: UnsafeRawBufferPointer(buffer)) }
+        return try result.get()
+    }
+
+    /// Parses straight from memory, without copying the input.
+    public static func parse(bytes: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+            return .failure(JSONParseError(description: "invalid JSON at line 1, column 1: unexpected end of input"))
+        }
+        var parser = Parser(base: base, count: bytes.count)
+        do {
+            return .success(try parser.parseDocument())
+        } catch {
+            return .failure(error)
+        }
     }
 }
 
 private struct Parser {
-    let bytes: [UInt8]
+    let base: UnsafePointer<UInt8>
+    let count: Int
     var index = 0
     var depth = 0
     static let maxDepth = 64
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    @inline(__always) func byte(_ i: Int) -> UInt8 { base[i] }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
-        if index != bytes.count { throw fail("unexpected text after the JSON value") }
+        if index != count { throw fail("unexpected text after the JSON value") }
         return value
     }
 
     func fail(_ message: String) -> JSONParseError {
         // Report a line:column so the person can find the mistake.
         var line = 1, column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        for i in 0..<min(index, count) {
+            if base[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
         }
         return JSONParseError(description: "invalid JSON at line \(line), column \(column): \(message)")
     }
 
-    mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    @inline(__always) mutating func skipWhitespace() {
+        while index < count {
+            let b = base[index]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { index += 1 } else { break }
+        }
     }
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard index < bytes.count else { throw fail("unexpected end of input") }
-        switch bytes[index] {
+        guard index < count else { throw fail("unexpected end of input") }
+        switch base[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
@@ -127,12 +157,12 @@ private struct Parser {
         }
     }
 
-    mutating func expectLiteral(_ word: String) throws(JSONParseError) {
-        let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
-            throw fail("expected \(word)")
-        }
-        index += w.count
+    mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+        let n = word.utf8CodeUnitCount
+        guard index + n <= count else { throw fail("expected \(word)") }
+        let w = word.utf8Start
+        for k in 0..<n where base[index + k] != w[k] { throw fail("expected \(word)") }
+        index += n
     }
 
     mutating func enter() throws(JSONParseError) {
@@ -145,25 +175,25 @@ private struct Parser {
         index += 1
         var pairs: [(String, JSONValue)] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        if index < count, base[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
             return .object(pairs)
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+            guard index < count, base[index] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
             let key = try parseString()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
+            guard index < count, base[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if pairs.contains(where: { $0.0 == key }) { throw fail("duplicate key \"\(key)\"") }
+            for existing in pairs where existing.0 == key { throw fail("duplicate key \"\(key)\"") }
             pairs.append((key, value))
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            guard index < count else { throw fail("unexpected end of input in an object") }
+            if base[index] == UInt8(ascii: ",") { index += 1; continue }
+            if base[index] == UInt8(ascii: "}") { index += 1; break }
             throw fail("expected ',' or '}'")
         }
         depth -= 1
@@ -175,7 +205,7 @@ private struct Parser {
         index += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < count, base[index] == UInt8(ascii: "]") {
             index += 1; depth -= 1
             return .array(items)
         }
@@ -183,9 +213,9 @@ private struct Parser {
             skipWhitespace()
             items.append(try parseValue())
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            guard index < count else { throw fail("unexpected end of input in an array") }
+            if base[index] == UInt8(ascii: ",") { index += 1; continue }
+            if base[index] == UInt8(ascii: "]") { index += 1; break }
             throw fail("expected ',' or ']'")
         }
         depth -= 1
@@ -194,9 +224,32 @@ private struct Parser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
-        var out: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
+        let start = index
+        // Fast path: no escapes, so the bytes are the string.
+        var ascii = true
+        while index < count {
+            let b = base[index]
+            if b == UInt8(ascii: "\"") {
+                let bytes = UnsafeBufferPointer(start: base + start, count: index - start)
+                // ASCII needs no validation; anything else is checked as UTF-8.
+                let s: String
+                if ascii {
+                    s = String(decoding: bytes, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: bytes, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+                    s = valid
+                }
+                index += 1
+                return s
+            }
+            if b >= 0x80 { ascii = false }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail("control character in a string") }
+            index += 1
+        }
+        var out = Array(UnsafeBufferPointer(start: base + start, count: index - start))
+        while index < count {
+            let byte = base[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
@@ -204,8 +257,8 @@ private struct Parser {
                 return text
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else { throw fail("unfinished escape") }
-                let esc = bytes[index]
+                guard index < count else { throw fail("unfinished escape") }
+                let esc = base[index]
                 index += 1
                 switch esc {
                 case UInt8(ascii: "\""): out.append(0x22)
@@ -219,7 +272,7 @@ private struct Parser {
                 case UInt8(ascii: "u"):
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u") else {
                             throw fail("unpaired surrogate in \\u escape")
                         }
                         index += 2
@@ -241,9 +294,10 @@ private struct Parser {
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw fail("short \\u escape") }
+        guard index + 4 <= count else { throw fail("short \\u escape") }
         var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
+        for k in 0..<4 {
+            let byte = base[index + k]
             value <<= 4
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value |= UInt32(byte - UInt8(ascii: "0"))
@@ -259,27 +313,34 @@ private struct Parser {
     mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = index
         var isInteger = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        if index < count, base[index] == UInt8(ascii: "-") { index += 1 }
         let digitsStart = index
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        while index < count, base[index] >= 0x30, base[index] <= 0x39 { index += 1 }
         if index == digitsStart { throw fail("unexpected character") }
-        if bytes[digitsStart] == UInt8(ascii: "0"), index - digitsStart > 1 { throw fail("leading zero in a number") }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+        if base[digitsStart] == UInt8(ascii: "0"), index - digitsStart > 1 { throw fail("leading zero in a number") }
+        if index < count, base[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1
             let fracStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            while index < count, base[index] >= 0x30, base[index] <= 0x39 { index += 1 }
             if index == fracStart { throw fail("digits expected after '.'") }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < count, base[index] == UInt8(ascii: "e") || base[index] == UInt8(ascii: "E") {
             isInteger = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
             let expStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            while index < count, base[index] >= 0x30, base[index] <= 0x39 { index += 1 }
             if index == expStart { throw fail("digits expected in exponent") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, index - start <= 18 {
+            // Small integers without building a String.
+            var v = 0
+            var k = base[start] == UInt8(ascii: "-") ? start + 1 : start
+            while k < index { v = v * 10 + Int(base[k] - 0x30); k += 1 }
+            return .int(base[start] == UInt8(ascii: "-") ? -v : v)
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: index - start), as: UTF8.self)
         if isInteger, let i = Int(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw fail("number out of range") }
         return .double(d)
@@ -291,63 +352,71 @@ private struct Parser {
 extension JSONValue {
     /// Compact (one line) or indented JSON text with keys in insertion order.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out, pretty: pretty, indent: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, pretty: Bool, indent: Int) {
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0A)
+        for _ in 0..<indent { out.append(0x20); out.append(0x20) }
+    }
+
+    private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if !d.isFinite { out += "null" }
-            else if d == d.rounded(), abs(d) < 1e15 { out += String(format: "%.1f", d) }
-            else { out += "\(d)" }
+            if !d.isFinite { out.append(contentsOf: "null".utf8) }
+            else if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: "\(Int(d)).0".utf8) }
+            else { out.append(contentsOf: "\(d)".utf8) }
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(0x5B)
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if n > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(0x5D)
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
+            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(0x7B)
             for (n, (key, value)) in pairs.enumerated() {
-                if n > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if n > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 JSONValue.writeString(key, into: &out)
-                out += pretty ? ": " : ":"
+                out.append(0x3A)
+                if pretty { out.append(0x20) }
                 value.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(0x7D)
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0..<0x20:
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 }
