@@ -4,13 +4,14 @@ import PackageDescription
 // Architecture: layers, lowest first. A target may depend only on targets in
 // lower layers; the check at the bottom of this file refuses any other edge.
 //   0 OsteonDomain   pure clinical logic (Foundation only: no I/O, no clock)
+//   0 COsteonSystem  a C shim for one libc setting (malloc tuning)
 //   1 OsteonFHIR     pure FHIR/mCODE mapping            (depends on Domain)
 //   1 OsteonStore    FluentKit persistence              (depends on Domain)
 //   2 OsteonScreen   bulk-export screening, file I/O    (depends on layers 0-1)
 //   2 OsteonWeb      Vapor routes, views, policies      (depends on layers 0-1)
 //   3 osteon         the CLI executable                 (may depend on all)
 let layer: [String: Int] = [
-    "OsteonDomain": 0,
+    "OsteonDomain": 0, "COsteonSystem": 0,
     "OsteonFHIR": 1, "OsteonStore": 1,
     "OsteonScreen": 2, "OsteonWeb": 2,
     "osteon": 3,
@@ -34,7 +35,8 @@ let package = Package(
     targets: [
         .target(name: "OsteonDomain", swiftSettings: strict),
         .target(name: "OsteonFHIR", dependencies: ["OsteonDomain"], swiftSettings: strict),
-        .target(name: "OsteonScreen", dependencies: ["OsteonDomain", "OsteonFHIR"], swiftSettings: strict),
+        .target(name: "COsteonSystem"),
+        .target(name: "OsteonScreen", dependencies: ["OsteonDomain", "OsteonFHIR", "COsteonSystem"], swiftSettings: strict),
         .executableTarget(
             name: "osteon",
             dependencies: [

@@ -56,6 +56,16 @@ public enum FastScan {
         @inline(__always) func scanString() -> Range<Int>? {
             i += 1
             let start = i
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let q = v ^ 0x2222_2222_2222_2222, bs = v ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((v &- 0x2020_2020_2020_2020) & ~v)
+                if special & highs != 0 { break }
+                i += 8
+            }
             while i < n {
                 let b = base[i]
                 if b == 0x22 { let r = start..<i; i += 1; return r }

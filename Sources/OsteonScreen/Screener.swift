@@ -1,3 +1,4 @@
+import COsteonSystem
 import Foundation
 import OsteonDomain
 import OsteonFHIR
@@ -140,6 +141,23 @@ public final class Screener: @unchecked Sendable {
         return out
     }
 
+    static let maxBuckets = 256
+
+    /// Process settings for a long streaming run: a fixed malloc mmap threshold
+    /// (glibc's adaptive one lets the heap grow with the number of large
+    /// buffers freed, so RSS would follow input size), and enough file descriptors.
+    static func prepareProcess(files: Int) {
+        _ = osteon_set_mmap_threshold(128 << 10)
+        #if canImport(Glibc)
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        if getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(files) {
+            limit.rlim_cur = min(limit.rlim_max, rlim_t(files))
+            _ = setrlimit(resource, &limit)
+        }
+        #endif
+    }
+
     static func size(_ path: String) -> Int64 { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0 }
 
     /// Cuts each file into chunks at line ends.
@@ -177,7 +195,9 @@ public final class Screener: @unchecked Sendable {
         let files = Screener.files(options.inputs)
         guard !files.isEmpty else { throw ScreenError.noInput(options.inputs.joined(separator: ", ")) }
         let total = files.reduce(Int64(0)) { $0 + Screener.size($1) }
-        let bucketCount = max(options.workers, Int((total + options.bucketBytes - 1) / options.bucketBytes))
+        // Bounded: more buckets for more input, up to a cap that keeps open files reasonable.
+        let bucketCount = min(Screener.maxBuckets, max(options.workers, Int((total + options.bucketBytes - 1) / options.bucketBytes)))
+        Screener.prepareProcess(files: bucketCount * options.workers + 16)
         let workerCount = options.workers
         try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
         let work = (options.outDirectory as NSString).appendingPathComponent(".osteon-screen-\(getpid())")
@@ -188,7 +208,7 @@ public final class Screener: @unchecked Sendable {
         let workers = (0..<workerCount).map { _ in Worker() }
         for (w, worker) in workers.enumerated() {
             for b in 0..<bucketCount {
-                guard let writer = BufferedWriter(path: "\(work)/bucket-\(b)-\(w)") else { throw ScreenError.cannotWrite(work) }
+                guard let writer = BufferedWriter(path: "\(work)/bucket-\(b)-\(w)", bufferSize: 32 << 10) else { throw ScreenError.cannotWrite(work) }
                 worker.buckets.append(writer)
             }
             for c in Screener.classes {

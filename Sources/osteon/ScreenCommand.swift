@@ -32,6 +32,12 @@ struct ScreenCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
     var noProgress = false
 
+    @Option(name: .long, help: "Worker threads (default: the number of cores).")
+    var workers: Int?
+
+    @Option(name: .customLong("bucket-mb"), help: "Target input megabytes per bucket (memory per worker grows with it).")
+    var bucketMB: Int?
+
     func validate() throws {
         if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, not '\(asOf)'.") }
     }
@@ -39,6 +45,8 @@ struct ScreenCommand: ParsableCommand {
     func run() throws {
         var options = ScreenOptions(inputs: paths, outDirectory: out, asOf: asOf.flatMap(Day.init) ?? Day.today)
         options.progress = !noProgress && isatty(STDERR_FILENO) == 1
+        if let workers { options.workers = max(1, workers) }
+        if let bucketMB { options.bucketBytes = Int64(max(1, bucketMB)) << 20 }
         let summary: ScreenSummary
         do { summary = try Screener(options: options).run() } catch {
             FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
@@ -54,7 +62,7 @@ struct ScreenCommand: ParsableCommand {
     static func table(_ s: ScreenSummary) -> String {
         var lines: [String] = []
         let mb = Double(s.bytes) / 1_048_576
-        lines.append("Osteon screening: \(String(format: "%.1f", mb)) MB in \(s.files.count) files, \(String(format: "%.1f", s.seconds)) s")
+        lines.append("Osteon screening: \(String(format: "%.1f", mb)) MB in \(s.files.count) files, \(String(format: "%.1f", s.seconds)) s (pass 1 \(String(format: "%.1f", s.pass1Seconds)) s)")
         lines.append("")
         lines.append(pad("file", 44) + pad("read", 10) + pad("used", 10) + pad("ignored", 10) + "rejected")
         for f in s.files {

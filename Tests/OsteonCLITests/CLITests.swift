@@ -201,3 +201,37 @@ struct CLI {
         #expect(try JSONValue.parse(noID.stdout)["error"]?.stringValue?.contains("patient_id") == true)
     }
 }
+
+@Suite struct ScreenCLITests {
+    @Test func synthThenScreen() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let export = dir.appendingPathComponent("export").path, out = dir.appendingPathComponent("out").path
+        let synth = try CLI.run(["synth", "--patients", "60", "--seed", "4", "--out", export])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(FileManager.default.fileExists(atPath: export + "/Patient.000.ndjson"))
+        #expect(FileManager.default.fileExists(atPath: export + "/manifest.json"))
+        // A bad line is reported with file:line and the rest is processed.
+        let condition = export + "/Condition.000.ndjson"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: condition))
+        handle.seekToEndOfFile()
+        handle.write(Data("{oops\n".utf8))
+        try handle.close()
+        let screen = try CLI.run(["screen", export, "--out", out, "--as-of", "2026-06-30"])
+        #expect(screen.status == 0, "\(screen.stderr)")
+        #expect(screen.stdout.contains("patients read"))
+        #expect(screen.stderr.contains("Condition.000.ndjson:"))
+        #expect(!screen.stderr.contains("["), "no progress bar when stderr is not a terminal")
+        let summary = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+        #expect(summary["patients_read"] == 60)
+        #expect(summary["lines"]?["rejected"] == 1)
+        let csv = try String(contentsOfFile: out + "/worklist.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("rank,patient_id,urgency"))
+    }
+
+    @Test func screenWithoutInputSaysWhatItExpects() throws {
+        let out = try CLI.run(["screen", "/nonexistent-export", "--out", "/tmp/osteon-none"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("Type.NNN.ndjson"))
+    }
+}
