@@ -17,7 +17,7 @@ struct Osteon: ParsableCommand {
               osteon score sins --input lesion.json --format json
             """,
         version: "0.1.0",
-        subcommands: [ScoreCommand.self, AssessCommand.self, ScreenCommand.self, SynthCommand.self]
+        subcommands: [ScoreCommand.self, AssessCommand.self, HandoutCommand.self, ScreenCommand.self, SynthCommand.self]
     )
 }
 

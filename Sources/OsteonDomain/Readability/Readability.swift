@@ -168,7 +168,9 @@ public enum TextCounter {
 
     public static func syllables(in rawWord: String) -> Int {
         let word = rawWord.lowercased().filter { $0.isLetter }
-        if word.isEmpty { return rawWord.contains(where: \.isNumber) ? max(1, rawWord.filter(\.isNumber).count) : 0 }
+        // A number counts as one syllable, as textstat counts it (Flesch's 1948 rule
+        // reads figures aloud; agreeing with the common tool matters more here).
+        if word.isEmpty { return rawWord.contains(where: \.isNumber) ? 1 : 0 }
         if word.count <= 3 { return 1 }
         // Hyphenated words: count each part.
         if rawWord.contains("-") {
