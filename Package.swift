@@ -31,16 +31,47 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
     ],
     targets: [
         .target(name: "OsteonDomain", swiftSettings: strict),
         .target(name: "OsteonFHIR", dependencies: ["OsteonDomain"], swiftSettings: strict),
         .target(name: "COsteonSystem"),
+        .target(
+            name: "OsteonStore",
+            dependencies: [
+                "OsteonDomain",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "OsteonWeb",
+            dependencies: [
+                "OsteonDomain", "OsteonFHIR", "OsteonStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
         .target(name: "OsteonScreen", dependencies: ["OsteonDomain", "OsteonFHIR", "COsteonSystem"], swiftSettings: strict),
         .executableTarget(
             name: "osteon",
             dependencies: [
-                "OsteonDomain", "OsteonFHIR", "OsteonScreen",
+                "OsteonDomain", "OsteonFHIR", "OsteonScreen", "OsteonStore", "OsteonWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -62,6 +93,19 @@ let package = Package(
         .testTarget(
             name: "OsteonScreenTests",
             dependencies: ["OsteonScreen", "OsteonFHIR", "OsteonDomain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OsteonStoreTests",
+            dependencies: ["OsteonStore", "OsteonDomain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OsteonWebTests",
+            dependencies: [
+                "OsteonWeb", "OsteonStore", "OsteonDomain",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,7 +3,7 @@ import Foundation
 import OsteonDomain
 
 @main
-struct Osteon: ParsableCommand {
+struct Osteon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "osteon",
         abstract: "Osteon: care of primary bone tumours and skeletal metastases.",
@@ -17,7 +17,8 @@ struct Osteon: ParsableCommand {
               osteon score sins --input lesion.json --format json
             """,
         version: "0.1.0",
-        subcommands: [ScoreCommand.self, AssessCommand.self, HandoutCommand.self, ScreenCommand.self, SynthCommand.self]
+        subcommands: [ScoreCommand.self, AssessCommand.self, HandoutCommand.self, ScreenCommand.self, SynthCommand.self,
+                      ServeCommand.self, MigrateCommand.self, ImportCommand.self, DemoCommand.self, UserCommand.self]
     )
 }
 

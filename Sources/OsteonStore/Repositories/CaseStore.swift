@@ -1,0 +1,311 @@
+import FluentKit
+import Foundation
+import OsteonDomain
+import SQLKit
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notFound(String)
+    /// A stale edit: the record has moved on to `current`.
+    case conflict(entity: String, expected: Int, current: Int)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let entity, let expected, let current):
+            "\(entity) was changed by someone else (you edited version \(expected), it is now version \(current)); reload and apply your change again"
+        case .invalid(let why): why
+        }
+    }
+}
+
+/// The board's states of a case, in order.
+public enum CaseState: String, CaseIterable, Sendable {
+    case referred
+    case workUp = "work_up"
+    case readyForBoard = "ready_for_board"
+    case discussed
+    case followUp = "follow_up"
+
+    public var label: String {
+        switch self {
+        case .referred: "Referred"
+        case .workUp: "Work-up"
+        case .readyForBoard: "Ready for board"
+        case .discussed: "Discussed"
+        case .followUp: "Follow-up"
+        }
+    }
+}
+
+/// Patients, their case and its clinical records. Every write checks the
+/// version the caller saw (optimistic concurrency).
+public struct CaseStore: Sendable {
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    // MARK: Patients
+
+    public struct NewPatient: Sendable {
+        public var externalID: String
+        public var name: String
+        public var birthDate: String?
+        public var sex: String?
+        public init(externalID: String, name: String, birthDate: String?, sex: String?) {
+            self.externalID = externalID
+            self.name = name
+            self.birthDate = birthDate
+            self.sex = sex
+        }
+    }
+
+    /// A patient and their (empty) case, in one transaction.
+    public func createPatient(_ p: NewPatient, document: JSONValue = .object([])) async throws -> (PatientRecord, CaseRecord) {
+        if try await PatientRecord.query(on: db).filter(\.$externalID == p.externalID).first() != nil {
+            throw StoreError.invalid("a patient with identifier \(p.externalID) already exists")
+        }
+        return try await db.transaction { tx in
+            let patient = PatientRecord(externalID: p.externalID, name: p.name, birthDate: p.birthDate, sex: p.sex)
+            try await patient.create(on: tx)
+            let record = CaseRecord(patientID: try patient.requireID(), document: document.serialized())
+            try await record.create(on: tx)
+            return (patient, record)
+        }
+    }
+
+    public func patients(search: String? = nil, limit: Int = 500) async throws -> [PatientRecord] {
+        var query = PatientRecord.query(on: db).sort(\.$name)
+        if let search, !search.trimmingCharacters(in: .whitespaces).isEmpty {
+            let term = search.trimmingCharacters(in: .whitespaces)
+            query = query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(term)%").filter(\.$externalID, .custom("LIKE"), "%\(term)%") }
+        }
+        return try await query.limit(limit).all()
+    }
+
+    public func patient(_ id: UUID) async throws -> PatientRecord {
+        guard let p = try await PatientRecord.find(id, on: db) else { throw StoreError.notFound("patient \(id)") }
+        return p
+    }
+
+    public func patient(externalID: String) async throws -> PatientRecord? {
+        try await PatientRecord.query(on: db).filter(\.$externalID == externalID).first()
+    }
+
+    public func caseRecord(patientID: UUID) async throws -> CaseRecord {
+        guard let c = try await CaseRecord.query(on: db).filter(\.$patient.$id == patientID).first() else {
+            throw StoreError.notFound("case of patient \(patientID)")
+        }
+        return c
+    }
+
+    public func updatePatient(_ id: UUID, expectedVersion: Int, name: String, birthDate: String?, sex: String?) async throws -> PatientRecord {
+        _ = try await patient(id)
+        try await versionedUpdate(PatientRecord.schema, id: id, expected: expectedVersion, entity: "patient",
+                                  [("name", name), ("birth_date", birthDate), ("sex", sex)])
+        return try await patient(id)
+    }
+
+    /// `UPDATE … SET … WHERE id = ? AND version = ? RETURNING version`: atomic on
+    /// SQLite and PostgreSQL, so of two concurrent edits of one version only one wins.
+    func versionedUpdate(_ table: String, id: UUID, expected: Int, entity: String, _ values: [(String, any Encodable & Sendable)]) async throws {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("the database does not speak SQL") }
+        var update = sql.update(table)
+        for (column, value) in values { update = update.set(SQLIdentifier(column), to: value) }
+        let rows = try await update
+            .set(SQLIdentifier("version"), to: expected + 1)
+            .set(SQLIdentifier("updated_at"), to: Date())
+            .where(SQLIdentifier("id"), .equal, id)
+            .where(SQLIdentifier("version"), .equal, expected)
+            .returning(SQLIdentifier("version"))
+            .all()
+        guard rows.count == 1 else {
+            let current = try await sql.select().column("version").from(table).where(SQLIdentifier("id"), .equal, id).first()
+            let version = (try? current?.decode(column: "version", as: Int.self)) ?? expected
+            throw StoreError.conflict(entity: entity, expected: expected, current: version)
+        }
+    }
+
+    // MARK: The case
+
+    /// Case facts kept in the case document, replaced with a version check.
+    public func updateDocument(caseID: UUID, expectedVersion: Int, _ document: JSONValue) async throws -> CaseRecord {
+        guard try await CaseRecord.find(caseID, on: db) != nil else { throw StoreError.notFound("case \(caseID)") }
+        try await versionedUpdate(CaseRecord.schema, id: caseID, expected: expectedVersion, entity: "case", [("document", document.serialized())])
+        return try await CaseRecord.find(caseID, on: db)!
+    }
+
+    public func setState(caseID: UUID, _ state: CaseState) async throws {
+        guard let record = try await CaseRecord.find(caseID, on: db) else { throw StoreError.notFound("case \(caseID)") }
+        record.state = state.rawValue
+        try await record.save(on: db)
+    }
+
+    // MARK: Lesions and records
+
+    public func lesions(caseID: UUID) async throws -> [LesionRecord] {
+        try await LesionRecord.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$createdAt).sort(\.$label).all()
+    }
+
+    /// Adds a lesion given in the case format; its label becomes the lesion id.
+    public func addLesion(caseID: UUID, _ lesion: JSONValue) async throws -> LesionRecord {
+        let existing = try await lesions(caseID: caseID)
+        var object = lesion
+        var label = lesion["id"]?.stringValue ?? ""
+        if label.isEmpty || existing.contains(where: { $0.label == label }) {
+            var n = existing.count + 1
+            while existing.contains(where: { $0.label == "L\(n)" }) { n += 1 }
+            label = "L\(n)"
+        }
+        if case .object(var pairs) = object {
+            pairs.removeAll { $0.0 == "id" }
+            pairs.insert(("id", .string(label)), at: 0)
+            object = .object(pairs)
+        }
+        let record = LesionRecord(caseID: caseID, label: label, bone: lesion["bone"]?.stringValue, level: lesion["level"]?.stringValue,
+                                  data: object.serialized())
+        try await record.create(on: db)
+        return record
+    }
+
+    public func updateLesion(_ id: UUID, expectedVersion: Int, _ lesion: JSONValue) async throws -> LesionRecord {
+        guard let record = try await LesionRecord.find(id, on: db) else { throw StoreError.notFound("lesion \(id)") }
+        var object = lesion
+        if case .object(var pairs) = object {
+            pairs.removeAll { $0.0 == "id" }
+            pairs.insert(("id", .string(record.label)), at: 0)
+            object = .object(pairs)
+        }
+        try await versionedUpdate(LesionRecord.schema, id: id, expected: expectedVersion, entity: "lesion",
+                                  [("data", object.serialized()), ("bone", lesion["bone"]?.stringValue), ("level", lesion["level"]?.stringValue)])
+        return try await LesionRecord.find(id, on: db)!
+    }
+
+    public func deleteLesion(_ id: UUID) async throws {
+        guard let record = try await LesionRecord.find(id, on: db) else { throw StoreError.notFound("lesion \(id)") }
+        try await record.delete(on: db)
+    }
+
+    public func addLab(caseID: UUID, test: String, value: Double, unit: String, date: String?) async throws -> LabRecord {
+        let record = LabRecord(caseID: caseID, test: test, value: value, unit: unit, date: date)
+        try await record.create(on: db)
+        return record
+    }
+
+    public func addMedication(caseID: UUID, _ medication: JSONValue) async throws -> MedicationRecord {
+        let record = MedicationRecord(caseID: caseID, name: medication["name"]?.stringValue ?? medication["agent"]?.stringValue ?? "medication",
+                                      status: medication["status"]?.stringValue, data: medication.serialized())
+        try await record.create(on: db)
+        return record
+    }
+
+    public func addProcedure(caseID: UUID, kind: String, _ data: JSONValue) async throws -> ProcedureRecord {
+        let record = ProcedureRecord(caseID: caseID, kind: kind, date: data["date"]?.stringValue, data: data.serialized())
+        try await record.create(on: db)
+        return record
+    }
+
+    public func addImaging(caseID: UUID, modality: String, region: String?, date: String?, report: String?, readBy: String?) async throws -> ImagingRecord {
+        let record = ImagingRecord(caseID: caseID, modality: modality, region: region, date: date, report: report, readBy: readBy)
+        try await record.create(on: db)
+        return record
+    }
+
+    public struct Records: Sendable {
+        public let patient: PatientRecord
+        public let caseRecord: CaseRecord
+        public let lesions: [LesionRecord]
+        public let labs: [LabRecord]
+        public let medications: [MedicationRecord]
+        public let procedures: [ProcedureRecord]
+        public let imaging: [ImagingRecord]
+    }
+
+    public func records(patientID: UUID) async throws -> Records {
+        let p = try await patient(patientID)
+        let c = try await caseRecord(patientID: patientID)
+        let id = try c.requireID()
+        return Records(
+            patient: p, caseRecord: c, lesions: try await lesions(caseID: id),
+            labs: try await LabRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all(),
+            medications: try await MedicationRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$createdAt).all(),
+            procedures: try await ProcedureRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all(),
+            imaging: try await ImagingRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all())
+    }
+
+    /// The case in the native format, assembled from its rows.
+    public static func caseJSON(_ r: Records) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("patient_id", .string(r.patient.externalID))]
+        let document = (try? JSONValue.parse(r.caseRecord.document)) ?? .object([])
+        var patient: [(String, JSONValue)] = []
+        if let b = r.patient.birthDate { patient.append(("birth_date", .string(b))) }
+        if let s = r.patient.sex { patient.append(("sex", .string(s))) }
+        if case .object(let docPairs) = document {
+            for (key, value) in docPairs {
+                if key == "patient", case .object(let extra) = value {
+                    patient += extra.filter { k, _ in !patient.contains { $0.0 == k } }
+                } else if !["patient_id", "lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"].contains(key) {
+                    pairs.append((key, value))
+                }
+            }
+        }
+        pairs.insert(("patient", .object(patient)), at: 1)
+        pairs.append(("lesions", .array(r.lesions.compactMap { try? JSONValue.parse($0.data) })))
+        pairs.append(("labs", .array(r.labs.map { l in
+            .object([("test", .string(l.test)), ("value", .double(l.value)), ("unit", .string(l.unit))] + (l.date.map { [("date", .string($0))] } ?? []))
+        })))
+        pairs.append(("medications", .array(r.medications.compactMap { try? JSONValue.parse($0.data) })))
+        pairs.append(("radiotherapy", .array(r.procedures.filter { $0.kind == "radiotherapy" }.compactMap { try? JSONValue.parse($0.data) })))
+        pairs.append(("surgeries", .array(r.procedures.filter { $0.kind == "surgery" }.compactMap { try? JSONValue.parse($0.data) })))
+        pairs.append(("imaging", .array(r.imaging.map { s in
+            .object([("modality", .string(s.modality))] + (s.region.map { [("region", .string($0))] } ?? []) + (s.date.map { [("date", .string($0))] } ?? []))
+        })))
+        return .object(pairs)
+    }
+
+    /// The PatientCase the rules read, with where each fact is kept.
+    public func patientCase(patientID: UUID) async throws -> (PatientCase, CaseReader.Output, Records) {
+        let r = try await records(patientID: patientID)
+        let out = try CaseReader.read(CaseStore.caseJSON(r))
+        return (out.patientCase, out, r)
+    }
+
+    // MARK: Import
+
+    /// Stores a case read from a file or FHIR: patient, document and rows.
+    @discardableResult
+    public func importCase(_ c: PatientCase, name: String) async throws -> PatientRecord {
+        let json = CaseWriter.json(c)
+        var document: [(String, JSONValue)] = []
+        if case .object(let pairs) = json {
+            for (key, value) in pairs where !["patient_id", "as_of", "lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"].contains(key) {
+                if key == "patient", case .object(let p) = value {
+                    document.append(("patient", .object(p.filter { ["weight_kg", "weight_kind", "age_years"].contains($0.0) })))
+                } else {
+                    document.append((key, value))
+                }
+            }
+        }
+        let (patient, record) = try await createPatient(
+            NewPatient(externalID: c.patientID, name: name, birthDate: c.patient.birthDate?.description, sex: c.patient.sex?.rawValue),
+            document: .object(document))
+        let caseID = try record.requireID()
+        for lesion in c.lesions ?? [] { _ = try await addLesion(caseID: caseID, CaseWriter.lesion(lesion)) }
+        for lab in c.labs ?? [] {
+            guard let test = lab.test, let value = lab.value, let unit = lab.unit else { continue }
+            _ = try await addLab(caseID: caseID, test: test.rawValue, value: value, unit: unit, date: lab.date?.description)
+        }
+        for m in c.medications ?? [] { _ = try await addMedication(caseID: caseID, CaseWriter.medication(m)) }
+        if case .object(let pairs) = json {
+            for (key, value) in pairs where key == "radiotherapy" || key == "surgeries" {
+                for item in value.arrayValue ?? [] { _ = try await addProcedure(caseID: caseID, kind: key == "radiotherapy" ? "radiotherapy" : "surgery", item) }
+            }
+        }
+        for s in c.imaging ?? [] {
+            guard let modality = s.modality else { continue }
+            _ = try await addImaging(caseID: caseID, modality: modality.rawValue, region: s.region, date: s.date?.description, report: nil, readBy: nil)
+        }
+        if !(c.lesions ?? []).isEmpty { try await setState(caseID: caseID, .workUp) }
+        return patient
+    }
+}

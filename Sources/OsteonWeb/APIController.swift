@@ -1,0 +1,370 @@
+import Fluent
+import Foundation
+import OsteonDomain
+import OsteonFHIR
+import OsteonStore
+import Vapor
+
+/// JSON REST under /api/v1 for the same operations as the pages
+/// (openapi.json describes it; a test keeps the two in step).
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.get("openapi.json", use: openAPI)
+        api.post("session", use: signIn)
+        let auth = api.grouped(RequireSignIn(), RequireJSONWrites())
+        auth.delete("session", use: signOut)
+        auth.get("scores", use: scoreList)
+        auth.post("scores", ":score", use: score)
+        auth.get("patients", use: patients)
+        auth.post("patients", use: createPatient)
+        auth.get("patients", ":pid", use: patient)
+        auth.put("patients", ":pid", use: updatePatient)
+        auth.put("patients", ":pid", "case", use: updateCase)
+        auth.get("patients", ":pid", "case", use: caseDocument)
+        auth.get("patients", ":pid", "assessment", use: assessment)
+        auth.post("assessments", use: assessCase)
+        auth.post("patients", ":pid", "lesions", use: addLesion)
+        auth.put("patients", ":pid", "lesions", ":lid", use: updateLesion)
+        auth.delete("patients", ":pid", "lesions", ":lid", use: deleteLesion)
+        auth.post("patients", ":pid", "labs", use: addLab)
+        auth.get("meetings", use: meetings)
+        auth.post("meetings", use: createMeeting)
+        auth.get("meetings", ":mid", use: meeting)
+        auth.post("meetings", ":mid", "agenda", use: addToAgenda)
+        auth.post("agenda", ":iid", "opinions", use: addOpinion)
+        auth.post("agenda", ":iid", "decision", use: decide)
+        auth.post("agenda", ":iid", "signoff", use: signOff)
+    }
+
+    static let openAPIDocument: String = {
+        let url = Bundle.module.bundleURL.appendingPathComponent("Resources/openapi.json")
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? "{}"
+    }()
+
+    func openAPI(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: Self.openAPIDocument))
+    }
+
+    // MARK: Session
+
+    func signIn(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue else {
+            throw ValidationFailure(fields: ["username": "required", "password": "required"])
+        }
+        switch try await SignIn.attempt(username: username, password: password, on: req) {
+        case .success(let user):
+            try await SignIn.start(user, on: req)
+            return JSONValue.object([("username", .string(user.username)), ("display_name", .string(user.displayName)), ("role", .string(user.role)),
+                                     ("csrf_token", .string(CSRF.token(req)))]).response()
+        case .failure(let message):
+            throw Abort(.unauthorized, reason: message)
+        }
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        req.session.destroy()
+        return Response(status: .noContent)
+    }
+
+    // MARK: Scores
+
+    func scoreList(req: Request) async throws -> Response {
+        JSONValue.array(ScoreCatalog.rules.map { ["id": .string($0.id), "title": .string($0.title)] }).response()
+    }
+
+    func score(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("score"), let rule = ScoreCatalog.rule(id: id) else { throw Abort(.notFound, reason: "no such score") }
+        switch rule.run(try req.jsonBody()) {
+        case .success(let report): return report.json.response()
+        case .failure(let problem): return ScoreReport.invalidJSON(problem).response(.unprocessableEntity)
+        }
+    }
+
+    // MARK: Patients
+
+    func pid(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        return id
+    }
+
+    static func summary(_ p: PatientRecord, _ c: CaseRecord, _ a: Assessment?) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .string(p.id!.uuidString)), ("external_id", .string(p.externalID)), ("name", .string(p.name)),
+            ("birth_date", JSONValue(p.birthDate)), ("sex", JSONValue(p.sex)), ("version", .int(p.version)),
+            ("case_id", .string(c.id!.uuidString)), ("case_version", .int(c.version)), ("state", .string(c.state)),
+        ]
+        if let a {
+            pairs.append(("urgency", .string(a.alerts.first?.severity.rawValue ?? (a.careGaps.isEmpty ? "none" : "care_gap"))))
+            pairs.append(("alerts", JSONValue(a.alerts.map(\.code))))
+            pairs.append(("care_gaps", JSONValue(a.careGaps.map(\.code))))
+        }
+        return .object(pairs)
+    }
+
+    func patients(req: Request) async throws -> Response {
+        var rows: [JSONValue] = []
+        for p in try await req.cases.patients(search: try? req.query.get(String.self, at: "q")) {
+            let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
+            rows.append(Self.summary(p, r.caseRecord, Assessor.assess(c, asOf: req.today)))
+        }
+        return JSONValue.array(rows).response()
+    }
+
+    func createPatient(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        var errors: [String: String] = [:]
+        let name = body["name"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+        let external = body["external_id"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+        if name.isEmpty { errors["name"] = "required" }
+        if external.isEmpty { errors["external_id"] = "required" }
+        let birth = body["birth_date"]?.stringValue
+        if let birth, Day(birth) == nil { errors["birth_date"] = "use YYYY-MM-DD" }
+        let sex = body["sex"]?.stringValue
+        if let sex, Sex(rawValue: sex) == nil { errors["sex"] = "female or male" }
+        let document = body["case"] ?? .object([])
+        if case .object(let pairs) = document {
+            for (k, v) in CaseValidation.problems(pairs.filter { $0.0 != "patient_id" }, prefix: "") { errors["case.\(k)"] = v }
+        } else {
+            errors["case"] = "expected an object in the case format"
+        }
+        guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
+        let (p, c) = try await req.cases.createPatient(.init(externalID: external, name: name, birthDate: birth, sex: sex), document: document)
+        return Self.summary(p, c, nil).response(.created)
+    }
+
+    func patient(req: Request) async throws -> Response {
+        let (c, read, r) = try await req.cases.patientCase(patientID: try pid(req))
+        guard case .object(var pairs) = Self.summary(r.patient, r.caseRecord, Assessor.assess(c, asOf: req.today)) else { throw Abort(.internalServerError) }
+        pairs.append(("case", CaseStore.caseJSON(r)))
+        pairs.append(("lesions", .array(r.lesions.map { ["id": .string($0.id!.uuidString), "label": .string($0.label), "version": .int($0.version)] })))
+        if !read.problems.isEmpty { pairs.append(("warnings", JSONValue(read.problems.map { "\($0.field): \($0.detail)" }))) }
+        return JSONValue.object(pairs).response()
+    }
+
+    func updatePatient(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let body = try req.jsonBody()
+        guard let version = body["version"]?.numberValue.map(Int.init) else { throw ValidationFailure(fields: ["version": "send the version you edited"]) }
+        guard let name = body["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure(fields: ["name": "required"]) }
+        if let b = body["birth_date"]?.stringValue, Day(b) == nil { throw ValidationFailure(fields: ["birth_date": "use YYYY-MM-DD"]) }
+        let p = try await req.cases.updatePatient(id, expectedVersion: version, name: name, birthDate: body["birth_date"]?.stringValue, sex: body["sex"]?.stringValue)
+        return Self.summary(p, try await req.cases.caseRecord(patientID: id), nil).response()
+    }
+
+    func updateCase(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let body = try req.jsonBody()
+        guard let version = body["version"]?.numberValue.map(Int.init) else { throw ValidationFailure(fields: ["version": "send the case version you edited"]) }
+        guard let document = body["document"], case .object(let pairs) = document else { throw ValidationFailure(fields: ["document": "an object in the case format"]) }
+        let problems = CaseValidation.problems(pairs.filter { !["patient_id", "lesions", "labs"].contains($0.0) }, prefix: "")
+        guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
+        let c = try await req.cases.updateDocument(caseID: try await req.cases.caseRecord(patientID: id).id!, expectedVersion: version, document)
+        return JSONValue.object([("case_version", .int(c.version))]).response()
+    }
+
+    func caseDocument(req: Request) async throws -> Response {
+        let (_, _, r) = try await req.cases.patientCase(patientID: try pid(req))
+        return JSONValue.object([("case_version", .int(r.caseRecord.version)), ("document", CaseStore.caseJSON(r))]).response()
+    }
+
+    /// Assess a case sent in the case format, without storing anything.
+    func assessCase(req: Request) async throws -> Response {
+        let read: CaseReader.Output
+        do { read = try CaseReader.read(try req.jsonBody()) } catch let failure as CaseReader.Failure {
+            throw ValidationFailure(fields: ["case": failure.description])
+        }
+        return Assessor.assess(read.patientCase, asOf: read.patientCase.asOf ?? req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+            .json.response()
+    }
+
+    func assessment(req: Request) async throws -> Response {
+        let (c, read, _) = try await req.cases.patientCase(patientID: try pid(req))
+        return Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys).json.response()
+    }
+
+    func addLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let body = try req.jsonBody()
+        guard case .object = body, body["bone"] != nil || body["level"] != nil else { throw ValidationFailure(fields: ["bone": "give the bone (or a spinal level)"]) }
+        let problems = CaseValidation.problems([("lesions", [body])], prefix: "lesions[0].")
+        guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
+        let record = try await req.cases.addLesion(caseID: try await req.cases.caseRecord(patientID: id).id!, body)
+        return JSONValue.object([("id", .string(record.id!.uuidString)), ("label", .string(record.label)), ("version", .int(record.version))]).response(.created)
+    }
+
+    func lesion(_ req: Request, _ patientID: UUID) async throws -> LesionRecord {
+        guard let lid = req.parameters.get("lid", as: UUID.self), let record = try await LesionRecord.find(lid, on: req.db),
+            record.$caseRecord.id == (try await req.cases.caseRecord(patientID: patientID)).id
+        else { throw Abort(.notFound, reason: "no such lesion") }
+        return record
+    }
+
+    func updateLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let record = try await lesion(req, id)
+        let body = try req.jsonBody()
+        guard let version = body["version"]?.numberValue.map(Int.init), let lesion = body["lesion"] else {
+            throw ValidationFailure(fields: ["version": "send the version you edited", "lesion": "the lesion in the case format"])
+        }
+        let problems = CaseValidation.problems([("lesions", [lesion])], prefix: "lesions[0].")
+        guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
+        let updated = try await req.cases.updateLesion(record.id!, expectedVersion: version, lesion)
+        return JSONValue.object([("id", .string(updated.id!.uuidString)), ("label", .string(updated.label)), ("version", .int(updated.version))]).response()
+    }
+
+    func deleteLesion(req: Request) async throws -> Response {
+        let record = try await lesion(req, try pid(req))
+        try await req.cases.deleteLesion(record.id!)
+        return Response(status: .noContent)
+    }
+
+    func addLab(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let body = try req.jsonBody()
+        guard let test = body["test"]?.stringValue.flatMap(LabTest.parse) else { throw ValidationFailure(fields: ["test": LabTest.allowedList]) }
+        guard let value = body["value"]?.numberValue else { throw ValidationFailure(fields: ["value": "a number"]) }
+        guard let unit = body["unit"]?.stringValue, test.factor(from: unit) != nil else { throw ValidationFailure(fields: ["unit": "a unit for \(test.rawValue), e.g. \(test.canonicalUnit)"]) }
+        let date = body["date"]?.stringValue
+        if let date, Day(date) == nil { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
+        let record = try await req.cases.addLab(caseID: try await req.cases.caseRecord(patientID: id).id!, test: test.rawValue, value: value, unit: unit, date: date)
+        return JSONValue.object([("id", .string(record.id!.uuidString))]).response(.created)
+    }
+
+    // MARK: Board
+
+    func meetings(req: Request) async throws -> Response {
+        JSONValue.array(try await req.board.meetings().map { m in
+            ["id": .string(m.id!.uuidString), "title": .string(m.title), "date": .string(m.scheduledOn), "location": JSONValue(m.location)]
+        }).response()
+    }
+
+    func createMeeting(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard let title = body["title"]?.stringValue, !title.isEmpty else { throw ValidationFailure(fields: ["title": "required"]) }
+        guard let date = body["date"]?.stringValue, Day(date) != nil else { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
+        let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: body["location"]?.stringValue)
+        return JSONValue.object([("id", .string(m.id!.uuidString)), ("title", .string(m.title)), ("date", .string(m.scheduledOn))]).response(.created)
+    }
+
+    func meeting(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
+        let m = try await req.board.meeting(id)
+        var items: [JSONValue] = []
+        for item in try await req.board.agenda(meetingID: id) {
+            let opinions = try await req.board.opinions(itemID: item.id!)
+            let decision = try await req.board.decision(itemID: item.id!)
+            let tasks = try await req.board.tasks(caseID: item.caseRecord.id!)
+            items.append(.object([
+                ("id", .string(item.id!.uuidString)), ("patient_id", .string(item.caseRecord.patient.id!.uuidString)),
+                ("question", .string(item.question)), ("state", .string(item.caseRecord.state)),
+                ("opinions", .array(opinions.map { ["specialty": .string($0.specialty), "author": .string($0.author), "text": .string($0.text)] })),
+                ("decision", decision.map { d in
+                    .object([("consensus", .string(d.consensus)), ("recorded_by", .string(d.recordedBy)), ("signed_off_by", JSONValue(d.signedOffBy)),
+                             ("signed_off", .bool(d.signedOffAt != nil))])
+                } ?? .null),
+                ("tasks", .array(tasks.filter { decision != nil && $0.$decision.id == decision?.id }.map { t in
+                    ["title": .string(t.title), "owner": .string(t.owner), "due_on": JSONValue(t.dueOn), "status": .string(t.status)]
+                })),
+            ]))
+        }
+        return JSONValue.object([("id", .string(m.id!.uuidString)), ("title", .string(m.title)), ("date", .string(m.scheduledOn)),
+                                 ("location", JSONValue(m.location)), ("agenda", .array(items))]).response()
+    }
+
+    func addToAgenda(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
+        let body = try req.jsonBody()
+        guard let patientID = body["patient_id"]?.stringValue.flatMap(UUID.init(uuidString:)) else { throw ValidationFailure(fields: ["patient_id": "a patient id"]) }
+        let item = try await req.board.addToAgenda(meetingID: id, caseID: try await req.cases.caseRecord(patientID: patientID).id!,
+                                                   question: body["question"]?.stringValue ?? "Management plan")
+        return JSONValue.object([("id", .string(item.id!.uuidString)), ("position", .int(item.position))]).response(.created)
+    }
+
+    func iid(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("iid", as: UUID.self) else { throw Abort(.notFound, reason: "no such agenda item") }
+        return id
+    }
+
+    func addOpinion(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard let specialty = body["specialty"]?.stringValue.flatMap(BoardSpecialty.init(rawValue:)) else {
+            throw ValidationFailure(fields: ["specialty": BoardSpecialty.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+        let o = try await req.board.addOpinion(itemID: try iid(req), specialty: specialty, author: req.auth.get(SessionUser.self)?.displayName ?? "unknown",
+                                               text: body["text"]?.stringValue ?? "")
+        return JSONValue.object([("id", .string(o.id!.uuidString))]).response(.created)
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        var tasks: [BoardStore.NewTask] = []
+        for t in body["tasks"]?.arrayValue ?? [] {
+            guard let title = t["title"]?.stringValue else { throw ValidationFailure(fields: ["tasks": "each task needs a title"]) }
+            let due = t["due_on"]?.stringValue
+            if let due, Day(due) == nil { throw ValidationFailure(fields: ["tasks.due_on": "use YYYY-MM-DD"]) }
+            tasks.append(.init(title: title, owner: t["owner"]?.stringValue ?? "Board chair", dueOn: due))
+        }
+        let d = try await req.board.recordDecision(itemID: try iid(req), consensus: body["consensus"]?.stringValue ?? "",
+                                                   recordedBy: req.auth.get(SessionUser.self)?.displayName ?? "unknown", tasks: tasks)
+        return JSONValue.object([("id", .string(d.id!.uuidString)), ("version", .int(d.version))]).response(.created)
+    }
+
+    func signOff(req: Request) async throws -> Response {
+        let d = try await req.board.signOff(itemID: try iid(req), by: req.auth.get(SessionUser.self)?.displayName ?? "unknown")
+        return JSONValue.object([("signed_off_by", JSONValue(d.signedOffBy))]).response()
+    }
+}
+
+/// Writes to the API must be JSON: a cross-site form cannot send that
+/// without a preflight, which is what keeps cookie-authenticated writes safe.
+struct RequireJSONWrites: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if [.POST, .PUT, .PATCH].contains(request.method), request.headers.contentType != .json {
+            throw Abort(.unsupportedMediaType, reason: "send Content-Type: application/json")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// FHIR endpoints: a Bundle in, the assessment Bundle out.
+struct FHIRController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let fhir = routes.grouped("fhir").grouped(RequireSignIn())
+        fhir.post(use: importBundle)
+        fhir.get("Patient", ":pid", "$assess", use: assess)
+    }
+
+    func importBundle(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard FHIRInput.isFHIR(body) else { throw Abort(.badRequest, reason: "send a FHIR Bundle or resource (resourceType missing)") }
+        var importer = FHIRImporter()
+        FHIRInput.add(body, to: &importer)
+        var messages: [(String, String)] = []
+        for p in importer.importAll() {
+            let id = p.patientCase.patientID
+            if try await req.cases.patient(externalID: id) != nil {
+                messages.append(("warning", "Patient/\(id) already exists: not imported again"))
+                continue
+            }
+            let record = try await req.cases.importCase(p.patientCase, name: "Patient \(id)")
+            messages.append(("information", "Patient/\(id) imported as \(record.id!.uuidString)"))
+            messages += p.warnings.map { ("warning", "Patient/\(id): \($0)") }
+        }
+        if messages.isEmpty { messages.append(("warning", "no patient found in the resources sent")) }
+        return OperationOutcome.information(messages).response(.ok, contentType: "application/fhir+json")
+    }
+
+    func assess(req: Request) async throws -> Response {
+        guard let raw = req.parameters.get("pid") else { throw Abort(.notFound) }
+        let patient: PatientRecord?
+        if let id = UUID(uuidString: raw) { patient = try? await req.cases.patient(id) } else { patient = try await req.cases.patient(externalID: raw) }
+        guard let patient else { throw Abort(.notFound, reason: "no Patient/\(raw)") }
+        let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
+        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+        return FHIRExporter.bundle(for: a).response(.ok, contentType: "application/fhir+json")
+    }
+}

@@ -1,0 +1,86 @@
+import Fluent
+import Foundation
+import Leaf
+import LeafKit
+import OsteonDomain
+import OsteonStore
+import Vapor
+
+/// How to run the web application; `configure` is the one place that builds it.
+public struct WebConfig: Sendable {
+    public var backend: StoreConfiguration.Backend
+    /// Automatic log-off after this much inactivity.
+    public var sessionTimeout: TimeInterval = 15 * 60
+    /// Set when served over HTTPS (behind a proxy): cookies get the Secure flag.
+    public var secureCookies = false
+    /// A fixed "today" for tests and demos; nil reads the clock.
+    public var today: Day?
+    public var maxBodySize: ByteCount = "2mb"
+    /// Migrate at start (the server does; `osteon migrate --revert` does not).
+    public var autoMigrate = true
+
+    public init(backend: StoreConfiguration.Backend) { self.backend = backend }
+}
+
+struct WebConfigKey: StorageKey { typealias Value = WebConfig }
+
+extension Application {
+    var osteon: WebConfig { storage[WebConfigKey.self]! }
+}
+
+extension Request {
+    var osteon: WebConfig { application.osteon }
+    var cases: CaseStore { CaseStore(db: db) }
+    var board: BoardStore { BoardStore(db: db) }
+    /// The assessment date: the configured day, or today in UTC.
+    var today: Day {
+        osteon.today ?? Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
+
+/// Builds the application: database, migrations, sessions, views, middleware, routes.
+public func configure(_ app: Application, _ config: WebConfig) async throws {
+    app.storage[WebConfigKey.self] = config
+    let (factory, id) = try StoreConfiguration.factory(config.backend)
+    app.databases.use(factory, as: id)
+    for migration in OsteonMigrations.all { app.migrations.add(migration) }
+    app.migrations.add(SessionRecord.migration)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "osteon_session"
+    let secure = config.secureCookies
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+    }
+
+    let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
+    app.views.use(.leaf)
+    let views = resources.appendingPathComponent("Views").path + "/"
+    app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+    // Templates live inside the build folder (.build/…): allow dot-directories, keep the sandbox.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: views, viewDirectory: views))
+    app.routes.defaultMaxBodySize = config.maxBodySize
+
+    app.middleware = .init()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(OsteonErrorMiddleware(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionUserMiddleware())
+
+    if config.autoMigrate { try await app.autoMigrate() }
+    try routes(app)
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: AuthController())
+    let signedIn = app.grouped(RequireSignIn())
+    try signedIn.register(collection: PatientController())
+    try signedIn.register(collection: BoardController())
+    try app.register(collection: APIController())
+    try app.register(collection: FHIRController())
+    app.get { req in req.redirect(to: "/patients") }
+    app.get("health") { _ in "ok" }
+}

@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import OsteonStore
+import Vapor
+
+/// The signed-in person, as the rest of the app sees them.
+struct SessionUser: Authenticatable, Content {
+    let id: UUID
+    let username: String
+    let displayName: String
+    let role: String
+    let specialty: String?
+
+    init(_ u: UserRecord) throws {
+        id = try u.requireID()
+        username = u.username
+        displayName = u.displayName
+        role = u.role
+        specialty = u.specialty
+    }
+}
+
+/// Loads the user of the session and logs them off after inactivity.
+struct SessionUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let idText = request.session.data["user"], let id = UUID(uuidString: idText) {
+            let now = Date().timeIntervalSince1970
+            let last = request.session.data["seen"].flatMap(Double.init) ?? now
+            if now - last > request.osteon.sessionTimeout {
+                request.session.destroy()
+                request.storage[TimedOutKey.self] = true
+            } else if let user = try await UserRecord.find(id, on: request.db), user.active {
+                request.auth.login(try SessionUser(user))
+                request.session.data["seen"] = String(now)
+            } else {
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+struct TimedOutKey: StorageKey { typealias Value = Bool }
+
+/// Pages need a signed-in user: people are sent to the sign-in page, API
+/// clients get 401.
+struct RequireSignIn: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(SessionUser.self) else {
+            if request.wantsHTML {
+                let timedOut = request.storage[TimedOutKey.self] == true
+                let target = request.url.path.hasPrefix("/") ? request.url.path : "/patients"
+                return request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")\(timedOut ? "&timeout=1" : "")")
+            }
+            throw Abort(.unauthorized, reason: "sign in first (POST /api/v1/session)")
+        }
+        if request.method != .GET && request.method != .HEAD && request.wantsHTML {
+            try CSRF.check(request)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// One random token per session, sent back in every form.
+enum CSRF {
+    static func token(_ request: Request) -> String {
+        if let t = request.session.data["csrf"] { return t }
+        let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        request.session.data["csrf"] = t
+        return t
+    }
+
+    static func check(_ request: Request) throws {
+        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+        guard let expected = request.session.data["csrf"], let sent, sent == expected else {
+            throw Abort(.forbidden, reason: "the form has expired or did not come from Osteon; reload the page and send it again")
+        }
+    }
+}
+
+/// Sign-in with a temporary lock-out after repeated failures.
+enum SignIn {
+    static let maxFailures = 5
+    static let lockout: TimeInterval = 15 * 60
+
+    enum Outcome { case success(UserRecord), failure(String) }
+
+    static func attempt(username: String, password: String, on request: Request) async throws -> Outcome {
+        let generic = "Unknown user name or wrong password."
+        guard let user = try await UserRecord.query(on: request.db).filter(\.$username == username).first(), user.active else {
+            _ = try? await request.password.async.hash(password)  // same work either way: no user-name probing by timing
+            return .failure(generic)
+        }
+        if let until = user.lockedUntil, until > Date() {
+            return .failure("Too many failed attempts. Try again after \(Int(until.timeIntervalSinceNow / 60) + 1) minutes, or ask an administrator.")
+        }
+        if try await request.password.async.verify(password, created: user.passwordHash) {
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            try await user.save(on: request.db)
+            return .success(user)
+        }
+        user.failedLogins += 1
+        if user.failedLogins >= maxFailures {
+            user.lockedUntil = Date().addingTimeInterval(lockout)
+            user.failedLogins = 0
+        }
+        try await user.save(on: request.db)
+        return .failure(generic)
+    }
+
+    /// A fresh session id at sign-in, so a planted cookie cannot ride along (session fixation).
+    static func start(_ user: UserRecord, on request: Request) async throws {
+        if let old = request.session.id {
+            try await request.application.sessions.driver.deleteSession(old, for: request).get()
+        }
+        request.session.id = nil
+        request.session.data = SessionData()
+        request.session.data["user"] = try user.requireID().uuidString
+        request.session.data["seen"] = String(Date().timeIntervalSince1970)
+        _ = CSRF.token(request)
+        request.auth.login(try SessionUser(user))
+    }
+}
+
+struct LoginPage: Content {
+    let next: String
+    let error: String?
+    let notice: String?
+    let username: String
+    let csrf: String
+}
+
+struct AuthController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: page)
+        routes.post("login", use: login)
+        routes.post("logout", use: logout)
+    }
+
+    func page(req: Request) async throws -> View {
+        let next = (try? req.query.get(String.self, at: "next")) ?? "/patients"
+        let timeout = (try? req.query.get(String.self, at: "timeout")) != nil
+        return try await req.view.render("login", LoginPage(next: safeNext(next), error: nil,
+                                                            notice: timeout ? "You were signed out after a period of inactivity." : nil,
+                                                            username: "", csrf: CSRF.token(req)))
+    }
+
+    struct Form: Content {
+        var username: String
+        var password: String
+        var next: String?
+        var _csrf: String?
+    }
+
+    func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        guard let csrf = form._csrf, csrf == req.session.data["csrf"] else {
+            throw Abort(.forbidden, reason: "the sign-in form has expired; reload the page")
+        }
+        switch try await SignIn.attempt(username: form.username, password: form.password, on: req) {
+        case .success(let user):
+            try await SignIn.start(user, on: req)
+            return req.redirect(to: safeNext(form.next ?? "/patients"))
+        case .failure(let message):
+            return try await req.view.render("login", LoginPage(next: safeNext(form.next ?? "/patients"), error: message, notice: nil,
+                                                                username: form.username, csrf: CSRF.token(req)))
+                .encodeResponse(status: .unauthorized, for: req)
+        }
+    }
+
+    func logout(req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    /// Only local paths: no open redirect.
+    func safeNext(_ next: String) -> String {
+        next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/patients"
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import OsteonDomain
+import OsteonStore
+import Vapor
+
+/// A request id on every request and response, for logs and the audit trail.
+struct RequestIDMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let id = request.headers.first(name: "X-Request-ID").flatMap { $0.count <= 64 ? $0 : nil } ?? UUID().uuidString
+        request.logger[metadataKey: "request_id"] = .string(id)
+        request.storage[RequestIDKey.self] = id
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
+        return response
+    }
+}
+
+struct RequestIDKey: StorageKey { typealias Value = String }
+
+extension Request {
+    var requestID: String { storage[RequestIDKey.self] ?? "-" }
+    var wantsHTML: Bool {
+        !url.path.hasPrefix("/api/") && !url.path.hasPrefix("/fhir") && (headers.accept.mediaTypes.contains(.html) || headers.accept.isEmpty)
+    }
+}
+
+/// Security headers on every response: no inline script, no framing, no sniffing.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        // A route may tighten or adapt the policy (the printable guide carries its own style).
+        if !response.headers.contains(name: "Content-Security-Policy") {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.policy(styles: "'self'"))
+        }
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+}
+
+extension SecurityHeadersMiddleware {
+    static func policy(styles: String) -> String {
+        "default-src 'self'; script-src 'self'; style-src \(styles); img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    }
+}
+
+/// Errors at one edge: an HTML page for people, JSON for the API, an
+/// OperationOutcome for FHIR; the right status; never a stack trace.
+struct OsteonErrorMiddleware: AsyncMiddleware {
+    let environment: Environment
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, reason) = Self.describe(error)
+            if status.code >= 500 {
+                // The type only: error texts can carry record content. Development shows the detail.
+                var metadata: Logger.Metadata = ["status": .string("\(status.code)"), "error_type": .string(String(describing: type(of: error)))]
+                if environment == .development || environment == .testing { metadata["detail"] = .string(String(describing: error)) }
+                request.logger.error("request failed", metadata: metadata)
+            }
+            if request.url.path.hasPrefix("/fhir") {
+                return Self.json(status, OperationOutcome.error(reason, code: status.code >= 500 ? "exception" : status == .notFound ? "not-found" : "processing"),
+                                 contentType: "application/fhir+json")
+            }
+            if !request.wantsHTML {
+                return Self.json(status, ["error": ["status": .int(Int(status.code)), "reason": .string(reason), "request_id": .string(request.requestID)]])
+            }
+            let page = ErrorPage(status: Int(status.code), title: status.reasonPhrase, reason: reason, next: Self.nextStep(status), requestID: request.requestID)
+            let response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
+            return response
+        }
+    }
+
+    static func describe(_ error: any Error) -> (HTTPResponseStatus, String) {
+        switch error {
+        case let e as StoreError:
+            switch e {
+            case .notFound: return (.notFound, e.description)
+            case .conflict: return (.conflict, e.description)
+            case .invalid: return (.unprocessableEntity, e.description)
+            }
+        case let e as ValidationFailure: return (.unprocessableEntity, e.description)
+        case let e as any AbortError: return (e.status, e.reason)
+        default: return (.internalServerError, "Something went wrong on our side. The error has been logged; please try again.")
+        }
+    }
+
+    static func nextStep(_ status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 401: "Sign in, then try again."
+        case 403: "Ask an administrator for access if you need this page."
+        case 404: "Check the address, or go back to the patient list."
+        case 409: "Reload the page to see the latest version, then make your change again."
+        case 413: "Send less data at once."
+        case 422: "Correct the highlighted values and send the form again."
+        default: "Go back to the patient list and try again."
+        }
+    }
+
+    static func json(_ status: HTTPResponseStatus, _ value: JSONValue, contentType: String = "application/json") -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: contentType.split(separator: "/")[0].description, subType: contentType.split(separator: "/")[1].description)
+        return Response(status: status, headers: headers, body: .init(string: value.serialized(pretty: true)))
+    }
+}
+
+struct ErrorPage: Content {
+    let status: Int
+    let title: String
+    let reason: String
+    let next: String
+    let requestID: String
+}
+
+/// Field-level validation problems of a request.
+struct ValidationFailure: Error, CustomStringConvertible {
+    var fields: [String: String]
+    var description: String { "invalid input: " + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") }
+}
+
+enum OperationOutcome {
+    static func error(_ text: String, code: String) -> JSONValue {
+        ["resourceType": "OperationOutcome", "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(text)]]]
+    }
+
+    static func information(_ messages: [(severity: String, text: String)]) -> JSONValue {
+        ["resourceType": "OperationOutcome",
+         "issue": .array(messages.map { ["severity": .string($0.severity), "code": "informational", "diagnostics": .string($0.text)] })]
+    }
+}
+
+extension JSONValue {
+    /// A JSON response.
+    func response(_ status: HTTPResponseStatus = .ok, contentType: String = "application/json") -> Response {
+        OsteonErrorMiddleware.json(status, self, contentType: contentType)
+    }
+}
+
+extension Request {
+    /// The body as JSON, with a clear error when it is not.
+    func jsonBody() throws -> JSONValue {
+        guard let buffer = body.data else { throw Abort(.badRequest, reason: "send a JSON body") }
+        do {
+            return try JSONValue.parse(Data(buffer.readableBytesView))
+        } catch {
+            throw Abort(.badRequest, reason: error.description)
+        }
+    }
+}

@@ -1,0 +1,549 @@
+import Fluent
+import Foundation
+import OsteonDomain
+import OsteonStore
+import Vapor
+
+struct PatientRow: Content {
+    let id: UUID
+    let externalID: String
+    let name: String
+    let birthDate: String
+    let state: String
+    let urgency: String
+    let rank: Int
+    let alerts: [String]
+    let gaps: Int
+    let primary: String
+}
+
+struct PatientListPage: Content {
+    let user: UserVM
+    let csrf: String
+    let query: String
+    let urgentOnly: Bool
+    let stateOptions: [Option]
+    let rows: [PatientRow]
+}
+
+struct FormPage: Content {
+    let user: UserVM
+    let csrf: String
+    let title: String
+    let action: String
+    let patientID: UUID?
+    let patientName: String?
+    let values: [String: String]
+    let errors: [String: String]
+    let selects: [String: [Option]]
+    let version: Int?
+}
+
+func userVM(_ req: Request) -> UserVM {
+    let u = req.auth.get(SessionUser.self)
+    return UserVM(displayName: u?.displayName ?? "", role: u?.role ?? "")
+}
+
+/// Validates a fragment of the case format by reading it as a case, so the
+/// web forms accept exactly what `osteon assess` accepts.
+enum CaseValidation {
+    static func problems(_ fragment: [(String, JSONValue)], prefix: String) -> [String: String] {
+        let json = JSONValue.object([("patient_id", "form")] + fragment)
+        guard let out = try? CaseReader.read(json) else { return ["form": "invalid"] }
+        var errors: [String: String] = [:]
+        for p in out.problems {
+            let field = p.field.hasPrefix(prefix) ? String(p.field.dropFirst(prefix.count)) : p.field
+            errors[field] = p.detail
+        }
+        return errors
+    }
+}
+
+struct PatientController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let patients = routes.grouped("patients")
+        patients.get(use: list)
+        patients.get("new", use: newForm)
+        patients.post(use: create)
+        let one = patients.grouped(":pid")
+        one.get(use: show)
+        one.get("edit", use: editForm)
+        one.post("edit", use: update)
+        one.post("state", use: setState)
+        one.get("lesions", "new", use: newLesion)
+        one.post("lesions", use: createLesion)
+        one.get("lesions", ":lid", "edit", use: editLesion)
+        one.post("lesions", ":lid", "edit", use: updateLesion)
+        one.post("lesions", ":lid", "delete", use: deleteLesion)
+        one.post("labs", use: addLab)
+        one.post("medications", use: addMedication)
+        one.post("imaging", use: addImaging)
+        one.post("procedures", use: addProcedure)
+        one.post("tasks", ":tid", "done", use: completeTask)
+        one.get("handout", use: handout)
+    }
+
+    func pid(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        return id
+    }
+
+    // MARK: List
+
+    func list(req: Request) async throws -> View {
+        let query = (try? req.query.get(String.self, at: "q")) ?? ""
+        let state = (try? req.query.get(String.self, at: "state")).flatMap { $0.isEmpty ? nil : $0 }
+        let urgentOnly = (try? req.query.get(String.self, at: "urgent")) == "1"
+        var rows: [PatientRow] = []
+        for p in try await req.cases.patients(search: query) {
+            let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
+            if let state, r.caseRecord.state != state { continue }
+            let a = Assessor.assess(c, asOf: req.today)
+            let urgency = a.alerts.first?.severity.rawValue ?? (a.careGaps.isEmpty ? "none" : "care_gap")
+            if urgentOnly && urgency != "emergency" && urgency != "urgent" { continue }
+            rows.append(PatientRow(id: p.id!, externalID: p.externalID, name: p.name, birthDate: p.birthDate ?? "",
+                                   state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state, urgency: urgency,
+                                   rank: ["emergency": 0, "urgent": 1, "soon": 2, "care_gap": 3][urgency] ?? 4,
+                                   alerts: a.alerts.map(\.title), gaps: a.careGaps.count,
+                                   primary: a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")))
+        }
+        rows.sort { ($0.rank, $0.name) < ($1.rank, $1.name) }
+        return try await req.view.render("patients", PatientListPage(
+            user: userVM(req), csrf: CSRF.token(req), query: query, urgentOnly: urgentOnly,
+            stateOptions: options(CaseState.allCases.map(\.rawValue), selected: state,
+                                  labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) }), blank: "Any state"),
+            rows: rows))
+    }
+
+    // MARK: Patient create / edit
+
+    static let sexes = ["female", "male"]
+
+    func patientForm(_ req: Request, title: String, action: String, patientID: UUID?, values: [String: String], errors: [String: String],
+                     version: Int?, status: HTTPStatus = .ok) async throws -> Response {
+        let selects: [String: [Option]] = [
+            "sex": options(Self.sexes, selected: values["sex"], blank: "Not recorded"),
+            "primary_site": options(PrimarySite.allCases.map(\.rawValue), selected: values["primary_site"], blank: "Not recorded"),
+            "hormone_status": options(HormoneStatus.allCases.map(\.rawValue), selected: values["hormone_status"], blank: "Not recorded"),
+            "lung_type": options(LungType.allCases.map(\.rawValue), selected: values["lung_type"], blank: "Not applicable / not recorded"),
+            "targeted_therapy": options(["true", "false"], selected: values["targeted_therapy"], labels: ["true": "yes", "false": "no"], blank: "Not recorded"),
+            "radiosensitivity": options(NOMS.Radiosensitivity.allCases.map(\.rawValue), selected: values["radiosensitivity"], blank: "Let Osteon derive it"),
+            "ecog": options(["0", "1", "2", "3", "4"], selected: values["ecog"], blank: "Not recorded"),
+            "kps": options(stride(from: 100, through: 10, by: -10).map(String.init), selected: values["kps"], blank: "Not recorded"),
+            "other_metastases": options(["none", "nodular", "disseminated"], selected: values["other_metastases"],
+                                        labels: ["none": "none", "nodular": "present, nodular", "disseminated": "present, disseminated"], blank: "Not recorded"),
+            "metastases_removable": options(["true", "false"], selected: values["metastases_removable"], labels: ["true": "removable", "false": "not removable"], blank: "Not recorded"),
+            "metastases_treatable": options(["true", "false"], selected: values["metastases_treatable"], labels: ["true": "treatable", "false": "not treatable"], blank: "Not recorded"),
+            "frankel_grade": options(["A", "B", "C", "D", "E"], selected: values["frankel_grade"], blank: "Not recorded"),
+            "fit_for_surgery": options(["true", "false"], selected: values["fit_for_surgery"], labels: ["true": "yes", "false": "no"], blank: "Not recorded"),
+            "care_setting": options(CareSetting.allCases.map(\.rawValue), selected: values["care_setting"], labels: ["us": "United States", "non_us": "Outside the US"], blank: "Not recorded"),
+        ]
+        let name = patientID == nil ? nil : values["name"]
+        return try await req.view.render("patient-form", FormPage(user: userVM(req), csrf: CSRF.token(req), title: title, action: action,
+                                                                  patientID: patientID, patientName: name, values: values, errors: errors,
+                                                                  selects: selects, version: version))
+            .encodeResponse(status: status, for: req)
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: [:], errors: [:], version: nil)
+    }
+
+    /// Form fields → (patient fields, case document, errors).
+    static func readPatientForm(_ f: [String: String]) -> (CaseStore.NewPatient, JSONValue, [String: String]) {
+        var errors: [String: String] = [:]
+        let name = (f["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let external = (f["external_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { errors["name"] = "Enter the patient's name." }
+        if external.isEmpty { errors["external_id"] = "Enter the hospital number (or other identifier)." }
+        let birth = f["birth_date"].flatMap { $0.isEmpty ? nil : $0 }
+        if let birth, Day(birth) == nil { errors["birth_date"] = "Use the form YYYY-MM-DD, for example 1961-04-23." }
+        let sex = f["sex"].flatMap { $0.isEmpty ? nil : $0 }
+        if let sex, !sexes.contains(sex) { errors["sex"] = "Choose female or male." }
+
+        func value(_ key: String) -> String? { f[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
+        func number(_ key: String) -> JSONValue? {
+            guard let v = value(key) else { return nil }
+            if let d = Double(v) { return .double(d) }
+            errors[key] = "Enter a number."
+            return nil
+        }
+        func bool(_ key: String) -> JSONValue? { value(key).map { .bool($0 == "true") } }
+        func int(_ key: String) -> JSONValue? { value(key).flatMap(Int.init).map { .int($0) } }
+        var cancer: [(String, JSONValue)] = []
+        for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date"] {
+            if let v = value(key) { cancer.append((key, .string(v))) }
+        }
+        if let t = bool("targeted_therapy") { cancer.append(("targeted_therapy", t)) }
+        var document: [(String, JSONValue)] = []
+        if !cancer.isEmpty { document.append(("cancers", [.object(cancer)])) }
+        var patient: [(String, JSONValue)] = []
+        if let w = number("weight_kg") { patient.append(("weight_kg", w)); patient.append(("weight_kind", "actual")) }
+        if !patient.isEmpty { document.append(("patient", .object(patient))) }
+        var performance: [(String, JSONValue)] = []
+        if let e = int("ecog") { performance.append(("ecog", e)) }
+        if let k = int("kps") { performance.append(("kps", k)) }
+        if !performance.isEmpty { document.append(("performance_status", .object(performance))) }
+        if let o = value("other_metastases") {
+            if o == "none" { document.append(("other_metastases", [])) } else {
+                var m: [(String, JSONValue)] = [("site", .string(value("metastasis_site") ?? "other")), ("pattern", .string(o))]
+                if let r = bool("metastases_removable") { m.append(("removable", r)) }
+                if let t = bool("metastases_treatable") { m.append(("treatable", t)) }
+                document.append(("other_metastases", [.object(m)]))
+            }
+        }
+        var neurology: [(String, JSONValue)] = []
+        if let fr = value("frankel_grade") { neurology.append(("frankel_grade", .string(fr))) }
+        for key in ["new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain"] {
+            neurology.append((key, .bool(f[key] == "on" || f[key] == "true")))
+        }
+        if let onset = value("symptom_onset") { neurology.append(("symptom_onset", .string(onset))) }
+        document.append(("neurology", .object(neurology)))
+        if let fit = bool("fit_for_surgery") { document.append(("fit_for_surgery", fit)) }
+        if let cs = value("care_setting") { document.append(("care_setting", .string(cs))) }
+        var dental: [(String, JSONValue)] = []
+        if let d = value("dental_last_evaluation") { dental.append(("last_evaluation_date", .string(d))) }
+        if f["calcium_vitamin_d"] == "on" { dental.append(("calcium_vitamin_d", true)) }
+        if !dental.isEmpty { document.append(("dental", .object(dental))) }
+        var referrals: [JSONValue] = []
+        for specialty in Specialty.allCases where f["referral_\(specialty.rawValue)"].map({ !$0.isEmpty }) == true {
+            referrals.append(["specialty": .string(specialty.rawValue), "date": .string(f["referral_\(specialty.rawValue)"]!)])
+        }
+        if !referrals.isEmpty { document.append(("referrals", .array(referrals))) }
+
+        for (field, detail) in CaseValidation.problems(document, prefix: "") {
+            let key = field.replacingOccurrences(of: "cancers[0].", with: "").replacingOccurrences(of: "performance_status.", with: "")
+                .replacingOccurrences(of: "neurology.", with: "").replacingOccurrences(of: "dental.last_evaluation_date", with: "dental_last_evaluation")
+                .replacingOccurrences(of: "patient.", with: "")
+            errors[key] = detail
+        }
+        return (CaseStore.NewPatient(externalID: external, name: name, birthDate: birth, sex: sex), .object(document), errors)
+    }
+
+    /// The case document → form fields, for editing.
+    static func formValues(_ p: PatientRecord, _ c: CaseRecord) -> [String: String] {
+        var v: [String: String] = ["name": p.name, "external_id": p.externalID, "birth_date": p.birthDate ?? "", "sex": p.sex ?? ""]
+        let doc = (try? JSONValue.parse(c.document)) ?? .object([])
+        if let cancer = doc["cancers"]?.arrayValue?.first {
+            for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date"] {
+                v[key] = cancer[key]?.stringValue ?? ""
+            }
+            if case .bool(let b)? = cancer["targeted_therapy"] { v["targeted_therapy"] = String(b) }
+        }
+        if let w = doc["patient"]?["weight_kg"]?.numberValue { v["weight_kg"] = format(w) }
+        if let e = doc["performance_status"]?["ecog"]?.numberValue { v["ecog"] = String(Int(e)) }
+        if let k = doc["performance_status"]?["kps"]?.numberValue { v["kps"] = String(Int(k)) }
+        if let others = doc["other_metastases"]?.arrayValue {
+            if let m = others.first {
+                v["other_metastases"] = m["pattern"]?.stringValue ?? "nodular"
+                v["metastasis_site"] = m["site"]?.stringValue ?? ""
+                if case .bool(let b)? = m["removable"] { v["metastases_removable"] = String(b) }
+                if case .bool(let b)? = m["treatable"] { v["metastases_treatable"] = String(b) }
+            } else {
+                v["other_metastases"] = "none"
+            }
+        }
+        if let n = doc["neurology"] {
+            v["frankel_grade"] = n["frankel_grade"]?.stringValue ?? ""
+            for key in ["new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain"] where n[key] == true { v[key] = "on" }
+            v["symptom_onset"] = n["symptom_onset"]?.stringValue ?? ""
+        }
+        if case .bool(let b)? = doc["fit_for_surgery"] { v["fit_for_surgery"] = String(b) }
+        v["care_setting"] = doc["care_setting"]?.stringValue ?? ""
+        v["dental_last_evaluation"] = doc["dental"]?["last_evaluation_date"]?.stringValue ?? ""
+        if doc["dental"]?["calcium_vitamin_d"] == true { v["calcium_vitamin_d"] = "on" }
+        for r in doc["referrals"]?.arrayValue ?? [] {
+            if let s = r["specialty"]?.stringValue { v["referral_\(s)"] = r["date"]?.stringValue ?? "" }
+        }
+        return v
+    }
+
+    func formFields(_ req: Request) throws -> [String: String] {
+        try req.content.decode([String: String].self)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let fields = try formFields(req)
+        let (patient, document, errors) = Self.readPatientForm(fields)
+        guard errors.isEmpty else {
+            return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields, errors: errors, version: nil,
+                                         status: .unprocessableEntity)
+        }
+        do {
+            let (p, _) = try await req.cases.createPatient(patient, document: document)
+            return req.redirect(to: "/patients/\(p.id!)")
+        } catch let e as StoreError {
+            return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields,
+                                         errors: ["external_id": e.description], version: nil, status: .unprocessableEntity)
+        }
+    }
+
+    func show(req: Request) async throws -> View {
+        let id = try pid(req)
+        let (_, read, records) = try await req.cases.patientCase(patientID: id)
+        let tasks = try await req.board.tasks(caseID: records.caseRecord.id!)
+        return try await req.view.render("patient", try PatientPage.build(req: req, records: records, read: read, tasks: tasks))
+    }
+
+    func editForm(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let p = try await req.cases.patient(id)
+        let c = try await req.cases.caseRecord(patientID: id)
+        var values = Self.formValues(p, c)
+        values["patient_version"] = String(p.version)
+        values["case_version"] = String(c.version)
+        return try await patientForm(req, title: "Edit \(p.name)", action: "/patients/\(id)/edit", patientID: id, values: values, errors: [:], version: c.version)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let fields = try formFields(req)
+        let (patient, document, errors) = Self.readPatientForm(fields)
+        guard errors.isEmpty else {
+            return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: fields, errors: errors,
+                                         version: nil, status: .unprocessableEntity)
+        }
+        let caseRecord = try await req.cases.caseRecord(patientID: id)
+        do {
+            _ = try await req.cases.updatePatient(id, expectedVersion: Int(fields["patient_version"] ?? "") ?? -1, name: patient.name,
+                                                  birthDate: patient.birthDate, sex: patient.sex)
+            // Keep what the form does not edit (follow-up visits, family history, …).
+            var merged = (try? JSONValue.parse(caseRecord.document)) ?? .object([])
+            if case .object(var pairs) = merged, case .object(let edited) = document {
+                let formKeys: Set<String> = ["cancers", "patient", "performance_status", "other_metastases", "neurology", "fit_for_surgery",
+                                             "care_setting", "dental", "referrals"]
+                pairs.removeAll { formKeys.contains($0.0) }
+                pairs += edited
+                merged = .object(pairs)
+            }
+            _ = try await req.cases.updateDocument(caseID: caseRecord.id!, expectedVersion: Int(fields["case_version"] ?? "") ?? -1, merged)
+        } catch let e as StoreError {
+            if case .conflict = e {
+                return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: fields,
+                                             errors: ["form": e.description], version: nil, status: .conflict)
+            }
+            throw e
+        }
+        return req.redirect(to: "/patients/\(id)")
+    }
+
+    func setState(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let value = try req.content.get(String.self, at: "state")
+        guard let state = CaseState(rawValue: value) else { throw Abort(.unprocessableEntity, reason: "unknown case state \(value)") }
+        try await req.cases.setState(caseID: try await req.cases.caseRecord(patientID: id).id!, state)
+        return req.redirect(to: "/patients/\(id)")
+    }
+
+    // MARK: Lesions
+
+    static let lesionFields = ["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "mirels_site", "pain", "fracture",
+                               "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade", "detected_date"]
+
+    func lesionForm(_ req: Request, patientID: UUID, name: String, action: String, values: [String: String], errors: [String: String],
+                    version: Int?, status: HTTPStatus = .ok) async throws -> Response {
+        let selects: [String: [Option]] = [
+            "bone": options(Bone.allCases.map(\.rawValue), selected: values["bone"], blank: "Choose the bone"),
+            "region": options(BoneRegion.allCases.map(\.rawValue), selected: values["region"], blank: "Not recorded"),
+            "side": options(["left", "right", "midline"], selected: values["side"], blank: "Not recorded"),
+            "origin": options(LesionOrigin.allCases.map(\.rawValue), selected: values["origin"], blank: "Not recorded"),
+            "phenotype": options(Phenotype.allCases.map(\.rawValue), selected: values["phenotype"], blank: "Not recorded"),
+            "mirels_site": options(Mirels.Site.allCases.map(\.rawValue), selected: values["mirels_site"], blank: "Derive from the bone"),
+            "pain": options(["mild", "moderate", "functional", "mechanical", "occasional_non_mechanical", "pain_free"], selected: values["pain"],
+                            labels: ["mild": "mild (limb)", "moderate": "moderate (limb)", "functional": "functional (limb)",
+                                     "mechanical": "mechanical (spine)", "occasional_non_mechanical": "occasional, not mechanical (spine)",
+                                     "pain_free": "no pain"], blank: "Not recorded"),
+            "fracture": options(FractureStatus.allCases.map(\.rawValue), selected: values["fracture"], blank: "Not recorded"),
+            "posterolateral_involvement": options(SINS.Posterolateral.allCases.map(\.rawValue), selected: values["posterolateral_involvement"], blank: "Not recorded"),
+            "vertebral_body_collapse": options(SINS.Collapse.allCases.map(\.rawValue), selected: values["vertebral_body_collapse"], blank: "Not recorded"),
+            "alignment": options(SINS.Alignment.allCases.map(\.rawValue), selected: values["alignment"], blank: "Not recorded"),
+            "escc_grade": options(ESCC.Grade.allCases.map(\.rawValue), selected: values["escc_grade"], blank: "Not recorded"),
+        ]
+        return try await req.view.render("lesion-form", FormPage(user: userVM(req), csrf: CSRF.token(req), title: "Lesion of \(name)", action: action,
+                                                                 patientID: patientID, patientName: name, values: values, errors: errors,
+                                                                 selects: selects, version: version))
+            .encodeResponse(status: status, for: req)
+    }
+
+    static func readLesionForm(_ f: [String: String]) -> (JSONValue, [String: String]) {
+        var pairs: [(String, JSONValue)] = []
+        var errors: [String: String] = [:]
+        for key in lesionFields {
+            guard let raw = f[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { continue }
+            if key == "size_fraction" {
+                // Accept a fraction (0.5) or a percentage (50 %).
+                let cleaned = raw.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
+                guard let v = Double(cleaned) else { errors[key] = "Enter the width as a fraction of the bone's diameter, e.g. 0.5."; continue }
+                pairs.append((key, .double(raw.contains("%") || v > 1 ? v / 100 : v)))
+            } else {
+                pairs.append((key, .string(raw)))
+            }
+        }
+        if f["bone"].map({ $0.isEmpty }) ?? true { errors["bone"] = "Choose the bone." }
+        if f["bone"] == "vertebra" && (f["level"] ?? "").isEmpty { errors["level"] = "Give the vertebral level, e.g. T12." }
+        let lesion = JSONValue.object(pairs)
+        for (field, detail) in CaseValidation.problems([("lesions", [lesion])], prefix: "lesions[0].") { errors[field] = detail }
+        return (lesion, errors)
+    }
+
+    func newLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let p = try await req.cases.patient(id)
+        return try await lesionForm(req, patientID: id, name: p.name, action: "/patients/\(id)/lesions", values: [:], errors: [:], version: nil)
+    }
+
+    func createLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let fields = try formFields(req)
+        let (lesion, errors) = Self.readLesionForm(fields)
+        guard errors.isEmpty else {
+            let p = try await req.cases.patient(id)
+            return try await lesionForm(req, patientID: id, name: p.name, action: "/patients/\(id)/lesions", values: fields, errors: errors,
+                                        version: nil, status: .unprocessableEntity)
+        }
+        let caseRecord = try await req.cases.caseRecord(patientID: id)
+        _ = try await req.cases.addLesion(caseID: caseRecord.id!, lesion)
+        if caseRecord.state == CaseState.referred.rawValue { try await req.cases.setState(caseID: caseRecord.id!, .workUp) }
+        return req.redirect(to: "/patients/\(id)#lesions")
+    }
+
+    func lesionRecord(_ req: Request, patientID: UUID) async throws -> LesionRecord {
+        guard let lid = req.parameters.get("lid", as: UUID.self), let record = try await LesionRecord.find(lid, on: req.db),
+            record.$caseRecord.id == (try await req.cases.caseRecord(patientID: patientID)).id
+        else { throw Abort(.notFound, reason: "no such lesion") }
+        return record
+    }
+
+    func editLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let record = try await lesionRecord(req, patientID: id)
+        let p = try await req.cases.patient(id)
+        var values: [String: String] = [:]
+        if case .object(let pairs)? = try? JSONValue.parse(record.data) {
+            for (k, v) in pairs { values[k] = v.stringValue ?? v.numberValue.map(format) ?? "" }
+        }
+        values["version"] = String(record.version)
+        return try await lesionForm(req, patientID: id, name: p.name, action: "/patients/\(id)/lesions/\(record.id!)/edit", values: values,
+                                    errors: [:], version: record.version)
+    }
+
+    func updateLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let record = try await lesionRecord(req, patientID: id)
+        let fields = try formFields(req)
+        let (lesion, errors) = Self.readLesionForm(fields)
+        let action = "/patients/\(id)/lesions/\(record.id!)/edit"
+        guard errors.isEmpty else {
+            let p = try await req.cases.patient(id)
+            return try await lesionForm(req, patientID: id, name: p.name, action: action, values: fields, errors: errors, version: record.version,
+                                        status: .unprocessableEntity)
+        }
+        do {
+            _ = try await req.cases.updateLesion(record.id!, expectedVersion: Int(fields["version"] ?? "") ?? -1, lesion)
+        } catch let e as StoreError {
+            let p = try await req.cases.patient(id)
+            return try await lesionForm(req, patientID: id, name: p.name, action: action, values: fields, errors: ["form": e.description],
+                                        version: record.version, status: .conflict)
+        }
+        return req.redirect(to: "/patients/\(id)#lesions")
+    }
+
+    func deleteLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let record = try await lesionRecord(req, patientID: id)
+        try await req.cases.deleteLesion(record.id!)
+        return req.redirect(to: "/patients/\(id)#lesions")
+    }
+
+    // MARK: Labs, medicines, imaging, procedures
+
+    func addLab(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let f = try formFields(req)
+        guard let test = f["test"].flatMap(LabTest.parse) else { throw ValidationFailure(fields: ["test": "choose a test: \(LabTest.allowedList)"]) }
+        guard let value = f["value"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) else { throw ValidationFailure(fields: ["value": "enter a number"]) }
+        let unit = (f["unit"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard test.factor(from: unit) != nil else {
+            throw ValidationFailure(fields: ["unit": "'\(unit)' is not a unit Osteon can use for \(test.rawValue); for example \(test.canonicalUnit)"])
+        }
+        let date = f["date"].flatMap { $0.isEmpty ? nil : $0 }
+        if let date, Day(date) == nil { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
+        _ = try await req.cases.addLab(caseID: try await req.cases.caseRecord(patientID: id).id!, test: test.rawValue, value: value, unit: unit, date: date)
+        return req.redirect(to: "/patients/\(id)#labs")
+    }
+
+    func addMedication(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let f = try formFields(req)
+        var pairs: [(String, JSONValue)] = []
+        for key in ["name", "class", "agent", "status", "start_date", "last_dose_date", "interval"] {
+            if let v = f[key], !v.isEmpty { pairs.append((key, .string(v))) }
+        }
+        if let d = f["dose_mg"], !d.isEmpty {
+            guard let mg = Double(d) else { throw ValidationFailure(fields: ["dose_mg": "enter a number"]) }
+            pairs.append(("dose_mg", .double(mg)))
+        }
+        guard pairs.contains(where: { $0.0 == "name" || $0.0 == "agent" }) else { throw ValidationFailure(fields: ["name": "name the medicine"]) }
+        let problems = CaseValidation.problems([("medications", [.object(pairs)])], prefix: "medications[0].")
+        guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
+        _ = try await req.cases.addMedication(caseID: try await req.cases.caseRecord(patientID: id).id!, .object(pairs))
+        return req.redirect(to: "/patients/\(id)#records")
+    }
+
+    func addImaging(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let f = try formFields(req)
+        guard let modality = f["modality"].flatMap(Modality.parse) else { throw ValidationFailure(fields: ["modality": "choose: \(Modality.allowedList)"]) }
+        let date = f["date"].flatMap { $0.isEmpty ? nil : $0 }
+        if let date, Day(date) == nil { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
+        _ = try await req.cases.addImaging(caseID: try await req.cases.caseRecord(patientID: id).id!, modality: modality.rawValue,
+                                           region: f["region"].flatMap { $0.isEmpty ? nil : $0 }, date: date,
+                                           report: f["report"].flatMap { $0.isEmpty ? nil : $0 }, readBy: req.auth.get(SessionUser.self)?.displayName)
+        return req.redirect(to: "/patients/\(id)#records")
+    }
+
+    func addProcedure(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let f = try formFields(req)
+        let kind = f["kind"] ?? ""
+        var pairs: [(String, JSONValue)] = []
+        if let d = f["date"], !d.isEmpty { pairs.append(("date", .string(d))) }
+        if let l = f["lesion_id"], !l.isEmpty { pairs.append(("lesion_id", .string(l))) }
+        let list: String
+        if kind == "radiotherapy" {
+            list = "radiotherapy"
+            if let s = f["site"], !s.isEmpty { pairs.append(("site", .string(s))) }
+            if let g = f["dose_gy"], !g.isEmpty { guard let v = Double(g) else { throw ValidationFailure(fields: ["dose_gy": "enter a number"]) }; pairs.append(("dose_gy", .double(v))) }
+            if let n = f["fractions"], !n.isEmpty { guard let v = Int(n) else { throw ValidationFailure(fields: ["fractions": "enter a whole number"]) }; pairs.append(("fractions", .int(v))) }
+        } else if kind == "surgery" {
+            list = "surgeries"
+            guard let s = f["surgery_kind"], !s.isEmpty else { throw ValidationFailure(fields: ["surgery_kind": "choose the operation"]) }
+            pairs.append(("kind", .string(s)))
+        } else {
+            throw ValidationFailure(fields: ["kind": "radiotherapy or surgery"])
+        }
+        let problems = CaseValidation.problems([(list, [.object(pairs)])], prefix: "\(list)[0].")
+        guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
+        _ = try await req.cases.addProcedure(caseID: try await req.cases.caseRecord(patientID: id).id!, kind: kind, .object(pairs))
+        return req.redirect(to: "/patients/\(id)#records")
+    }
+
+    func completeTask(req: Request) async throws -> Response {
+        let id = try pid(req)
+        guard let tid = req.parameters.get("tid", as: UUID.self) else { throw Abort(.notFound) }
+        try await req.board.completeTask(tid)
+        return req.redirect(to: "/patients/\(id)#tasks")
+    }
+
+    func handout(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let (c, read, _) = try await req.cases.patientCase(patientID: id)
+        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+        let html = HandoutWriter.write(a, for: c).html
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        // The guide is one self-contained page (it is also printed from the CLI): its own <style>, no script.
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.policy(styles: "'unsafe-inline'"))
+        return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+}

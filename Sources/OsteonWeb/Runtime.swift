@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import OsteonDomain
+import OsteonFHIR
+import OsteonStore
+import Vapor
+
+/// Entry points the CLI uses: run the server, migrate, import, load demo data, manage users.
+public enum WebRuntime {
+    nonisolated(unsafe) static var loggingReady = false
+
+    /// An application configured for `dataDirectory` (or DATABASE_URL), for commands that do not serve.
+    public static func withApp<T>(dataDirectory: String, autoMigrate: Bool = true, arguments: [String] = ["osteon"],
+                                  _ body: (Application) async throws -> T) async throws -> T {
+        var env = Environment(name: ProcessInfo.processInfo.environment["OSTEON_ENV"] ?? "production", arguments: arguments)
+        if !loggingReady {
+            try LoggingSystem.bootstrap(from: &env)
+            loggingReady = true
+        }
+        let app = try await Application.make(env)
+        var config = WebConfig(backend: StoreConfiguration.backend(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory))
+        config.autoMigrate = autoMigrate
+        if let minutes = ProcessInfo.processInfo.environment["OSTEON_SESSION_MINUTES"].flatMap(Double.init) { config.sessionTimeout = minutes * 60 }
+        if ProcessInfo.processInfo.environment["OSTEON_SECURE_COOKIES"] == "1" { config.secureCookies = true }
+        if let today = ProcessInfo.processInfo.environment["OSTEON_TODAY"].flatMap(Day.init) { config.today = today }
+        do {
+            try await configure(app, config)
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    public static func serve(dataDirectory: String, hostname: String, port: Int, demo: Bool) async throws {
+        try await withApp(dataDirectory: dataDirectory, arguments: ["osteon", "serve", "--hostname", hostname, "--port", String(port)]) { app in
+            let backend = StoreConfiguration.backend(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory)
+            app.logger.notice("Osteon data: \(StoreConfiguration.describe(backend))")
+            if demo { try await loadDemo(app, onlyIfEmpty: true) }
+            if try await UserRecord.query(on: app.db).count() == 0 {
+                print("""
+                    No accounts exist yet. Create the first administrator with:
+                      osteon user add --username admin --name "Your Name" --role administrator --data-dir \(dataDirectory)
+                    (the password is read from standard input; there is no default password).
+                    """)
+            }
+            print("Osteon is serving on http://\(hostname):\(port)/")
+            try await app.execute()
+        }
+    }
+
+    public static func migrate(dataDirectory: String, revert: Bool) async throws -> String {
+        try await withApp(dataDirectory: dataDirectory, autoMigrate: false) { app in
+            if revert {
+                try await app.autoRevert()
+                return "reverted every migration"
+            }
+            try await app.autoMigrate()
+            return "database is up to date (\(OsteonMigrations.all.count) migrations)"
+        }
+    }
+
+    /// Imports case files, FHIR files or folders; returns what happened, per patient.
+    public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)]) async throws -> [String] {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            var out: [String] = []
+            let store = CaseStore(db: app.db)
+            for (c, name) in patients {
+                if try await store.patient(externalID: c.patientID) != nil {
+                    out.append("\(c.patientID): already present, skipped")
+                    continue
+                }
+                let record = try await store.importCase(c, name: name)
+                out.append("\(c.patientID): imported as \(record.id!.uuidString)")
+            }
+            return out
+        }
+    }
+
+    public struct NewUser: Sendable {
+        public var username: String
+        public var displayName: String
+        public var role: String
+        public var specialty: String?
+        public var password: String
+        public init(username: String, displayName: String, role: String, specialty: String?, password: String) {
+            self.username = username
+            self.displayName = displayName
+            self.role = role
+            self.specialty = specialty
+            self.password = password
+        }
+    }
+
+    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient"]
+
+    public static func addUser(dataDirectory: String, _ user: NewUser) async throws {
+        guard roles.contains(user.role) else { throw ValidationFailure(fields: ["role": roles.joined(separator: ", ")]) }
+        guard user.password.count >= 12 else { throw ValidationFailure(fields: ["password": "use at least 12 characters"]) }
+        try await withApp(dataDirectory: dataDirectory) { app in
+            if try await UserRecord.query(on: app.db).filter(\.$username == user.username).first() != nil {
+                throw ValidationFailure(fields: ["username": "\(user.username) already exists"])
+            }
+            let hash = try await app.password.async.hash(user.password)
+            try await UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
+                .create(on: app.db)
+        }
+    }
+
+    /// A living board for a newcomer: the worked example cases, a synthetic
+    /// cohort, a meeting with cases on its agenda, and a demo clinician whose
+    /// random password is printed once.
+    public static func loadDemo(_ app: Application, onlyIfEmpty: Bool, examples: String = "examples/cases", synthetic: Int = 24) async throws {
+        let store = CaseStore(db: app.db)
+        if onlyIfEmpty, try await PatientRecord.query(on: app.db).count() > 0 { return }
+        var names = DemoNames()
+        if let files = try? FileManager.default.contentsOfDirectory(atPath: examples) {
+            for file in files.sorted() where file.hasSuffix(".json") {
+                guard let data = FileManager.default.contents(atPath: (examples as NSString).appendingPathComponent(file)),
+                    let value = try? JSONValue.parse(data), let read = try? CaseReader.read(value),
+                    try await store.patient(externalID: read.patientCase.patientID) == nil
+                else { continue }
+                try await store.importCase(read.patientCase, name: names.next())
+            }
+        }
+        let cohort = SyntheticCohort(patients: synthetic, seed: 2026)
+        for n in 0..<cohort.patients {
+            var importer = FHIRImporter()
+            for (_, json) in cohort.resources(of: n) { importer.add(json) }
+            for p in importer.importAll() where try await store.patient(externalID: p.patientCase.patientID) == nil {
+                try await store.importCase(p.patientCase, name: names.next())
+            }
+        }
+        let board = BoardStore(db: app.db)
+        let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 2).description,
+                                                    location: "Room 3, Cancer Centre")
+        for p in try await store.patients().prefix(3) {
+            _ = try await board.addToAgenda(meetingID: meeting.id!, caseID: try await store.caseRecord(patientID: p.id!).id!, question: "Management plan")
+        }
+        if try await UserRecord.query(on: app.db).filter(\.$username == "demo").first() == nil {
+            let password = [UInt8].random(count: 12).base64.replacingOccurrences(of: "/", with: "x").replacingOccurrences(of: "+", with: "y")
+            let hash = try await app.password.async.hash(password)
+            try await UserRecord(username: "demo", displayName: "Demo Clinician", passwordHash: hash, role: "clinician", specialty: "medical_oncology").create(on: app.db)
+            print("Demo data loaded. Sign in as user 'demo' with password: \(password)")
+        }
+    }
+}
+
+/// Invented names for demo records (never real people).
+struct DemoNames {
+    var n = 0
+    static let first = ["Ada", "Ben", "Carla", "Dev", "Elin", "Femi", "Greta", "Hugo", "Iris", "Jonas", "Kemi", "Luca", "Mira", "Noor", "Otto", "Priya"]
+    static let last = ["Lindqvist", "Okafor", "Moreau", "Tanaka", "Fischer", "Haddad", "Novak", "Silva", "Walsh", "Kowalski", "Reyes", "Baker"]
+    mutating func next() -> String {
+        defer { n += 1 }
+        return "\(Self.first[n % Self.first.count]) \(Self.last[(n / Self.first.count + n) % Self.last.count]) (demo)"
+    }
+}
