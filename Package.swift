@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         .target(name: "OsteonDomain", swiftSettings: strict),
@@ -52,6 +53,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(
             name: "OsteonFHIRTests",
             dependencies: ["OsteonFHIR", "OsteonDomain"],
+            exclude: ["Fixtures"],  // read from disk by path
             swiftSettings: strict
         ),
         .testTarget(
@@ -97,7 +100,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OsteonStoreTests",
-            dependencies: ["OsteonStore", "OsteonDomain"],
+            dependencies: [
+                "OsteonStore", "OsteonDomain",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

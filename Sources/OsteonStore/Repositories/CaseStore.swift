@@ -78,7 +78,9 @@ public struct CaseStore: Sendable {
         var query = PatientRecord.query(on: db).sort(\.$name)
         if let search, !search.trimmingCharacters(in: .whitespaces).isEmpty {
             let term = search.trimmingCharacters(in: .whitespaces)
-            query = query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(term)%").filter(\.$externalID, .custom("LIKE"), "%\(term)%") }
+            // Case-insensitive on both backends (PostgreSQL's LIKE is not).
+            let like = (db as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
+            query = query.group(.or) { $0.filter(\.$name, .custom(like), "%\(term)%").filter(\.$externalID, .custom(like), "%\(term)%") }
         }
         return try await query.limit(limit).all()
     }
@@ -233,6 +235,11 @@ public struct CaseStore: Sendable {
             imaging: try await ImagingRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all())
     }
 
+    /// List keys whose items live in their own tables. The case document keeps
+    /// `key: []` to say "known, none beyond the rows"; without it, and without
+    /// rows, the list is unknown and the rules report it missing.
+    static let rowLists = ["lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"]
+
     /// The case in the native format, assembled from its rows.
     public static func caseJSON(_ r: Records) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("patient_id", .string(r.patient.externalID))]
@@ -244,22 +251,28 @@ public struct CaseStore: Sendable {
             for (key, value) in docPairs {
                 if key == "patient", case .object(let extra) = value {
                     patient += extra.filter { k, _ in !patient.contains { $0.0 == k } }
-                } else if !["patient_id", "lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"].contains(key) {
+                } else if key != "patient_id" && !rowLists.contains(key) {
                     pairs.append((key, value))
                 }
             }
         }
         pairs.insert(("patient", .object(patient)), at: 1)
-        pairs.append(("lesions", .array(r.lesions.compactMap { try? JSONValue.parse($0.data) })))
-        pairs.append(("labs", .array(r.labs.map { l in
-            .object([("test", .string(l.test)), ("value", .double(l.value)), ("unit", .string(l.unit))] + (l.date.map { [("date", .string($0))] } ?? []))
-        })))
-        pairs.append(("medications", .array(r.medications.compactMap { try? JSONValue.parse($0.data) })))
-        pairs.append(("radiotherapy", .array(r.procedures.filter { $0.kind == "radiotherapy" }.compactMap { try? JSONValue.parse($0.data) })))
-        pairs.append(("surgeries", .array(r.procedures.filter { $0.kind == "surgery" }.compactMap { try? JSONValue.parse($0.data) })))
-        pairs.append(("imaging", .array(r.imaging.map { s in
-            .object([("modality", .string(s.modality))] + (s.region.map { [("region", .string($0))] } ?? []) + (s.date.map { [("date", .string($0))] } ?? []))
-        })))
+        let rows: [String: [JSONValue]] = [
+            "lesions": r.lesions.compactMap { try? JSONValue.parse($0.data) },
+            "labs": r.labs.map { l in
+                .object([("test", .string(l.test)), ("value", .double(l.value)), ("unit", .string(l.unit))] + (l.date.map { [("date", .string($0))] } ?? []))
+            },
+            "medications": r.medications.compactMap { try? JSONValue.parse($0.data) },
+            "radiotherapy": r.procedures.filter { $0.kind == "radiotherapy" }.compactMap { try? JSONValue.parse($0.data) },
+            "surgeries": r.procedures.filter { $0.kind == "surgery" }.compactMap { try? JSONValue.parse($0.data) },
+            "imaging": r.imaging.map { s in
+                .object([("modality", .string(s.modality))] + (s.region.map { [("region", .string($0))] } ?? []) + (s.date.map { [("date", .string($0))] } ?? []))
+            },
+        ]
+        for key in rowLists {
+            let items = rows[key] ?? []
+            if !items.isEmpty || document[key] != nil { pairs.append((key, .array(items))) }
+        }
         return .object(pairs)
     }
 
@@ -278,8 +291,10 @@ public struct CaseStore: Sendable {
         let json = CaseWriter.json(c)
         var document: [(String, JSONValue)] = []
         if case .object(let pairs) = json {
-            for (key, value) in pairs where !["patient_id", "as_of", "lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"].contains(key) {
-                if key == "patient", case .object(let p) = value {
+            for (key, value) in pairs where key != "patient_id" && key != "as_of" {
+                if Self.rowLists.contains(key) {
+                    document.append((key, .array([])))  // known list: the items go to rows
+                } else if key == "patient", case .object(let p) = value {
                     document.append(("patient", .object(p.filter { ["weight_kg", "weight_kind", "age_years"].contains($0.0) })))
                 } else {
                     document.append((key, value))

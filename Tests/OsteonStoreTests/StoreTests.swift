@@ -1,0 +1,211 @@
+import FluentKit
+import Foundation
+import OsteonDomain
+import OsteonStore
+import Testing
+
+/// SQLite in memory always; PostgreSQL too when DATABASE_URL is set (.ci/run
+/// starts one). The suite is serialized because PostgreSQL tests share one database.
+enum Backends {
+    static var all: [StoreConfiguration.Backend] {
+        var list: [StoreConfiguration.Backend] = [.sqliteMemory]
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { list.append(.postgres(url)) }
+        return list
+    }
+}
+
+/// A freshly migrated database for one test; reverted and closed afterwards.
+func withStore(_ backend: StoreConfiguration.Backend, _ body: (StandaloneStore) async throws -> Void) async throws {
+    let store = try StandaloneStore(backend)
+    do {
+        try await store.revertAll()  // a PostgreSQL database may hold an earlier run's tables
+        try await store.migrate()
+        try await body(store)
+        try await store.revertAll()
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+    await store.shutdown()
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite(.serialized)
+struct StoreTests {
+    static let expectedTables: Set<String> = [
+        "users", "patients", "cases", "lesions", "labs", "medications", "procedures", "imaging_studies",
+        "board_meetings", "agenda_items", "specialty_opinions", "decisions", "care_plan_tasks", "audit_log",
+    ]
+
+    @Test("migrations create every table, revert removes them all, and run again", arguments: Backends.all)
+    func migrationsUpAndDown(backend: StoreConfiguration.Backend) async throws {
+        let store = try StandaloneStore(backend)
+        defer { Task { await store.shutdown() } }
+        try await store.revertAll()
+        #expect(try await store.tables().isEmpty)
+        try await store.migrate()
+        #expect(try await store.tables() == Self.expectedTables)
+        try await store.migrate()  // nothing left to do: no error, same tables
+        #expect(try await store.tables() == Self.expectedTables)
+        try await store.revertAll()
+        #expect(try await store.tables().isEmpty)
+        try await store.migrate()
+        #expect(try await store.tables() == Self.expectedTables)
+        try await store.revertAll()
+    }
+
+    @Test("a patient is created with an empty case; the identifier is unique", arguments: Backends.all)
+    func createPatient(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let (p, c) = try await cases.createPatient(.init(externalID: "H-1", name: "Ana Díaz", birthDate: "1970-02-03", sex: "female"))
+            #expect(p.version == 1)
+            #expect(c.state == CaseState.referred.rawValue)
+            #expect(try await cases.caseRecord(patientID: p.requireID()).id == c.id)
+            await #expect(throws: StoreError.invalid("a patient with identifier H-1 already exists")) {
+                _ = try await cases.createPatient(.init(externalID: "H-1", name: "Someone Else", birthDate: nil, sex: nil))
+            }
+            #expect(try await cases.patients().count == 1)
+        }
+    }
+
+    @Test("search matches name or identifier, ignoring case, on both databases", arguments: Backends.all)
+    func search(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            _ = try await cases.createPatient(.init(externalID: "MRN-001", name: "Ana Díaz", birthDate: nil, sex: nil))
+            _ = try await cases.createPatient(.init(externalID: "MRN-002", name: "Bob Stone", birthDate: nil, sex: nil))
+            _ = try await cases.createPatient(.init(externalID: "X-77", name: "Carla Stoneham", birthDate: nil, sex: nil))
+            #expect(try await cases.patients(search: "stone").map(\.name) == ["Bob Stone", "Carla Stoneham"])
+            #expect(try await cases.patients(search: "mrn").map(\.externalID) == ["MRN-001", "MRN-002"])
+            #expect(try await cases.patients(search: "  ").count == 3)
+            #expect(try await cases.patients(search: "nobody").isEmpty)
+        }
+    }
+
+    @Test("a stale edit is refused with the current version; of two concurrent edits one wins", arguments: Backends.all)
+    func versionedUpdates(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let (p, c) = try await cases.createPatient(.init(externalID: "H-2", name: "Old Name", birthDate: nil, sex: nil))
+            let id = try p.requireID()
+            let updated = try await cases.updatePatient(id, expectedVersion: 1, name: "New Name", birthDate: "1960-01-01", sex: "male")
+            #expect(updated.version == 2)
+            #expect(updated.name == "New Name")
+            await #expect(throws: StoreError.conflict(entity: "patient", expected: 1, current: 2)) {
+                _ = try await cases.updatePatient(id, expectedVersion: 1, name: "Lost Edit", birthDate: nil, sex: nil)
+            }
+            #expect(try await cases.patient(id).name == "New Name")
+
+            let caseID = try c.requireID()
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for n in 0..<4 {
+                    group.addTask {
+                        (try? await cases.updateDocument(caseID: caseID, expectedVersion: 1, .object([("notes", .string("edit \(n)"))]))) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            #expect(try await cases.caseRecord(patientID: id).version == 2)
+        }
+    }
+
+    @Test("lesions get stable labels; edits keep the label and check the version", arguments: Backends.all)
+    func lesions(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let (_, c) = try await cases.createPatient(.init(externalID: "H-3", name: "Lesion Test", birthDate: nil, sex: nil))
+            let caseID = try c.requireID()
+            let first = try await cases.addLesion(caseID: caseID, ["bone": "femur", "region": "proximal"])
+            let named = try await cases.addLesion(caseID: caseID, ["id": "spine-1", "bone": "spine", "level": "T10"])
+            let clash = try await cases.addLesion(caseID: caseID, ["id": "spine-1", "bone": "humerus"])
+            #expect([first.label, named.label, clash.label] == ["L1", "spine-1", "L3"])
+            #expect(named.level == "T10")
+
+            let edited = try await cases.updateLesion(try first.requireID(), expectedVersion: 1, ["id": "renamed", "bone": "femur", "pain": "functional"])
+            #expect(edited.label == "L1")
+            #expect(edited.version == 2)
+            #expect(try JSONValue.parse(edited.data)["id"]?.stringValue == "L1")
+            #expect(try JSONValue.parse(edited.data)["pain"]?.stringValue == "functional")
+            await #expect(throws: StoreError.conflict(entity: "lesion", expected: 1, current: 2)) {
+                _ = try await cases.updateLesion(try first.requireID(), expectedVersion: 1, ["bone": "tibia"])
+            }
+            try await cases.deleteLesion(try clash.requireID())
+            #expect(Set(try await cases.lesions(caseID: caseID).map(\.label)) == ["L1", "spine-1"])
+            await #expect(throws: StoreError.self) { try await cases.deleteLesion(try clash.requireID()) }
+        }
+    }
+
+    /// Every example case survives import into the database and reading back:
+    /// the assessment of the stored case equals the assessment of the file.
+    @Test("example cases round-trip through the database unchanged", arguments: Backends.all)
+    func exampleRoundTrip(backend: StoreConfiguration.Backend) async throws {
+        let dir = repositoryRoot.appendingPathComponent("examples/cases")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 20)
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            for file in files {
+                let read = try CaseReader.read(try JSONValue.parse(Data(contentsOf: dir.appendingPathComponent(file))))
+                let day = read.patientCase.asOf ?? Day("2026-11-01")!
+                let patient = try await cases.importCase(read.patientCase, name: "Example \(file)")
+                let (stored, again, _) = try await cases.patientCase(patientID: try patient.requireID())
+                #expect(again.problems.isEmpty, "\(file): \(again.problems)")
+                let before = Assessor.assess(read.patientCase, asOf: day).json
+                let after = Assessor.assess(stored, asOf: day).json
+                guard case .object(let fields) = before else { Issue.record("not an object"); continue }
+                let changed = fields.map(\.0).filter { before[$0]?.serialized() != after[$0]?.serialized() }
+                #expect(changed.isEmpty, "\(file): assessment differs after the database in \(changed)")
+            }
+        }
+    }
+
+    @Test("the board: agenda, opinions, decision with tasks, sign-off, and the case states", arguments: Backends.all)
+    func boardFlow(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let board = BoardStore(db: store.db)
+            let (p, c) = try await cases.createPatient(.init(externalID: "H-4", name: "Board Case", birthDate: nil, sex: nil))
+            let caseID = try c.requireID()
+            let meeting = try await board.createMeeting(title: "Bone tumour board", scheduledOn: "2026-12-02", location: "Room 4")
+            let meetingID = try meeting.requireID()
+            let item = try await board.addToAgenda(meetingID: meetingID, caseID: caseID, question: "Fix the femur?")
+            let again = try await board.addToAgenda(meetingID: meetingID, caseID: caseID, question: "Twice")
+            #expect(again.id == item.id)
+            #expect(try await board.agenda(meetingID: meetingID).count == 1)
+            #expect(try await cases.caseRecord(patientID: p.requireID()).state == CaseState.readyForBoard.rawValue)
+
+            let itemID = try item.requireID()
+            await #expect(throws: StoreError.invalid("the opinion is empty")) {
+                _ = try await board.addOpinion(itemID: itemID, specialty: .radiology, author: "Dr R", text: "   ")
+            }
+            _ = try await board.addOpinion(itemID: itemID, specialty: .radiology, author: "Dr R", text: "Lytic, 70% cortex")
+            _ = try await board.addOpinion(itemID: itemID, specialty: .orthopaedicOncology, author: "Dr O", text: "Prophylactic nail")
+            #expect(try await board.opinions(itemID: itemID).map(\.specialty) == ["radiology", "orthopaedic_oncology"])
+
+            await #expect(throws: StoreError.invalid("record the consensus before signing off")) {
+                _ = try await board.signOff(itemID: itemID, by: "Chair")
+            }
+            _ = try await board.recordDecision(itemID: itemID, consensus: "Nail, then radiotherapy", recordedBy: "Chair", tasks: [
+                .init(title: "Post-op RT 8 Gy", owner: "Radiation oncology", dueOn: "2026-12-20"),
+                .init(title: "Orthopaedic fixation", owner: "Orthopaedics", dueOn: "2026-12-05"),
+                .init(title: "  ", owner: "nobody", dueOn: nil),
+            ])
+            #expect(try await cases.caseRecord(patientID: p.requireID()).state == CaseState.discussed.rawValue)
+            let tasks = try await board.tasks(caseID: caseID)
+            #expect(tasks.map(\.title) == ["Orthopaedic fixation", "Post-op RT 8 Gy"])
+
+            let signed = try await board.signOff(itemID: itemID, by: "Chair")
+            #expect(signed.signedOffBy == "Chair")
+            #expect(try await cases.caseRecord(patientID: p.requireID()).state == CaseState.followUp.rawValue)
+            await #expect(throws: StoreError.self) { _ = try await board.signOff(itemID: itemID, by: "Chair") }
+            await #expect(throws: StoreError.invalid("the decision was signed off by Chair and cannot be changed")) {
+                _ = try await board.recordDecision(itemID: itemID, consensus: "Changed my mind", recordedBy: "Chair", tasks: [])
+            }
+            try await board.completeTask(try tasks[0].requireID())
+            #expect(try await board.tasks(caseID: caseID).map(\.status) == ["done", "open"])
+        }
+    }
+}
