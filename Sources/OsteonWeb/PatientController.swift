@@ -136,6 +136,10 @@ struct PatientController: RouteCollection {
             "metastases_treatable": options(["true", "false"], selected: values["metastases_treatable"], labels: ["true": "treatable", "false": "not treatable"], blank: "Not recorded"),
             "frankel_grade": options(["A", "B", "C", "D", "E"], selected: values["frankel_grade"], blank: "Not recorded"),
             "fit_for_surgery": options(["true", "false"], selected: values["fit_for_surgery"], labels: ["true": "yes", "false": "no"], blank: "Not recorded"),
+            "new_weakness": yesNo(values["new_weakness"]),
+            "sensory_level": yesNo(values["sensory_level"]),
+            "bladder_bowel_dysfunction": yesNo(values["bladder_bowel_dysfunction"]),
+            "back_pain": yesNo(values["back_pain"]),
             "care_setting": options(CareSetting.allCases.map(\.rawValue), selected: values["care_setting"], labels: ["us": "United States", "non_us": "Outside the US"], blank: "Not recorded"),
         ]
         let name = patientID == nil ? nil : values["name"]
@@ -143,6 +147,10 @@ struct PatientController: RouteCollection {
                                                                   patientID: patientID, patientName: name, values: values, errors: errors,
                                                                   selects: selects, version: version))
             .encodeResponse(status: status, for: req)
+    }
+
+    func yesNo(_ selected: String?) -> [Option] {
+        options(["true", "false"], selected: selected, labels: ["true": "yes", "false": "no"], blank: "Not recorded")
     }
 
     func newForm(req: Request) async throws -> Response {
@@ -194,11 +202,12 @@ struct PatientController: RouteCollection {
         }
         var neurology: [(String, JSONValue)] = []
         if let fr = value("frankel_grade") { neurology.append(("frankel_grade", .string(fr))) }
+        // Yes / no / not recorded: an unanswered question stays missing, never "no".
         for key in ["new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain"] {
-            neurology.append((key, .bool(f[key] == "on" || f[key] == "true")))
+            if let b = bool(key) { neurology.append((key, b)) }
         }
         if let onset = value("symptom_onset") { neurology.append(("symptom_onset", .string(onset))) }
-        document.append(("neurology", .object(neurology)))
+        if !neurology.isEmpty { document.append(("neurology", .object(neurology))) }
         if let fit = bool("fit_for_surgery") { document.append(("fit_for_surgery", fit)) }
         if let cs = value("care_setting") { document.append(("care_setting", .string(cs))) }
         var dental: [(String, JSONValue)] = []
@@ -218,6 +227,53 @@ struct PatientController: RouteCollection {
             errors[key] = detail
         }
         return (CaseStore.NewPatient(externalID: external, name: name, birthDate: birth, sex: sex), .object(document), errors)
+    }
+
+    /// The keys the patient form edits, per object; everything else in the
+    /// stored case (staging, Gleason, dates, family history, …) is kept.
+    static let formKeys: [String: Set<String>] = [
+        "cancers[0]": ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity",
+                       "end_of_treatment_date", "targeted_therapy"],
+        "patient": ["weight_kg", "weight_kind"],
+        "performance_status": ["ecog", "kps"],
+        "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
+        "dental": ["last_evaluation_date", "calcium_vitamin_d"],
+    ]
+
+    /// The edited form over the stored document, field by field.
+    static func merge(form: JSONValue, into stored: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = stored, case .object(let edited) = form else { return form }
+        func set(_ key: String, _ value: JSONValue?) {
+            if let i = pairs.firstIndex(where: { $0.0 == key }) {
+                if let value { pairs[i].1 = value } else { pairs.remove(at: i) }
+            } else if let value {
+                pairs.append((key, value))
+            }
+        }
+        func mergeObject(_ old: JSONValue?, _ new: JSONValue?, managed: Set<String>) -> JSONValue? {
+            var out: [(String, JSONValue)] = []
+            if case .object(let o)? = old { out = o.filter { !managed.contains($0.0) } }
+            if case .object(let n)? = new { out += n }
+            return out.isEmpty ? nil : .object(out)
+        }
+        let new = Dictionary(edited, uniquingKeysWith: { a, _ in a })
+        for key in ["patient", "performance_status", "neurology", "dental"] {
+            set(key, mergeObject(stored[key], new[key], managed: formKeys[key]!))
+        }
+        var cancers = stored["cancers"]?.arrayValue ?? []
+        let first = mergeObject(cancers.first, new["cancers"]?.arrayValue?.first, managed: formKeys["cancers[0]"]!)
+        if cancers.isEmpty { if let first { cancers = [first] } } else if let first { cancers[0] = first } else { cancers.removeFirst() }
+        set("cancers", cancers.isEmpty ? nil : .array(cancers))
+        // The form shows the first other metastasis only: replace that one, keep the rest.
+        if let others = new["other_metastases"]?.arrayValue {
+            var list = stored["other_metastases"]?.arrayValue ?? []
+            if others.isEmpty { list = [] } else if list.isEmpty { list = others } else { list[0] = others[0] }
+            set("other_metastases", .array(list))
+        } else {
+            set("other_metastases", nil)
+        }
+        for key in ["fit_for_surgery", "care_setting", "referrals"] { set(key, new[key]) }
+        return .object(pairs)
     }
 
     /// The case document → form fields, for editing.
@@ -245,7 +301,9 @@ struct PatientController: RouteCollection {
         }
         if let n = doc["neurology"] {
             v["frankel_grade"] = n["frankel_grade"]?.stringValue ?? ""
-            for key in ["new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain"] where n[key] == true { v[key] = "on" }
+            for key in ["new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain"] {
+                if case .bool(let b)? = n[key] { v[key] = String(b) }
+            }
             v["symptom_onset"] = n["symptom_onset"]?.stringValue ?? ""
         }
         if case .bool(let b)? = doc["fit_for_surgery"] { v["fit_for_surgery"] = String(b) }
@@ -305,18 +363,14 @@ struct PatientController: RouteCollection {
         }
         let caseRecord = try await req.cases.caseRecord(patientID: id)
         do {
-            _ = try await req.cases.updatePatient(id, expectedVersion: Int(fields["patient_version"] ?? "") ?? -1, name: patient.name,
+            try await req.db.transaction { tx in
+                let cases = CaseStore(db: tx)
+                _ = try await cases.updatePatient(id, expectedVersion: Int(fields["patient_version"] ?? "") ?? -1, name: patient.name,
                                                   birthDate: patient.birthDate, sex: patient.sex)
-            // Keep what the form does not edit (follow-up visits, family history, …).
-            var merged = (try? JSONValue.parse(caseRecord.document)) ?? .object([])
-            if case .object(var pairs) = merged, case .object(let edited) = document {
-                let formKeys: Set<String> = ["cancers", "patient", "performance_status", "other_metastases", "neurology", "fit_for_surgery",
-                                             "care_setting", "dental", "referrals"]
-                pairs.removeAll { formKeys.contains($0.0) }
-                pairs += edited
-                merged = .object(pairs)
+                let stored = (try? JSONValue.parse(caseRecord.document)) ?? .object([])
+                _ = try await cases.updateDocument(caseID: caseRecord.id!, expectedVersion: Int(fields["case_version"] ?? "") ?? -1,
+                                                   Self.merge(form: document, into: stored))
             }
-            _ = try await req.cases.updateDocument(caseID: caseRecord.id!, expectedVersion: Int(fields["case_version"] ?? "") ?? -1, merged)
         } catch let e as StoreError {
             if case .conflict = e {
                 return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: fields,
@@ -372,9 +426,13 @@ struct PatientController: RouteCollection {
             guard let raw = f[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { continue }
             if key == "size_fraction" {
                 // Accept a fraction (0.5) or a percentage (50 %).
+                let percent = raw.hasSuffix("%")
                 let cleaned = raw.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
-                guard let v = Double(cleaned) else { errors[key] = "Enter the width as a fraction of the bone's diameter, e.g. 0.5."; continue }
-                pairs.append((key, .double(raw.contains("%") || v > 1 ? v / 100 : v)))
+                guard let v = Double(cleaned), v >= 0, percent ? v <= 100 : v <= 1 else {
+                    errors[key] = "Enter the width as a fraction of the bone's diameter between 0 and 1 (e.g. 0.5) or as a percentage (e.g. 50%)."
+                    continue
+                }
+                pairs.append((key, .double(percent ? v / 100 : v)))
             } else {
                 pairs.append((key, .string(raw)))
             }

@@ -97,7 +97,8 @@ public struct BoardStore: Sendable {
     }
 
     /// The chair's consensus and the individualized plan as tasks; the case
-    /// moves to "discussed". A signed-off decision cannot be replaced.
+    /// moves to "discussed". Until sign-off a new decision replaces the old
+    /// one and its tasks; a signed-off decision cannot be replaced.
     public func recordDecision(itemID: UUID, consensus: String, recordedBy: String, tasks: [NewTask]) async throws -> DecisionRecord {
         let text = consensus.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("the consensus recommendation is empty") }
@@ -112,6 +113,8 @@ public struct BoardStore: Sendable {
                 existing.recordedBy = recordedBy
                 existing.version += 1
                 try await existing.save(on: tx)
+                // A re-recorded decision replaces its plan.
+                try await TaskRecord.query(on: tx).filter(\.$decision.$id == existing.requireID()).delete()
                 d = existing
             } else {
                 d = DecisionRecord(itemID: itemID, consensus: text, recordedBy: recordedBy)

@@ -1,0 +1,88 @@
+import Foundation
+import OsteonDomain
+import OsteonStore
+@testable import OsteonWeb
+import Testing
+import Vapor
+import VaporTesting
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let testPassword = "correct horse battery"
+
+/// A configured app on an in-memory SQLite database, with one clinician and a fixed "today".
+func withOsteon(_ body: (Application) async throws -> Void) async throws {
+    try await withApp(configure: { app in
+        var config = WebConfig(backend: .sqliteMemory)
+        config.today = Day("2026-11-26")
+        try await configure(app, config)
+        // Low bcrypt cost: the same code path, a faster test.
+        try await UserRecord(username: "clin", displayName: "Dr Test", passwordHash: try Bcrypt.hash(testPassword, cost: 4), role: "clinician",
+                             specialty: "medical_oncology").create(on: app.db)
+    }, body)
+}
+
+/// A browser-like client: keeps the session cookie, sends forms with the CSRF token.
+final class Browser {
+    let app: Application
+    var cookie: String?
+    var csrf = ""
+
+    init(_ app: Application) { self.app = app }
+
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var headers = extra
+        if let cookie { headers.replaceOrAdd(name: .cookie, value: "osteon_session=\(cookie)") }
+        let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        if let set = res.headers.setCookie?["osteon_session"] { cookie = set.string.isEmpty ? nil : set.string }
+        if let token = Self.csrfToken(in: res.body.string) { csrf = token }
+        return res
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        try await send(.GET, path, headers: ["Accept": "text/html"])
+    }
+
+    /// A form post as a browser sends it (with the CSRF token unless told otherwise).
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)], withCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        let all = withCSRF ? fields + [("_csrf", csrf)] : fields
+        let encoded = all.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+        return try await send(.POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"],
+                              body: ByteBuffer(string: encoded))
+    }
+
+    /// A JSON request to the API.
+    @discardableResult
+    func json(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, contentType: String = "application/json") async throws -> TestingHTTPResponse {
+        try await send(method, path, headers: ["Content-Type": contentType, "Accept": "application/json"],
+                       body: body.map { ByteBuffer(string: $0.serialized()) })
+    }
+
+    func signIn(password: String = testPassword) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", [("username", "clin"), ("password", password), ("next", "/patients")])
+    }
+
+    static func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+    }
+
+    static func csrfToken(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+    var json: JSONValue? { try? JSONValue.parse(Data(body.string.utf8)) }
+}
+
+/// "/patients/<uuid>…" → the uuid.
+func patientID(fromLocation location: String?) -> String? {
+    guard let location, location.hasPrefix("/patients/") else { return nil }
+    return String(location.dropFirst("/patients/".count).prefix(36))
+}

@@ -1,0 +1,277 @@
+import Foundation
+import OsteonDomain
+import OsteonStore
+@testable import OsteonWeb
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct SignInTests {
+    @Test("pages send people to the sign-in page; the API answers 401; /health is open")
+    func signedOut() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            let page = try await b.get("/patients")
+            #expect(page.status == .seeOther)
+            #expect(page.location == "/login?next=/patients")
+            let api = try await b.json(.GET, "/api/v1/patients")
+            #expect(api.status == .unauthorized)
+            #expect(api.json?["error"]?["reason"]?.stringValue?.contains("sign in") == true)
+            let fhir = try await b.json(.GET, "/fhir/Patient/x/$assess")
+            #expect(fhir.status == .unauthorized)
+            #expect(fhir.json?["resourceType"]?.stringValue == "OperationOutcome")
+            #expect(try await b.get("/health").body.string == "ok")
+        }
+    }
+
+    @Test("sign-in needs the form's token, gives a new session id, and a wrong password says nothing about which part was wrong")
+    func signIn() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            let login = try await b.get("/login")
+            #expect(login.status == .ok)
+            #expect(login.body.string.contains(#"<label for="username""#))
+            let before = b.cookie
+            #expect(before != nil)
+            let forged = try await b.post("/login", [("username", "clin"), ("password", testPassword)], withCSRF: false)
+            #expect(forged.status == .forbidden)
+
+            let wrong = try await b.signIn(password: "not the password")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.string.contains("Unknown user name or wrong password."))
+            let ok = try await b.signIn()
+            #expect(ok.status == .seeOther)
+            #expect(ok.location == "/patients")
+            #expect(b.cookie != nil && b.cookie != before)
+            #expect(try await b.get("/patients").status == .ok)
+            let noToken = try await b.post("/patients", [("name", "X"), ("external_id", "X1")], withCSRF: false)
+            #expect(noToken.status == .forbidden)
+            #expect(try await PatientRecord.query(on: app.db).count() == 0)
+
+            try await b.post("/logout", [])
+            #expect(try await b.get("/patients").status == .seeOther)
+        }
+    }
+
+    @Test("five wrong passwords lock the account for a while, even for the right password")
+    func lockout() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            for _ in 0..<SignIn.maxFailures { _ = try await b.signIn(password: "guess") }
+            let locked = try await b.signIn()
+            #expect(locked.status == .unauthorized)
+            #expect(locked.body.string.contains("Too many failed attempts"))
+        }
+    }
+
+    @Test("an open redirect through next= is refused")
+    func noOpenRedirect() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            try await b.get("/login")
+            let res = try await b.post("/login", [("username", "clin"), ("password", testPassword), ("next", "//evil.example/")])
+            #expect(res.location == "/patients")
+        }
+    }
+}
+
+@Suite struct PatientPageTests {
+    /// Creates a patient through the form; returns its id.
+    static func createPatient(_ b: Browser, external: String = "H-100", name: String = "Ana Test") async throws -> String {
+        try await b.get("/patients/new")
+        let res = try await b.post("/patients", [
+            ("name", name), ("external_id", external), ("birth_date", "1961-04-23"), ("sex", "female"),
+            ("primary_site", "breast"), ("hormone_status", "hormone_dependent"), ("ecog", "1"),
+        ])
+        #expect(res.status == .seeOther)
+        return try #require(patientID(fromLocation: res.location))
+    }
+
+    @Test("the new-patient form shows each error next to its field and keeps what was typed")
+    func validation() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            try await b.get("/patients/new")
+            let res = try await b.post("/patients", [("name", "Ana Test"), ("external_id", ""), ("birth_date", "23/04/1961"), ("weight_kg", "heavy")])
+            #expect(res.status == .unprocessableEntity)
+            let html = res.body.string
+            #expect(html.contains(#"<p class="error" id="external_id-error">Enter the hospital number"#))
+            #expect(html.contains(#"<p class="error" id="birth_date-error">Use the form YYYY-MM-DD"#))
+            #expect(html.contains(#"id="weight_kg-error">Enter a number."#))
+            #expect(html.contains(#"value="Ana Test""#))
+            #expect(html.contains(#"aria-invalid="true""#))
+        }
+    }
+
+    @Test("a femoral lesion shows Mirels, a spinal one SINS, each with points and source; the list ranks urgent first")
+    func lesionsAndScores() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            try await b.get("/patients/\(id)/lesions/new")
+            let femur = try await b.post("/patients/\(id)/lesions", [
+                ("bone", "femur"), ("region", "diaphysis"), ("side", "left"), ("origin", "metastasis"), ("phenotype", "lytic"),
+                ("size_fraction", "50%"), ("pain", "functional"),
+            ])
+            #expect(femur.status == .seeOther)
+            var page = try await b.get("/patients/\(id)").body.string
+            #expect(page.contains("Mirels"))
+            #expect(page.contains("Total <strong>10</strong>"))
+            #expect(page.contains("Source: Mirels H 1989"))
+            #expect(page.contains("<svg"))  // the skeleton map
+
+            try await b.get("/patients/\(id)/lesions/new")
+            let spine = try await b.post("/patients/\(id)/lesions", [
+                ("bone", "vertebra"), ("level", "T12"), ("origin", "metastasis"), ("phenotype", "lytic"), ("pain", "mechanical"),
+                ("alignment", "normal"), ("vertebral_body_collapse", "lt_50_percent"), ("posterolateral_involvement", "none"),
+            ])
+            #expect(spine.status == .seeOther)
+            page = try await b.get("/patients/\(id)").body.string
+            #expect(page.contains("SINS"))
+            #expect(page.contains("Total <strong>10</strong>"))
+
+            // Mirels 10 is an urgent alert: this patient heads the list above a calm one.
+            _ = try await Self.createPatient(b, external: "H-101", name: "Aaron Calm")
+            let list = try await b.get("/patients").body.string
+            let urgent = try #require(list.range(of: "Ana Test"))
+            let calm = try #require(list.range(of: "Aaron Calm"))
+            #expect(urgent.lowerBound < calm.lowerBound)
+            let urgentOnly = try await b.get("/patients?urgent=1").body.string
+            #expect(urgentOnly.contains("Ana Test") && !urgentOnly.contains("Aaron Calm"))
+            #expect(try await b.get("/patients?q=calm").body.string.contains("Aaron Calm"))
+        }
+    }
+
+    @Test("a lesion form with a wrong width or a vertebra without a level is refused with the reason")
+    func lesionValidation() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            try await b.get("/patients/\(id)/lesions/new")
+            let res = try await b.post("/patients/\(id)/lesions", [("bone", "vertebra"), ("size_fraction", "1.5")])
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.body.string.contains("Give the vertebral level"))
+            #expect(res.body.string.contains("between 0 and 1"))
+        }
+    }
+
+    @Test("editing keeps what the form does not show, and a stale edit is refused with 409")
+    func editKeepsFacts() async throws {
+        try await withOsteon { app in
+            let store = CaseStore(db: app.db)
+            let read = try CaseReader.read(try JSONValue.parse(Data(contentsOf: repositoryRoot.appendingPathComponent("examples/cases/breast-stage-iii-staging.json"))))
+            let p = try await store.importCase(read.patientCase, name: "Staged Patient")
+            let id = try p.requireID().uuidString
+            let before = try await store.caseRecord(patientID: p.requireID())
+            #expect(try JSONValue.parse(before.document)["cancers"]?.arrayValue?.first?.objectKeys.contains { $0 != "primary_site" } == true)
+
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let form = try await b.get("/patients/\(id)/edit").body.string
+            let patientVersion = try #require(Self.hidden("patient_version", in: form))
+            let caseVersion = try #require(Self.hidden("case_version", in: form))
+            let res = try await b.post("/patients/\(id)/edit", [
+                ("name", "Staged Patient"), ("external_id", p.externalID), ("birth_date", p.birthDate ?? ""), ("sex", p.sex ?? ""),
+                ("primary_site", "breast"), ("ecog", "2"), ("patient_version", patientVersion), ("case_version", caseVersion),
+            ])
+            #expect(res.status == .seeOther)
+            let after = try JSONValue.parse(try await store.caseRecord(patientID: p.requireID()).document)
+            let oldCancer = try #require(try JSONValue.parse(before.document)["cancers"]?.arrayValue?.first)
+            let newCancer = try #require(after["cancers"]?.arrayValue?.first)
+            for key in oldCancer.objectKeys where !PatientController.formKeys["cancers[0]"]!.contains(key) {
+                #expect(newCancer[key]?.serialized() == oldCancer[key]?.serialized(), "cancers[0].\(key) lost on edit")
+            }
+            #expect(after["performance_status"]?["ecog"] == 2)
+
+            let stale = try await b.post("/patients/\(id)/edit", [
+                ("name", "Someone"), ("external_id", p.externalID), ("patient_version", patientVersion), ("case_version", caseVersion),
+            ])
+            #expect(stale.status == .conflict)
+            #expect(stale.body.string.contains("changed by someone else"))
+            #expect(try await store.patient(p.requireID()).name == "Staged Patient")
+        }
+    }
+
+    @Test("unanswered neurology questions stay unrecorded instead of becoming 'no'")
+    func neurologyNotDefaulted() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            let c = try await CaseStore(db: app.db).caseRecord(patientID: try #require(UUID(uuidString: id)))
+            #expect(try JSONValue.parse(c.document)["neurology"] == nil)
+        }
+    }
+
+    @Test("patient page sections, the patient guide, the state change, and a 404 page without internals")
+    func pagesRender() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            let page = try await b.get("/patients/\(id)")
+            #expect(page.status == .ok)
+            for heading in ["Alerts", "Bone lesions", "Plan", "Care gaps", "Data needed", "Timeline"] {
+                #expect(page.body.string.contains(heading), "missing section \(heading)")
+            }
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+            #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+            let guide = try await b.get("/patients/\(id)/handout")
+            #expect(guide.status == .ok)
+            #expect(guide.body.string.contains("Get help now if you notice these signs"))
+            let moved = try await b.post("/patients/\(id)/state", [("state", "work_up")])
+            #expect(moved.status == .seeOther)
+            #expect(try await CaseStore(db: app.db).caseRecord(patientID: try #require(UUID(uuidString: id))).state == "work_up")
+            let bad = try await b.post("/patients/\(id)/state", [("state", "lost")])
+            #expect(bad.status == .unprocessableEntity || bad.status == .badRequest)
+            let missing = try await b.get("/patients/\(UUID().uuidString)")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.string.contains("<h1"))
+            #expect(!missing.body.string.contains("StoreError"))
+        }
+    }
+
+    @Test("labs, medications, imaging and procedures added on the page reach the assessment")
+    func clinicalRecords() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            try await b.get("/patients/\(id)")
+            #expect(try await b.post("/patients/\(id)/labs", [("test", "calcium"), ("value", "13.1"), ("unit", "mg/dL"), ("date", "2026-11-20")]).status == .seeOther)
+            #expect(try await b.post("/patients/\(id)/labs", [("test", "albumin"), ("value", "4.0"), ("unit", "g/dL"), ("date", "2026-11-20")]).status == .seeOther)
+            let badLab = try await b.post("/patients/\(id)/labs", [("test", "calcium"), ("value", "high"), ("unit", "mg/dL")])
+            #expect(badLab.status == .unprocessableEntity || badLab.status == .badRequest)
+            try await b.post("/patients/\(id)/medications", [("name", "denosumab"), ("class", "bone_modifying_agent"), ("agent", "denosumab"),
+                                                             ("status", "active"), ("start_date", "2026-10-01")])
+            try await b.post("/patients/\(id)/imaging", [("modality", "mri"), ("region", "whole_spine"), ("date", "2026-11-21"), ("report", "No ESCC")])
+            try await b.post("/patients/\(id)/procedures", [("kind", "radiotherapy"), ("site", "femur"), ("dose_gy", "8"), ("fractions", "1"),
+                                                            ("date", "2026-11-22")])
+            let a = try await b.json(.GET, "/api/v1/patients/\(id)/assessment")
+            #expect(a.status == .ok)
+            let score = a.json?["scores"]?["corrected_calcium"]
+            #expect(score?["valid"] == true)
+            #expect(score?["severity"]?.stringValue == "moderate")
+            let c = try await b.json(.GET, "/api/v1/patients/\(id)/case")
+            #expect(c.json?["document"]?["imaging"]?.arrayValue?.count == 1)
+            #expect(c.json?["document"]?["radiotherapy"]?.arrayValue?.count == 1)
+            #expect(c.json?["document"]?["medications"]?.arrayValue?.count == 1)
+        }
+    }
+
+    static func hidden(_ name: String, in html: String) -> String? {
+        guard let r = html.range(of: #"name="\#(name)" value=""#) else { return nil }
+        let rest = html[r.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}
+
+extension JSONValue {
+    var objectKeys: [String] {
+        if case .object(let pairs) = self { return pairs.map(\.0) }
+        return []
+    }
+}
