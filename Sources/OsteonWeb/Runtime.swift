@@ -38,7 +38,14 @@ public enum WebRuntime {
         try await withApp(dataDirectory: dataDirectory, arguments: ["osteon", "serve", "--hostname", hostname, "--port", String(port)]) { app in
             let backend = StoreConfiguration.backend(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory)
             app.logger.notice("Osteon data: \(StoreConfiguration.describe(backend))")
-            if demo { try await loadDemo(app, onlyIfEmpty: true) }
+            if demo {
+                if try await PatientRecord.query(on: app.db).count() > 0 {
+                    print("Data already present: demo data not loaded again. The demo user's password was printed when it was created; "
+                        + "to start afresh, stop the server and remove \(dataDirectory).")
+                } else {
+                    try await loadDemo(app, onlyIfEmpty: true)
+                }
+            }
             if try await UserRecord.query(on: app.db).count() == 0 {
                 print("""
                     No accounts exist yet. Create the first administrator with:

@@ -182,7 +182,9 @@ struct PatientPage: Content {
 
     static func describe(_ l: Lesion) -> String {
         if let level = l.level { return "\(level) (spine)" }
-        return [l.side, l.region?.rawValue.replacingOccurrences(of: "_", with: " "), l.bone?.rawValue].compactMap { $0 }.joined(separator: " ")
+        let bone = [l.side, l.bone?.rawValue].compactMap { $0 }.joined(separator: " ")
+        guard let region = l.region?.rawValue.replacingOccurrences(of: "_", with: " ") else { return bone }
+        return "\(bone) (\(region))"
     }
 
     /// high, borderline, low or unscored: the colour of the lesion on the skeleton map.

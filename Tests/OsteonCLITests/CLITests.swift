@@ -26,6 +26,12 @@ struct CLI {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        // The database commands use SQLite files in temporary folders here: the
+        // PostgreSQL of .ci/run belongs to the store tests running meanwhile.
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil
+        env["OSTEON_ENV"] = "production"
+        process.environment = env
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -233,5 +239,64 @@ struct CLI {
         let out = try CLI.run(["screen", "/nonexistent-export", "--out", "/tmp/osteon-none"])
         #expect(out.status != 0)
         #expect(out.stderr.contains("Type.NNN.ndjson"))
+    }
+}
+
+@Suite struct DatabaseCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func tempDir() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+
+    @Test("migrate creates the SQLite file; import stores a case once and a FHIR bundle; revert undoes the migrations")
+    func migrateImportRevert() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let migrated = try CLI.run(["migrate", "--data-dir", dir])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.stdout.contains("database is up to date"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/osteon.sqlite"))
+
+        let example = Self.root.appendingPathComponent("examples/cases/breast-femur-spine.json").path
+        let first = try CLI.run(["import", example, "--data-dir", dir])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("imported as"))
+        let again = try CLI.run(["import", example, "--data-dir", dir])
+        #expect(again.stdout.contains("already present, skipped"))
+
+        let bulk = Self.root.appendingPathComponent("Tests/OsteonFHIRTests/Fixtures/external").path
+        let fhir = try CLI.run(["import", bulk, "--data-dir", dir])
+        #expect(fhir.status == 0, "\(fhir.stderr)")
+        #expect(fhir.stdout.contains("imported as"))
+
+        let missing = try CLI.run(["import", dir + "/nothing.json", "--data-dir", dir])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("nothing.json"))
+
+        let reverted = try CLI.run(["migrate", "--revert", "--data-dir", dir])
+        #expect(reverted.status == 0)
+        #expect(reverted.stdout.contains("reverted"))
+    }
+
+    @Test("user add reads the password from stdin, refuses short ones, unknown roles and duplicates")
+    func userAdd() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let base = ["user", "add", "--username", "chair", "--name", "Dr Chair", "--data-dir", dir]
+        let short = try CLI.run(base + ["--role", "clinician"], stdin: "short\n")
+        #expect(short.status != 0)
+        #expect(short.stderr.contains("at least 12 characters"))
+        let role = try CLI.run(base + ["--role", "wizard"], stdin: "long enough password\n")
+        #expect(role.status != 0)
+        #expect(role.stderr.contains("clinician"))
+        let ok = try CLI.run(base + ["--role", "clinician"], stdin: "long enough password\n")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(!ok.stdout.contains("long enough password") && !ok.stderr.contains("long enough password"))
+        let dup = try CLI.run(base + ["--role", "clinician"], stdin: "long enough password\n")
+        #expect(dup.status != 0)
+        #expect(dup.stderr.contains("already exists"))
     }
 }
