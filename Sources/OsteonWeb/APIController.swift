@@ -12,7 +12,7 @@ struct APIController: RouteCollection {
         let api = routes.grouped("api", "v1")
         api.get("openapi.json", use: openAPI)
         api.post("session", use: signIn)
-        let auth = api.grouped(RequireSignIn(), RequireJSONWrites())
+        let auth = api.grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites())
         auth.delete("session", use: signOut)
         auth.get("scores", use: scoreList)
         auth.post("scores", ":score", use: score)
@@ -333,7 +333,7 @@ struct RequireJSONWrites: AsyncMiddleware {
 /// FHIR endpoints: a Bundle in, the assessment Bundle out.
 struct FHIRController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let fhir = routes.grouped("fhir").grouped(RequireSignIn())
+        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff())
         fhir.post(use: importBundle)
         fhir.get("Patient", ":pid", "$assess", use: assess)
     }

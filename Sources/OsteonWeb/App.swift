@@ -76,11 +76,12 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
 
 func routes(_ app: Application) throws {
     try app.register(collection: AuthController())
-    let signedIn = app.grouped(RequireSignIn())
-    try signedIn.register(collection: PatientController())
-    try signedIn.register(collection: BoardController())
+    let staff = app.grouped(RequireSignIn(), RequireStaff())
+    try staff.register(collection: PatientController())
+    try staff.register(collection: BoardController())
+    try app.grouped(RequireSignIn()).register(collection: PortalController())
     try app.register(collection: APIController())
     try app.register(collection: FHIRController())
-    app.get { req in req.redirect(to: "/patients") }
+    app.get { req in req.redirect(to: req.auth.get(SessionUser.self)?.isPatient == true ? "/me" : "/patients") }
     app.get("health") { _ in "ok" }
 }

@@ -10,6 +10,8 @@ struct SessionUser: Authenticatable, Content {
     let displayName: String
     let role: String
     let specialty: String?
+    /// For a patient account: the one record it may see.
+    let patientID: UUID?
 
     init(_ u: UserRecord) throws {
         id = try u.requireID()
@@ -17,6 +19,20 @@ struct SessionUser: Authenticatable, Content {
         displayName = u.displayName
         role = u.role
         specialty = u.specialty
+        patientID = u.patientID
+    }
+
+    var isPatient: Bool { role == "patient" }
+}
+
+/// Care-team pages and the API: patient accounts are kept out (they have /me).
+struct RequireStaff: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = request.auth.get(SessionUser.self), user.isPatient {
+            if request.wantsHTML && request.method == .GET { return request.redirect(to: "/me") }
+            throw Abort(.forbidden, reason: "this is for the care team; a patient account sees its own guide at /me")
+        }
+        return try await next.respond(to: request)
     }
 }
 
@@ -161,7 +177,7 @@ struct AuthController: RouteCollection {
         switch try await SignIn.attempt(username: form.username, password: form.password, on: req) {
         case .success(let user):
             try await SignIn.start(user, on: req)
-            return req.redirect(to: safeNext(form.next ?? "/patients"))
+            return req.redirect(to: user.role == "patient" ? "/me" : safeNext(form.next ?? "/patients"))
         case .failure(let message):
             return try await req.view.render("login", LoginPage(next: safeNext(form.next ?? "/patients"), error: message, notice: nil,
                                                                 username: form.username, csrf: CSRF.token(req)))

@@ -594,7 +594,10 @@ struct PatientController: RouteCollection {
     }
 
     func handout(req: Request) async throws -> Response {
-        let id = try pid(req)
+        try await Self.handoutResponse(req, patientID: try pid(req))
+    }
+
+    static func handoutResponse(_ req: Request, patientID id: UUID) async throws -> Response {
         let (c, read, _) = try await req.cases.patientCase(patientID: id)
         let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         let html = HandoutWriter.write(a, for: c).html

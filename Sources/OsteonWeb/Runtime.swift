@@ -92,12 +92,15 @@ public enum WebRuntime {
         public var role: String
         public var specialty: String?
         public var password: String
-        public init(username: String, displayName: String, role: String, specialty: String?, password: String) {
+        /// A patient account's own record (its identifier).
+        public var patientExternalID: String?
+        public init(username: String, displayName: String, role: String, specialty: String?, password: String, patientExternalID: String? = nil) {
             self.username = username
             self.displayName = displayName
             self.role = role
             self.specialty = specialty
             self.password = password
+            self.patientExternalID = patientExternalID
         }
     }
 
@@ -110,9 +113,22 @@ public enum WebRuntime {
             if try await UserRecord.query(on: app.db).filter(\.$username == user.username).first() != nil {
                 throw ValidationFailure(fields: ["username": "\(user.username) already exists"])
             }
+            var patientID: UUID?
+            if user.role == "patient" {
+                guard let external = user.patientExternalID else {
+                    throw ValidationFailure(fields: ["patient": "a patient account needs --patient with the patient's identifier"])
+                }
+                guard let record = try await CaseStore(db: app.db).patient(externalID: external) else {
+                    throw ValidationFailure(fields: ["patient": "no patient with identifier \(external)"])
+                }
+                patientID = try record.requireID()
+            } else if user.patientExternalID != nil {
+                throw ValidationFailure(fields: ["patient": "only patient accounts are linked to a record"])
+            }
             let hash = try await app.password.async.hash(user.password)
-            try await UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
-                .create(on: app.db)
+            let account = UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
+            account.patientID = patientID
+            try await account.create(on: app.db)
         }
     }
 

@@ -17,6 +17,14 @@ func options(_ values: [String], selected: String?, labels: [String: String] = [
 struct UserVM: Content {
     let displayName: String
     let role: String
+    /// Care-team navigation is shown only to staff.
+    let isStaff: Bool
+
+    init(displayName: String, role: String) {
+        self.displayName = displayName
+        self.role = role
+        isStaff = role != "patient"
+    }
 }
 
 struct ScoreVM: Content {

@@ -80,13 +80,16 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Name shown in the app.") var name: String
         @Option(name: .long, help: "administrator, clinician, nurse_navigator or patient.") var role: String
         @Option(name: .long, help: "For clinicians: radiology, orthopaedic_oncology, radiation_oncology, medical_oncology, pathology, nursing.") var specialty: String?
+        @Option(name: .long, help: "For a patient account: the patient's identifier (hospital number or FHIR id) whose guide it may see.")
+        var patient: String?
         @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
 
         func run() async throws {
             let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             let password = input.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             do {
-                try await WebRuntime.addUser(dataDirectory: dataDir, .init(username: username, displayName: name, role: role, specialty: specialty, password: password))
+                try await WebRuntime.addUser(dataDirectory: dataDir, .init(username: username, displayName: name, role: role, specialty: specialty, password: password,
+                                                                         patientExternalID: patient))
                 print("created \(role) \(username)")
             } catch {
                 FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))

@@ -299,4 +299,21 @@ struct CLI {
         #expect(dup.status != 0)
         #expect(dup.stderr.contains("already exists"))
     }
+
+    @Test("a patient account must be linked to an existing record")
+    func patientAccount() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let example = Self.root.appendingPathComponent("examples/cases/breast-femur-spine.json").path
+        #expect(try CLI.run(["import", example, "--data-dir", dir]).status == 0)
+        let base = ["user", "add", "--username", "pat", "--name", "Pat", "--role", "patient", "--data-dir", dir]
+        let unlinked = try CLI.run(base, stdin: "long enough password\n")
+        #expect(unlinked.status != 0)
+        #expect(unlinked.stderr.contains("--patient"))
+        let unknown = try CLI.run(base + ["--patient", "NOBODY"], stdin: "long enough password\n")
+        #expect(unknown.stderr.contains("no patient with identifier NOBODY"))
+        let id = try #require(try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: example)))["patient_id"]?.stringValue)
+        let ok = try CLI.run(base + ["--patient", id], stdin: "long enough password\n")
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
 }

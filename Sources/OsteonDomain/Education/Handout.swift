@@ -298,7 +298,7 @@ public enum HandoutWriter {
         }
     }
 
-    static func spoken(_ day: Day) -> String {
+    public static func spoken(_ day: Day) -> String {
         let c = day.components
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         return "\(months[c.month - 1]) \(c.day), \(c.year)"
