@@ -17,15 +17,17 @@ public enum StoreConfiguration {
         return .sqliteFile((dataDirectory as NSString).appendingPathComponent("osteon.sqlite"))
     }
 
+    /// SQL statements are not logged (SQLite) or only at trace level (PostgreSQL's
+    /// driver requires a level): bound values can be patient data.
     public static func factory(_ backend: Backend) throws -> (DatabaseConfigurationFactory, DatabaseID) {
         switch backend {
         case .sqliteFile(let path):
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            return (.sqlite(.file(path), sqlLogLevel: .debug), .sqlite)
+            return (.sqlite(.file(path), sqlLogLevel: nil), .sqlite)
         case .sqliteMemory:
-            return (.sqlite(.memory, sqlLogLevel: .debug), .sqlite)
+            return (.sqlite(.memory, sqlLogLevel: nil), .sqlite)
         case .postgres(let url):
-            return (try .postgres(url: url, sqlLogLevel: .debug), .psql)
+            return (try .postgres(url: url, sqlLogLevel: .trace), .psql)
         }
     }
 

@@ -4,6 +4,7 @@ import Leaf
 import LeafKit
 import OsteonDomain
 import OsteonStore
+import SQLKit
 import Vapor
 
 /// How to run the web application; `configure` is the one place that builds it.
@@ -47,6 +48,8 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.migrations.add(SessionRecord.migration)
 
     app.sessions.use(.fluent)
+    let stored = app.sessions.driver
+    app.sessions.use { _ in SkipUnchangedSessions(base: stored) }
     app.sessions.configuration.cookieName = "osteon_session"
     let secure = config.secureCookies
     app.sessions.configuration.cookieFactory = { id in
@@ -66,11 +69,14 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(OsteonErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionUserMiddleware())
 
     if config.autoMigrate { try await app.autoMigrate() }
+    if case .sqliteFile = config.backend, let sql = app.db as? any SQLDatabase {
+        // Write-ahead log: readers do not wait for writers; it stays set in the file.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
     try routes(app)
 }
 
@@ -84,4 +90,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: FHIRController())
     app.get { req in req.redirect(to: req.auth.get(SessionUser.self)?.isPatient == true ? "/me" : "/patients") }
     app.get("health") { _ in "ok" }
+    // The one static file, held in memory: a file-system lookup on every request cost more than the page.
+    let css = (try? String(contentsOf: Bundle.module.bundleURL.appendingPathComponent("Resources/Public/osteon.css"), encoding: .utf8)) ?? ""
+    app.get("osteon.css") { _ in
+        var headers = HTTPHeaders()
+        headers.contentType = .css
+        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: css))
+    }
 }

@@ -39,7 +39,8 @@ struct RequireStaff: AsyncMiddleware {
 /// Loads the user of the session and logs them off after inactivity.
 struct SessionUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let idText = request.session.data["user"], let id = UUID(uuidString: idText) {
+        // Touching request.session creates one: only look when the request brought a session cookie.
+        if request.hasSession, let idText = request.session.data["user"], let id = UUID(uuidString: idText) {
             let now = Date().timeIntervalSince1970
             let last = request.session.data["seen"].flatMap(Double.init) ?? now
             if now - last > request.osteon.sessionTimeout {
@@ -47,7 +48,8 @@ struct SessionUserMiddleware: AsyncMiddleware {
                 request.storage[TimedOutKey.self] = true
             } else if let user = try await UserRecord.find(id, on: request.db), user.active {
                 request.auth.login(try SessionUser(user))
-                request.session.data["seen"] = String(now)
+                // Activity is recorded to the minute: most requests then leave the session unchanged (no write).
+                if now - last >= 60 { request.session.data["seen"] = String(now) }
             } else {
                 request.session.destroy()
             }
@@ -193,5 +195,34 @@ struct AuthController: RouteCollection {
     /// Only local paths: no open redirect.
     func safeNext(_ next: String) -> String {
         next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/patients"
+    }
+}
+
+/// Wraps the database session store so that a request which did not change
+/// its session does not write it back (Vapor's middleware saves every session
+/// it loaded: one database write per page view).
+struct SkipUnchangedSessions: SessionDriver {
+    let base: any SessionDriver
+
+    struct LoadedKey: StorageKey { typealias Value = SessionData }
+
+    func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        base.createSession(data, for: request)
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
+        base.readSession(sessionID, for: request).map { data in
+            if let data { request.storage[LoadedKey.self] = data }
+            return data
+        }
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        if request.storage[LoadedKey.self] == data { return request.eventLoop.makeSucceededFuture(sessionID) }
+        return base.updateSession(sessionID, to: data, for: request)
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
+        base.deleteSession(sessionID, for: request)
     }
 }

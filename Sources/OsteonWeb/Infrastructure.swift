@@ -35,7 +35,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        // Patient data must not sit in shared or browser caches; the stylesheet may.
+        if !response.headers.contains(name: "Cache-Control") { response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store") }
         return response
     }
 }

@@ -10,10 +10,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let testPassword = "correct horse battery"
 
 /// A configured app on an in-memory SQLite database, with one clinician and a fixed "today".
-func withOsteon(_ body: (Application) async throws -> Void) async throws {
+func withOsteon(sessionTimeout: TimeInterval = 15 * 60, _ body: (Application) async throws -> Void) async throws {
     try await withApp(configure: { app in
         var config = WebConfig(backend: .sqliteMemory)
         config.today = Day("2026-11-26")
+        config.sessionTimeout = sessionTimeout
         try await configure(app, config)
         // Low bcrypt cost: the same code path, a faster test.
         try await UserRecord(username: "clin", displayName: "Dr Test", passwordHash: try Bcrypt.hash(testPassword, cost: 4), role: "clinician",

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import OsteonDomain
 import OsteonStore
@@ -20,7 +21,10 @@ import VaporTesting
             let fhir = try await b.json(.GET, "/fhir/Patient/x/$assess")
             #expect(fhir.status == .unauthorized)
             #expect(fhir.json?["resourceType"]?.stringValue == "OperationOutcome")
-            #expect(try await b.get("/health").body.string == "ok")
+            let health = try await Browser(app).get("/health")
+            #expect(health.body.string == "ok")
+            #expect(health.headers.setCookie == nil)  // no session made for a request without one
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
         }
     }
 
@@ -61,6 +65,49 @@ import VaporTesting
             let locked = try await b.signIn()
             #expect(locked.status == .unauthorized)
             #expect(locked.body.string.contains("Too many failed attempts"))
+        }
+    }
+
+    @Test("after the inactivity time the session ends and the sign-in page says why")
+    func inactivityLogOff() async throws {
+        try await withOsteon(sessionTimeout: 1) { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            #expect(try await b.get("/patients").status == .ok)
+            try await Task.sleep(for: .milliseconds(1_600))
+            let res = try await b.get("/patients")
+            #expect(res.status == .seeOther)
+            #expect(res.location == "/login?next=/patients&timeout=1")
+            #expect(try await b.get("/login?timeout=1").body.string.contains("signed out after a period of inactivity"))
+        }
+    }
+
+    @Test("a request that does not change its session does not write it back")
+    func sessionWritesSkipped() async throws {
+        final class Spy: SessionDriver, @unchecked Sendable {
+            var updates = 0
+            let stored = SessionData(initialData: ["user": "u", "seen": "1"])
+            func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> { request.eventLoop.makeSucceededFuture(.init(string: "s")) }
+            func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> { request.eventLoop.makeSucceededFuture(stored) }
+            func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+                updates += 1
+                return request.eventLoop.makeSucceededFuture(sessionID)
+            }
+            func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> { request.eventLoop.makeSucceededVoidFuture() }
+        }
+        try await withApp { app in
+            let spy = Spy()
+            let driver = SkipUnchangedSessions(base: spy)
+            let id = SessionID(string: "s")
+            let unchanged = Request(application: app, on: app.eventLoopGroup.next())
+            let read = try await driver.readSession(id, for: unchanged).get()
+            _ = try await driver.updateSession(id, to: try #require(read), for: unchanged).get()
+            #expect(spy.updates == 0)
+            let changed = Request(application: app, on: app.eventLoopGroup.next())
+            var data = try #require(try await driver.readSession(id, for: changed).get())
+            data["seen"] = "2"
+            _ = try await driver.updateSession(id, to: data, for: changed).get()
+            #expect(spy.updates == 1)
         }
     }
 

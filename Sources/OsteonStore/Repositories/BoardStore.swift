@@ -139,8 +139,10 @@ public struct BoardStore: Sendable {
         return d
     }
 
+    /// By due date, undated tasks last (SQLite and PostgreSQL order NULLs differently).
     public func tasks(caseID: UUID) async throws -> [TaskRecord] {
-        try await TaskRecord.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$dueOn).all()
+        try await TaskRecord.query(on: db).filter(\.$caseRecord.$id == caseID).all()
+            .sorted { ($0.dueOn ?? "9999", $0.title) < ($1.dueOn ?? "9999", $1.title) }
     }
 
     public func completeTask(_ id: UUID) async throws {
