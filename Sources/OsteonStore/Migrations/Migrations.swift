@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 
 /// Every schema step, in order. Never edit a step that has shipped: add one.
 public enum OsteonMigrations {
@@ -10,6 +11,7 @@ public enum OsteonMigrations {
         M0005CreateClinicalRecords(), // labs, medications, procedures, imaging studies and reads
         M0006CreateBoard(),          // meetings, agenda, opinions, decisions, care-plan tasks
         M0007CreateAuditLog(),       // hash-chained audit trail
+        M0008AccessAndAudit(),       // care teams, meeting members, break-glass flag, append-only audit
     ]
 }
 
@@ -200,4 +202,58 @@ struct M0007CreateAuditLog: AsyncMigration {
             .create()
     }
     func revert(on db: any Database) async throws { try await db.schema(AuditRecord.schema).delete() }
+}
+
+struct M0008AccessAndAudit: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CareTeamRecord.schema)
+            .id()
+            .field("patient_id", .uuid, .required, .references(PatientRecord.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(UserRecord.schema, .id, onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("reason", .string)
+            .field("expires_at", .datetime)
+            .field("added_by", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await db.schema(MeetingMemberRecord.schema)
+            .id()
+            .field("meeting_id", .uuid, .required, .references(MeetingRecord.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(UserRecord.schema, .id, onDelete: .cascade))
+            .field("created_at", .datetime)
+            .unique(on: "meeting_id", "user_id")
+            .create()
+        try await db.schema(AuditRecord.schema).field("flag", .string).update()
+        guard let sql = db as? any SQLDatabase else { return }
+        // The database itself refuses to change or remove an audit entry.
+        if sql.dialect.name == "sqlite" {
+            for op in ["UPDATE", "DELETE"] {
+                try await sql.raw("""
+                    CREATE TRIGGER audit_log_no_\(unsafeRaw: op.lowercased()) BEFORE \(unsafeRaw: op) ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                    """).run()
+            }
+        } else {
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql
+                """).run()
+            try await sql.raw("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()").run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw("DROP TRIGGER IF EXISTS audit_log_no_update").run()
+                try await sql.raw("DROP TRIGGER IF EXISTS audit_log_no_delete").run()
+            } else {
+                try await sql.raw("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").run()
+                try await sql.raw("DROP FUNCTION IF EXISTS audit_log_append_only()").run()
+            }
+        }
+        try await db.schema(AuditRecord.schema).deleteField("flag").update()
+        try await db.schema(MeetingMemberRecord.schema).delete()
+        try await db.schema(CareTeamRecord.schema).delete()
+    }
 }

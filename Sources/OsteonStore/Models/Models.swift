@@ -298,6 +298,48 @@ public final class AuditRecord: Model, @unchecked Sendable {
     @Field(key: "outcome") public var outcome: String
     @Field(key: "previous_hash") public var previousHash: String
     @Field(key: "hash") public var hash: String
+    /// "break_glass" when access came from an emergency override (M0008).
+    @OptionalField(key: "flag") public var flag: String?
 
     public init() {}
+}
+
+/// Who may see a patient: their care team, and (kind break_glass) those who
+/// gave a reason for emergency access, for a limited time.
+public final class CareTeamRecord: Model, @unchecked Sendable {
+    public static let schema = "care_team_members"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "patient_id") public var patientID: UUID
+    @Field(key: "user_id") public var userID: UUID
+    /// member or break_glass.
+    @Field(key: "kind") public var kind: String
+    @OptionalField(key: "reason") public var reason: String?
+    @OptionalField(key: "expires_at") public var expiresAt: Date?
+    @Field(key: "added_by") public var addedBy: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+    public init(patientID: UUID, userID: UUID, kind: String, reason: String?, expiresAt: Date?, addedBy: String) {
+        self.patientID = patientID
+        self.userID = userID
+        self.kind = kind
+        self.reason = reason
+        self.expiresAt = expiresAt
+        self.addedBy = addedBy
+    }
+}
+
+/// The members of a board meeting see the patients on its agenda.
+public final class MeetingMemberRecord: Model, @unchecked Sendable {
+    public static let schema = "meeting_members"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "meeting_id") public var meetingID: UUID
+    @Field(key: "user_id") public var userID: UUID
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+    public init(meetingID: UUID, userID: UUID) {
+        self.meetingID = meetingID
+        self.userID = userID
+    }
 }

@@ -1,0 +1,146 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Care-team scoping: which patients a clinician or nurse navigator may see.
+///
+/// A user sees a patient when they are on the patient's care team, when the
+/// patient is on the agenda of a board meeting they are a member of, or for a
+/// limited time after "breaking the glass" with a written reason.
+public struct AccessStore: Sendable {
+    public let db: any Database
+    public init(db: any Database) { self.db = db }
+
+    /// How long emergency access lasts.
+    public static let breakGlassDuration: TimeInterval = 8 * 3600
+    public static let minimumReasonLength = 10
+
+    public enum Grant: Sendable, Equatable {
+        case careTeam, board, breakGlass
+        case none
+    }
+
+    public func grant(userID: UUID, patientID: UUID, now: Date = Date()) async throws -> Grant {
+        let rows = try await CareTeamRecord.query(on: db).filter(\.$userID == userID).filter(\.$patientID == patientID).all()
+        if rows.contains(where: { $0.kind == "member" }) { return .careTeam }
+        if try await onBoard(userID: userID, patientID: patientID) { return .board }
+        if rows.contains(where: { $0.kind == "break_glass" && ($0.expiresAt ?? .distantPast) > now }) { return .breakGlass }
+        return .none
+    }
+
+    private func onBoard(userID: UUID, patientID: UUID) async throws -> Bool {
+        let meetings = try await MeetingMemberRecord.query(on: db).filter(\.$userID == userID).all().map(\.meetingID)
+        guard !meetings.isEmpty else { return false }
+        return try await AgendaItemRecord.query(on: db)
+            .join(CaseRecord.self, on: \AgendaItemRecord.$caseRecord.$id == \CaseRecord.$id)
+            .filter(\AgendaItemRecord.$meeting.$id ~~ meetings)
+            .filter(CaseRecord.self, \CaseRecord.$patient.$id == patientID)
+            .count() > 0
+    }
+
+    /// Every patient the user may see now (for lists).
+    public func visiblePatientIDs(userID: UUID, now: Date = Date()) async throws -> Set<UUID> {
+        var ids = Set<UUID>()
+        for row in try await CareTeamRecord.query(on: db).filter(\.$userID == userID).all()
+        where row.kind == "member" || (row.expiresAt ?? .distantPast) > now {
+            ids.insert(row.patientID)
+        }
+        let meetings = try await MeetingMemberRecord.query(on: db).filter(\.$userID == userID).all().map(\.meetingID)
+        if !meetings.isEmpty {
+            let items = try await AgendaItemRecord.query(on: db).filter(\.$meeting.$id ~~ meetings).with(\.$caseRecord).all()
+            for item in items { ids.insert(item.caseRecord.$patient.id) }
+        }
+        return ids
+    }
+
+    public func addToCareTeam(patientID: UUID, userID: UUID, addedBy: String) async throws {
+        let existing = try await CareTeamRecord.query(on: db).filter(\.$userID == userID).filter(\.$patientID == patientID)
+            .filter(\.$kind == "member").count()
+        if existing == 0 {
+            try await CareTeamRecord(patientID: patientID, userID: userID, kind: "member", reason: nil, expiresAt: nil, addedBy: addedBy).create(on: db)
+        }
+    }
+
+    public func careTeam(patientID: UUID) async throws -> [UserRecord] {
+        let ids = try await CareTeamRecord.query(on: db).filter(\.$patientID == patientID).filter(\.$kind == "member").all().map(\.userID)
+        guard !ids.isEmpty else { return [] }
+        return try await UserRecord.query(on: db).filter(\.$id ~~ ids).sort(\.$displayName).all()
+    }
+
+    /// Emergency access with a written reason; the caller audits it as flagged.
+    public func breakGlass(patientID: UUID, userID: UUID, reason: String, by: String, now: Date = Date()) async throws -> Date {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count >= Self.minimumReasonLength else {
+            throw StoreError.invalid("write why you need this record (at least \(Self.minimumReasonLength) characters)")
+        }
+        let until = now.addingTimeInterval(Self.breakGlassDuration)
+        try await CareTeamRecord(patientID: patientID, userID: userID, kind: "break_glass", reason: trimmed, expiresAt: until, addedBy: by).create(on: db)
+        return until
+    }
+
+    public func addMeetingMember(meetingID: UUID, userID: UUID) async throws {
+        if try await MeetingMemberRecord.query(on: db).filter(\.$meetingID == meetingID).filter(\.$userID == userID).count() == 0 {
+            try await MeetingMemberRecord(meetingID: meetingID, userID: userID).create(on: db)
+        }
+    }
+
+    public func isMeetingMember(meetingID: UUID, userID: UUID) async throws -> Bool {
+        try await MeetingMemberRecord.query(on: db).filter(\.$meetingID == meetingID).filter(\.$userID == userID).count() > 0
+    }
+
+    public func meetingMembers(meetingID: UUID) async throws -> [UserRecord] {
+        let ids = try await MeetingMemberRecord.query(on: db).filter(\.$meetingID == meetingID).all().map(\.userID)
+        guard !ids.isEmpty else { return [] }
+        return try await UserRecord.query(on: db).filter(\.$id ~~ ids).sort(\.$displayName).all()
+    }
+
+    public func meetingIDs(userID: UUID) async throws -> Set<UUID> {
+        Set(try await MeetingMemberRecord.query(on: db).filter(\.$userID == userID).all().map(\.meetingID))
+    }
+}
+
+/// Account administration for the `osteon user` commands.
+public struct UserStore: Sendable {
+    public let db: any Database
+    public init(db: any Database) { self.db = db }
+
+    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient"]
+
+    public func all() async throws -> [UserRecord] {
+        try await UserRecord.query(on: db).sort(\.$username).all()
+    }
+
+    public func find(_ username: String) async throws -> UserRecord {
+        guard let u = try await UserRecord.query(on: db).filter(\.$username == username).first() else {
+            throw StoreError.notFound("user \(username)")
+        }
+        return u
+    }
+
+    public func setActive(_ username: String, _ active: Bool) async throws {
+        let u = try await find(username)
+        u.active = active
+        try await u.save(on: db)
+        if !active { try await endSessions(of: u) }
+    }
+
+    /// A new password hash; clears any lock-out and ends the user's sessions.
+    public func resetPassword(_ username: String, hash: String) async throws {
+        let u = try await find(username)
+        u.passwordHash = hash
+        u.failedLogins = 0
+        u.lockedUntil = nil
+        try await u.save(on: db)
+        try await endSessions(of: u)
+    }
+
+    /// Sessions live in Vapor's `_fluent_sessions` table (JSON data with the user id).
+    private func endSessions(of u: UserRecord) async throws {
+        guard let sql = db as? any SQLDatabase, let id = u.id else { return }
+        let tables = try await sql.raw(sql.dialect.name == "sqlite"
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_fluent_sessions'"
+            : "SELECT table_name AS name FROM information_schema.tables WHERE table_name = '_fluent_sessions'").all()
+        guard !tables.isEmpty else { return }
+        try await sql.raw("DELETE FROM _fluent_sessions WHERE CAST(\(ident: "data") AS TEXT) LIKE \(bind: "%" + id.uuidString + "%")").run()
+    }
+}

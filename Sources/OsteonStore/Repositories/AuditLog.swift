@@ -1,0 +1,229 @@
+import Crypto
+import FluentKit
+import Foundation
+
+/// One thing that happened, before it is chained.
+public struct AuditEvent: Sendable, Equatable {
+    public var actor: String
+    public var role: String
+    public var patientID: UUID?
+    /// sign_in, read, create, update, delete, export, import, sign_off, break_glass, …
+    public var action: String
+    /// What was touched: the request path or a record reference (never free text).
+    public var object: String
+    public var requestID: String
+    /// success, denied or failed (with the status code).
+    public var outcome: String
+    public var flag: String?
+
+    public init(actor: String, role: String, patientID: UUID? = nil, action: String, object: String, requestID: String, outcome: String, flag: String? = nil) {
+        self.actor = actor
+        self.role = role
+        self.patientID = patientID
+        self.action = action
+        self.object = object
+        self.requestID = requestID
+        self.outcome = outcome
+        self.flag = flag
+    }
+}
+
+/// The append-only, hash-chained audit trail.
+///
+/// Each entry's hash covers its own fields and the previous entry's hash, so
+/// editing, deleting or re-ordering any entry breaks the chain from there on;
+/// `verify` walks the chain and says where. The database also refuses UPDATE
+/// and DELETE on the table (M0008), so tampering needs the database owner.
+public struct AuditLog: Sendable {
+    public let db: any Database
+    public init(db: any Database) { self.db = db }
+
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends under a process-wide lock; another process appending at the same
+    /// time collides on the unique sequence number and this one retries.
+    @discardableResult
+    public func append(_ event: AuditEvent, at date: Date = Date()) async throws -> AuditRecord {
+        try await AuditLog.lock.run {
+            var lastError: (any Error)?
+            for _ in 0..<5 {
+                do { return try await appendOnce(event, at: date) } catch { lastError = error }
+            }
+            throw lastError!
+        }
+    }
+
+    private func appendOnce(_ event: AuditEvent, at date: Date) async throws -> AuditRecord {
+        let last = try await AuditRecord.query(on: db).sort(\.$sequence, .descending).first()
+        let record = AuditRecord()
+        record.sequence = (last?.sequence ?? 0) + 1
+        // Milliseconds: the precision both databases give back unchanged.
+        record.at = Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        record.actor = event.actor
+        record.role = event.role
+        record.patientID = event.patientID
+        record.action = event.action
+        record.object = event.object
+        record.requestID = event.requestID
+        record.outcome = event.outcome
+        record.flag = event.flag
+        record.previousHash = last?.hash ?? Self.genesis
+        record.hash = Self.hash(record)
+        try await record.create(on: db)
+        return record
+    }
+
+    /// SHA-256 over the entry's fields, each length-prefixed so no two entries share a text.
+    public static func hash(_ r: AuditRecord) -> String {
+        let fields: [String] = [
+            String(r.sequence), String(Int64((r.at.timeIntervalSince1970 * 1000).rounded())), r.actor, r.role,
+            r.patientID?.uuidString ?? "", r.action, r.object, r.requestID, r.outcome, r.flag ?? "", r.previousHash,
+        ]
+        let text = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public let sequence: Int
+        public let message: String
+        public var description: String { "entry \(sequence): \(message)" }
+    }
+
+    public struct Verification: Sendable {
+        public var entries = 0
+        public var problems: [Problem] = []
+        public var headHash = AuditLog.genesis
+        public var ok: Bool { problems.isEmpty }
+    }
+
+    /// Walks the whole chain in sequence order, a page at a time (bounded memory).
+    public func verify(pageSize: Int = 1000) async throws -> Verification {
+        var result = Verification()
+        var expectedSequence = 1
+        var previous = Self.genesis
+        var after = 0
+        while true {
+            let page = try await AuditRecord.query(on: db).filter(\.$sequence > after).sort(\.$sequence).limit(pageSize).all()
+            if page.isEmpty { break }
+            for r in page {
+                result.entries += 1
+                if r.sequence != expectedSequence {
+                    result.problems.append(Problem(sequence: r.sequence,
+                                                   message: "expected entry \(expectedSequence) here: \(r.sequence - expectedSequence) entr\(r.sequence - expectedSequence == 1 ? "y is" : "ies are") missing (deleted)"))
+                }
+                if r.previousHash != previous {
+                    result.problems.append(Problem(sequence: r.sequence, message: "does not follow the entry before it (an entry before it was deleted, edited or re-ordered)"))
+                }
+                if Self.hash(r) != r.hash {
+                    result.problems.append(Problem(sequence: r.sequence, message: "its content does not match its hash (edited)"))
+                }
+                previous = r.hash
+                expectedSequence = r.sequence + 1
+                after = r.sequence
+            }
+        }
+        result.headHash = previous
+        return result
+    }
+
+    public struct Filter: Sendable {
+        public var actor: String?
+        public var patientID: UUID?
+        public var action: String?
+        public var beforeSequence: Int?
+        public init(actor: String? = nil, patientID: UUID? = nil, action: String? = nil, beforeSequence: Int? = nil) {
+            self.actor = actor
+            self.patientID = patientID
+            self.action = action
+            self.beforeSequence = beforeSequence
+        }
+    }
+
+    /// Newest first, for browsing.
+    public func entries(_ filter: Filter = Filter(), limit: Int = 100) async throws -> [AuditRecord] {
+        var q = AuditRecord.query(on: db).sort(\.$sequence, .descending)
+        if let a = filter.actor, !a.isEmpty { q = q.filter(\.$actor == a) }
+        if let p = filter.patientID { q = q.filter(\.$patientID == p) }
+        if let a = filter.action, !a.isEmpty { q = q.filter(\.$action == a) }
+        if let b = filter.beforeSequence { q = q.filter(\.$sequence < b) }
+        return try await q.limit(limit).all()
+    }
+
+    /// Oldest first, a page at a time, for export.
+    public func forEachEntry(pageSize: Int = 1000, _ body: (AuditRecord) async throws -> Void) async throws {
+        var after = 0
+        while true {
+            let page = try await AuditRecord.query(on: db).filter(\.$sequence > after).sort(\.$sequence).limit(pageSize).all()
+            if page.isEmpty { return }
+            for r in page { try await body(r) }
+            after = page.last!.sequence
+        }
+    }
+
+    public static let csvHeader = "sequence,at,actor,role,patient_id,action,object,request_id,outcome,flag,previous_hash,hash"
+
+    public static func csvLine(_ r: AuditRecord) -> String {
+        let at = ISO8601DateFormatter.withMilliseconds.string(from: r.at)
+        return [String(r.sequence), at, r.actor, r.role, r.patientID?.uuidString ?? "", r.action, r.object, r.requestID, r.outcome, r.flag ?? "",
+                r.previousHash, r.hash].map(csvField).joined(separator: ",")
+    }
+
+    /// Quotes when needed, and defuses spreadsheet formulas.
+    static func csvField(_ s: String) -> String {
+        var v = s
+        if let first = v.first, "=+-@".contains(first) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    static let lock = AsyncLock()
+}
+
+extension ISO8601DateFormatter {
+    nonisolated(unsafe) static let withMilliseconds: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
+}
+
+/// A FIFO lock for async code: one holder at a time.
+final class AsyncLock: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            mutex.lock()
+            if busy {
+                waiters.append(c)
+                mutex.unlock()
+            } else {
+                busy = true
+                mutex.unlock()
+                c.resume()
+            }
+        }
+    }
+
+    private func release() {
+        mutex.lock()
+        if waiters.isEmpty {
+            busy = false
+            mutex.unlock()
+        } else {
+            let next = waiters.removeFirst()
+            mutex.unlock()
+            next.resume()
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import FluentKit
+import Foundation
+import OsteonDomain
+@testable import OsteonStore
+import SQLKit
+import Testing
+
+// Part of StoreTests' serialized suite: the PostgreSQL tests share one database.
+extension StoreTests {
+    func event(_ n: Int, patient: UUID? = nil) -> AuditEvent {
+        AuditEvent(actor: "user\(n % 3)", role: "clinician", patientID: patient, action: n.isMultiple(of: 2) ? "read" : "update",
+                   object: "patients/\(n)", requestID: "req-\(n)", outcome: "success")
+    }
+
+    func appendTen(_ store: StandaloneStore) async throws {
+        let log = AuditLog(db: store.db)
+        for n in 1...10 { try await log.append(event(n, patient: n == 4 ? UUID() : nil)) }
+    }
+
+    /// What an attacker with the database owner's rights would do first.
+    func dropGuards(_ store: StandaloneStore) async throws {
+        let sql = try #require(store.db as? any SQLDatabase)
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("DROP TRIGGER audit_log_no_update").run()
+            try await sql.raw("DROP TRIGGER audit_log_no_delete").run()
+        } else {
+            try await sql.raw("DROP TRIGGER audit_log_append_only ON audit_log").run()
+        }
+    }
+
+    @Test("the chain of untouched entries verifies, in pages of any size", arguments: Backends.all)
+    func intactChain(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            for page in [1, 3, 1000] {
+                let v = try await AuditLog(db: store.db).verify(pageSize: page)
+                #expect(v.ok, "\(v.problems)")
+                #expect(v.entries == 10)
+            }
+            let newest = try await AuditLog(db: store.db).entries(limit: 1)
+            #expect(try await AuditLog(db: store.db).verify().headHash == newest.first?.hash)
+        }
+    }
+
+    @Test("the database refuses to change or delete an audit entry", arguments: Backends.all)
+    func appendOnly(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            let sql = try #require(store.db as? any SQLDatabase)
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_log SET actor = 'nobody' WHERE sequence = 3").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_log WHERE sequence = 3").run() }
+            #expect(try await AuditLog(db: store.db).verify().ok)
+        }
+    }
+
+    @Test("verify finds an edited entry and says which", arguments: Backends.all)
+    func edited(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            try await dropGuards(store)
+            let sql = try #require(store.db as? any SQLDatabase)
+            try await sql.raw("UPDATE audit_log SET outcome = 'denied' WHERE sequence = 6").run()
+            let v = try await AuditLog(db: store.db).verify()
+            #expect(v.problems == [AuditLog.Problem(sequence: 6, message: "its content does not match its hash (edited)")])
+        }
+    }
+
+    @Test("verify finds a deleted entry and says where", arguments: Backends.all)
+    func deleted(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            try await dropGuards(store)
+            let sql = try #require(store.db as? any SQLDatabase)
+            try await sql.raw("DELETE FROM audit_log WHERE sequence = 4").run()
+            let v = try await AuditLog(db: store.db).verify()
+            #expect(v.entries == 9)
+            #expect(v.problems.map(\.sequence) == [5, 5])
+            #expect(v.problems.first?.message.contains("1 entry is missing") == true)
+        }
+    }
+
+    @Test("verify finds re-ordered entries, even when the sequence numbers are kept in order", arguments: Backends.all)
+    func reordered(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            try await dropGuards(store)
+            let sql = try #require(store.db as? any SQLDatabase)
+            // Swap the contents of entries 7 and 8, hashes included.
+            try await sql.raw("UPDATE audit_log SET sequence = -7 WHERE sequence = 7").run()
+            try await sql.raw("UPDATE audit_log SET sequence = 7 WHERE sequence = 8").run()
+            try await sql.raw("UPDATE audit_log SET sequence = 8 WHERE sequence = -7").run()
+            let v = try await AuditLog(db: store.db).verify()
+            #expect(!v.ok)
+            #expect(v.problems.first?.sequence == 7)
+            #expect(v.problems.contains { $0.message.contains("does not follow") })
+        }
+    }
+
+    @Test("concurrent appends keep one unbroken chain", arguments: Backends.all)
+    func concurrentAppends(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let log = AuditLog(db: store.db)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 1...60 { group.addTask { try await log.append(event(n)) } }
+                try await group.waitForAll()
+            }
+            let v = try await log.verify()
+            #expect(v.ok, "\(v.problems)")
+            #expect(v.entries == 60)
+        }
+    }
+
+    @Test("audit CSV quotes separators and defuses spreadsheet formulas")
+    func csv() {
+        #expect(AuditLog.csvField("plain") == "plain")
+        #expect(AuditLog.csvField("a,b") == "\"a,b\"")
+        #expect(AuditLog.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(AuditLog.csvField("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+    }
+
+    @Test("care team, board membership and break-the-glass decide who sees a patient", arguments: Backends.all)
+    func scoping(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let db = store.db
+            let users = try await (1...3).asyncMap { n -> UUID in
+                let u = UserRecord(username: "u\(n)", displayName: "U\(n)", passwordHash: "x", role: "clinician")
+                try await u.create(on: db)
+                return try u.requireID()
+            }
+            let cases = CaseStore(db: db)
+            let (a, caseA) = try await cases.createPatient(.init(externalID: "A", name: "A", birthDate: nil, sex: nil))
+            let (b, _) = try await cases.createPatient(.init(externalID: "B", name: "B", birthDate: nil, sex: nil))
+            let access = AccessStore(db: db)
+            let pa = try a.requireID(), pb = try b.requireID()
+            try await access.addToCareTeam(patientID: pa, userID: users[0], addedBy: "test")
+            try await access.addToCareTeam(patientID: pa, userID: users[0], addedBy: "test")  // once only
+            #expect(try await access.careTeam(patientID: pa).count == 1)
+            #expect(try await access.grant(userID: users[0], patientID: pa) == .careTeam)
+            #expect(try await access.grant(userID: users[0], patientID: pb) == AccessStore.Grant.none)
+            #expect(try await access.grant(userID: users[1], patientID: pa) == AccessStore.Grant.none)
+
+            // Board: members of a meeting see the patients on its agenda, and only those.
+            let board = BoardStore(db: db)
+            let m = try await board.createMeeting(title: "Bone board", scheduledOn: "2026-12-01", location: nil)
+            _ = try await board.addToAgenda(meetingID: m.requireID(), caseID: caseA.requireID(), question: "Fixation?")
+            try await access.addMeetingMember(meetingID: m.requireID(), userID: users[1])
+            #expect(try await access.grant(userID: users[1], patientID: pa) == .board)
+            #expect(try await access.grant(userID: users[1], patientID: pb) == AccessStore.Grant.none)
+            #expect(try await access.visiblePatientIDs(userID: users[1]) == [pa])
+
+            // Break the glass: a reason is required, and access ends.
+            await #expect(throws: StoreError.self) { _ = try await access.breakGlass(patientID: pb, userID: users[2], reason: "  x ", by: "u3") }
+            let now = Date()
+            let until = try await access.breakGlass(patientID: pb, userID: users[2], reason: "on call, patient in ED with cord compression", by: "u3", now: now)
+            #expect(try await access.grant(userID: users[2], patientID: pb, now: now) == .breakGlass)
+            #expect(try await access.grant(userID: users[2], patientID: pb, now: until.addingTimeInterval(1)) == AccessStore.Grant.none)
+            #expect(try await access.visiblePatientIDs(userID: users[2], now: now) == [pb])
+            #expect(try await access.visiblePatientIDs(userID: users[2], now: until.addingTimeInterval(1)).isEmpty)
+        }
+    }
+
+    @Test("disabling a user and resetting a password", arguments: Backends.all)
+    func userAdministration(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let u = UserRecord(username: "nurse", displayName: "N", passwordHash: "old", role: "nurse_navigator")
+            u.failedLogins = 3
+            u.lockedUntil = Date().addingTimeInterval(600)
+            try await u.create(on: store.db)
+            let users = UserStore(db: store.db)
+            try await users.setActive("nurse", false)
+            #expect(try await users.find("nurse").active == false)
+            try await users.resetPassword("nurse", hash: "new")
+            let after = try await users.find("nurse")
+            #expect(after.passwordHash == "new" && after.failedLogins == 0 && after.lockedUntil == nil)
+            await #expect(throws: StoreError.notFound("user nobody")) { try await users.setActive("nobody", true) }
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await transform(e)) }
+        return out
+    }
+}
