@@ -12,7 +12,7 @@ struct APIController: RouteCollection {
         let api = routes.grouped("api", "v1")
         api.get("openapi.json", use: openAPI)
         api.post("session", use: signIn)
-        let auth = api.grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites())
+        let auth = api.grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites(), ScopeMiddleware())
         auth.delete("session", use: signOut)
         auth.get("scores", use: scoreList)
         auth.post("scores", ":score", use: score)
@@ -28,6 +28,7 @@ struct APIController: RouteCollection {
         auth.put("patients", ":pid", "lesions", ":lid", use: updateLesion)
         auth.delete("patients", ":pid", "lesions", ":lid", use: deleteLesion)
         auth.post("patients", ":pid", "labs", use: addLab)
+        auth.post("patients", ":pid", "break-glass", use: breakGlass)
         auth.get("meetings", use: meetings)
         auth.post("meetings", use: createMeeting)
         auth.get("meetings", ":mid", use: meeting)
@@ -55,6 +56,7 @@ struct APIController: RouteCollection {
         guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue else {
             throw ValidationFailure(fields: ["username": "required", "password": "required"])
         }
+        req.storage[AuditActorKey.self] = String(username.prefix(64))
         switch try await SignIn.attempt(username: username, password: password, on: req) {
         case .success(let user):
             try await SignIn.start(user, on: req)
@@ -63,6 +65,14 @@ struct APIController: RouteCollection {
         case .failure(let message):
             throw Abort(.unauthorized, reason: message)
         }
+    }
+
+    /// Emergency access to a patient outside the user's care teams: a written reason, flagged in the audit.
+    func breakGlass(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        let reason = try req.jsonBody()["reason"]?.stringValue ?? ""
+        let until = try await PatientController.breakGlass(req, patientID: id, reason: reason)
+        return JSONValue.object([("patient_id", .string(id.uuidString)), ("until", .string(ISO8601DateFormatter().string(from: until)))]).response(.created)
     }
 
     func signOut(req: Request) async throws -> Response {
@@ -107,7 +117,8 @@ struct APIController: RouteCollection {
 
     func patients(req: Request) async throws -> Response {
         var rows: [JSONValue] = []
-        for p in try await req.cases.patients(search: try? req.query.get(String.self, at: "q")) {
+        let visible = try await req.visiblePatientIDs()
+        for p in try await req.cases.patients(search: try? req.query.get(String.self, at: "q")) where visible.contains(p.id!) {
             let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
             rows.append(Self.summary(p, r.caseRecord, Assessor.assess(c, asOf: req.today)))
         }
@@ -133,6 +144,7 @@ struct APIController: RouteCollection {
         }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
         let (p, c) = try await req.cases.createPatient(.init(externalID: external, name: name, birthDate: birth, sex: sex), document: document)
+        try await req.access.addToCareTeam(patientID: p.id!, userID: req.user!.id, addedBy: req.user!.username)
         return Self.summary(p, c, nil).response(.created)
     }
 
@@ -237,7 +249,8 @@ struct APIController: RouteCollection {
     // MARK: Board
 
     func meetings(req: Request) async throws -> Response {
-        JSONValue.array(try await req.board.meetings().map { m in
+        let mine = try await req.access.meetingIDs(userID: req.user!.id)
+        return JSONValue.array(try await req.board.meetings().filter { mine.contains($0.id!) }.map { m in
             ["id": .string(m.id!.uuidString), "title": .string(m.title), "date": .string(m.scheduledOn), "location": JSONValue(m.location)]
         }).response()
     }
@@ -247,6 +260,7 @@ struct APIController: RouteCollection {
         guard let title = body["title"]?.stringValue, !title.isEmpty else { throw ValidationFailure(fields: ["title": "required"]) }
         guard let date = body["date"]?.stringValue, Day(date) != nil else { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
         let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: body["location"]?.stringValue)
+        try await req.access.addMeetingMember(meetingID: m.id!, userID: req.user!.id)
         return JSONValue.object([("id", .string(m.id!.uuidString)), ("title", .string(m.title)), ("date", .string(m.scheduledOn))]).response(.created)
     }
 
@@ -279,6 +293,7 @@ struct APIController: RouteCollection {
         guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
         let body = try req.jsonBody()
         guard let patientID = body["patient_id"]?.stringValue.flatMap(UUID.init(uuidString:)) else { throw ValidationFailure(fields: ["patient_id": "a patient id"]) }
+        try await req.requirePatientAccess(patientID)
         let item = try await req.board.addToAgenda(meetingID: id, caseID: try await req.cases.caseRecord(patientID: patientID).id!,
                                                    question: body["question"]?.stringValue ?? "Management plan")
         return JSONValue.object([("id", .string(item.id!.uuidString)), ("position", .int(item.position))]).response(.created)
@@ -300,6 +315,7 @@ struct APIController: RouteCollection {
     }
 
     func decide(req: Request) async throws -> Response {
+        try req.requireClinician()
         let body = try req.jsonBody()
         var tasks: [BoardStore.NewTask] = []
         for t in body["tasks"]?.arrayValue ?? [] {
@@ -314,6 +330,7 @@ struct APIController: RouteCollection {
     }
 
     func signOff(req: Request) async throws -> Response {
+        try req.requireClinician()
         let d = try await req.board.signOff(itemID: try iid(req), by: req.auth.get(SessionUser.self)?.displayName ?? "unknown")
         return JSONValue.object([("signed_off_by", JSONValue(d.signedOffBy))]).response()
     }
@@ -333,7 +350,7 @@ struct RequireJSONWrites: AsyncMiddleware {
 /// FHIR endpoints: a Bundle in, the assessment Bundle out.
 struct FHIRController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff())
+        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff())  // scope checked per patient below
         fhir.post(use: importBundle)
         fhir.get("Patient", ":pid", "$assess", use: assess)
     }
@@ -351,6 +368,7 @@ struct FHIRController: RouteCollection {
                 continue
             }
             let record = try await req.cases.importCase(p.patientCase, name: "Patient \(id)")
+            try await req.access.addToCareTeam(patientID: record.id!, userID: req.user!.id, addedBy: req.user!.username)
             messages.append(("information", "Patient/\(id) imported as \(record.id!.uuidString)"))
             messages += p.warnings.map { ("warning", "Patient/\(id): \($0)") }
         }
@@ -363,6 +381,7 @@ struct FHIRController: RouteCollection {
         let patient: PatientRecord?
         if let id = UUID(uuidString: raw) { patient = try? await req.cases.patient(id) } else { patient = try await req.cases.patient(externalID: raw) }
         guard let patient else { throw Abort(.notFound, reason: "no Patient/\(raw)") }
+        try await req.requirePatientAccess(patient.id!)
         let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
         let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         return FHIRExporter.bundle(for: a).response(.ok, contentType: "application/fhir+json")

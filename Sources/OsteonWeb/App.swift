@@ -67,6 +67,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
 
     app.middleware = .init()
     app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(AuditMiddleware())  // outside the error middleware: it sees the final status
     app.middleware.use(OsteonErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(app.sessions.middleware)
@@ -82,13 +83,17 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
 
 func routes(_ app: Application) throws {
     try app.register(collection: AuthController())
-    let staff = app.grouped(RequireSignIn(), RequireStaff())
+    let staff = app.grouped(RequireSignIn(), RequireStaff(), ScopeMiddleware())
     try staff.register(collection: PatientController())
     try staff.register(collection: BoardController())
     try app.grouped(RequireSignIn()).register(collection: PortalController())
+    try app.grouped(RequireSignIn(), RequireAdministrator()).register(collection: AdminController())
     try app.register(collection: APIController())
     try app.register(collection: FHIRController())
-    app.get { req in req.redirect(to: req.auth.get(SessionUser.self)?.isPatient == true ? "/me" : "/patients") }
+    app.get { req in
+        let user = req.user
+        return req.redirect(to: user?.isPatient == true ? "/me" : user?.isAdministrator == true ? "/admin/audit" : "/patients")
+    }
     app.get("health") { _ in "ok" }
     // The one static file, held in memory: a file-system lookup on every request cost more than the page.
     let css = (try? String(contentsOf: Bundle.module.bundleURL.appendingPathComponent("Resources/Public/osteon.css"), encoding: .utf8)) ?? ""

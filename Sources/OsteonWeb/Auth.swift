@@ -25,17 +25,6 @@ struct SessionUser: Authenticatable, Content {
     var isPatient: Bool { role == "patient" }
 }
 
-/// Care-team pages and the API: patient accounts are kept out (they have /me).
-struct RequireStaff: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let user = request.auth.get(SessionUser.self), user.isPatient {
-            if request.wantsHTML && request.method == .GET { return request.redirect(to: "/me") }
-            throw Abort(.forbidden, reason: "this is for the care team; a patient account sees its own guide at /me")
-        }
-        return try await next.respond(to: request)
-    }
-}
-
 /// Loads the user of the session and logs them off after inactivity.
 struct SessionUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -173,13 +162,15 @@ struct AuthController: RouteCollection {
 
     func login(req: Request) async throws -> Response {
         let form = try req.content.decode(Form.self)
+        req.storage[AuditActorKey.self] = String(form.username.prefix(64))
         guard let csrf = form._csrf, csrf == req.session.data["csrf"] else {
             throw Abort(.forbidden, reason: "the sign-in form has expired; reload the page")
         }
         switch try await SignIn.attempt(username: form.username, password: form.password, on: req) {
         case .success(let user):
             try await SignIn.start(user, on: req)
-            return req.redirect(to: user.role == "patient" ? "/me" : safeNext(form.next ?? "/patients"))
+            let home = user.role == Role.patient ? "/me" : user.role == Role.administrator ? "/admin/audit" : safeNext(form.next ?? "/patients")
+            return req.redirect(to: home)
         case .failure(let message):
             return try await req.view.render("login", LoginPage(next: safeNext(form.next ?? "/patients"), error: message, notice: nil,
                                                                 username: form.username, csrf: CSRF.token(req)))

@@ -57,6 +57,7 @@ struct MeetingPage: Content {
     let specialtyOptions: [Option]
     let ownerOptions: [Option]
     let printedOn: String
+    let members: [String]
 }
 
 struct BoardController: RouteCollection {
@@ -71,6 +72,7 @@ struct BoardController: RouteCollection {
         meeting.post("items", ":iid", "opinions", use: addOpinion)
         meeting.post("items", ":iid", "decision", use: decide)
         meeting.post("items", ":iid", "signoff", use: signOff)
+        meeting.post("members", use: addMember)
     }
 
     func mid(_ req: Request) throws -> UUID {
@@ -84,7 +86,8 @@ struct BoardController: RouteCollection {
 
     func render(_ req: Request, errors: [String: String], values: [String: String]) async throws -> View {
         var rows: [MeetingRow] = []
-        for m in try await req.board.meetings() {
+        let mine = try await req.access.meetingIDs(userID: req.user!.id)
+        for m in try await req.board.meetings() where mine.contains(m.id!) {
             rows.append(MeetingRow(id: m.id!, title: m.title, date: m.scheduledOn, location: m.location ?? "",
                                    cases: try await AgendaItemRecord.query(on: req.db).filter(\.$meeting.$id == m.id!).count()))
         }
@@ -102,6 +105,7 @@ struct BoardController: RouteCollection {
             return try await render(req, errors: errors, values: f).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: f["location"].flatMap { $0.isEmpty ? nil : $0 })
+        try await req.access.addMeetingMember(meetingID: m.id!, userID: req.user!.id)
         return req.redirect(to: "/board/\(m.id!)")
     }
 
@@ -135,13 +139,15 @@ struct BoardController: RouteCollection {
                 tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") }))
         }
         let onAgenda = Set(items.map(\.patientID))
-        let patients = try await req.cases.patients().filter { !onAgenda.contains($0.id!) }
+        let visible = try await req.visiblePatientIDs()
+        let patients = try await req.cases.patients().filter { !onAgenda.contains($0.id!) && visible.contains($0.id!) }
         return MeetingPage(
             user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location ?? "", items: items,
             patientOptions: [Option(value: "", label: "Choose a patient", selected: true)] + patients.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.externalID))", selected: false) },
             specialtyOptions: BoardSpecialty.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             ownerOptions: BoardSpecialty.allCases.map { Option(value: $0.label, label: $0.label, selected: false) },
-            printedOn: req.today.description)
+            printedOn: req.today.description,
+            members: try await req.access.meetingMembers(meetingID: id).map(\.displayName))
     }
 
     func show(req: Request) async throws -> View {
@@ -158,6 +164,7 @@ struct BoardController: RouteCollection {
         guard let patientID = f["patient_id"].flatMap(UUID.init(uuidString:)) else {
             throw ValidationFailure(fields: ["patient_id": "choose a patient"])
         }
+        try await req.requirePatientAccess(patientID)
         let caseRecord = try await req.cases.caseRecord(patientID: patientID)
         let question = (f["question"] ?? "").trimmingCharacters(in: .whitespaces)
         _ = try await req.board.addToAgenda(meetingID: id, caseID: caseRecord.id!, question: question.isEmpty ? "Management plan" : question)
@@ -184,6 +191,7 @@ struct BoardController: RouteCollection {
     }
 
     func decide(req: Request) async throws -> Response {
+        try req.requireClinician()
         let id = try mid(req)
         let item = try await item(req, meetingID: id)
         let f = try req.content.decode([String: String].self)
@@ -201,9 +209,21 @@ struct BoardController: RouteCollection {
     }
 
     func signOff(req: Request) async throws -> Response {
+        try req.requireClinician()
         let id = try mid(req)
         let item = try await item(req, meetingID: id)
         _ = try await req.board.signOff(itemID: item.id!, by: req.auth.get(SessionUser.self)?.displayName ?? "unknown")
         return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+    }
+
+    /// A member adds a colleague to the meeting; members see the patients on its agenda.
+    func addMember(req: Request) async throws -> Response {
+        let id = try mid(req)
+        let username = ((try? req.content.get(String.self, at: "username")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard let user = try await UserRecord.query(on: req.db).filter(\.$username == username).first(), user.active,
+              user.role == Role.clinician || user.role == Role.navigator
+        else { throw ValidationFailure(fields: ["username": "no active clinician or nurse navigator with that user name"]) }
+        try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
+        return req.redirect(to: "/board/\(id)#members")
     }
 }

@@ -63,6 +63,9 @@ struct OsteonErrorMiddleware: AsyncMiddleware {
                 if environment == .development || environment == .testing { metadata["detail"] = .string(String(describing: error)) }
                 request.logger.error("request failed", metadata: metadata)
             }
+            if let e = error as? OutOfScope, request.wantsHTML {
+                return try await BreakGlassPage.render(request, patientID: e.patientID, error: nil, status: .forbidden)
+            }
             if request.url.path.hasPrefix("/fhir") {
                 return Self.json(status, OperationOutcome.error(reason, code: status.code >= 500 ? "exception" : status == .notFound ? "not-found" : "processing"),
                                  contentType: "application/fhir+json")
@@ -85,6 +88,8 @@ struct OsteonErrorMiddleware: AsyncMiddleware {
             case .invalid: return (.unprocessableEntity, e.description)
             }
         case let e as ValidationFailure: return (.unprocessableEntity, e.description)
+        case let e as OutOfScope:
+            return (.forbidden, "you are not on this patient's care team or board; in an emergency, POST /api/v1/patients/\(e.patientID)/break-glass with a written reason (audited)")
         case let e as any AbortError: return (e.status, e.reason)
         default: return (.internalServerError, "Something went wrong on our side. The error has been logged; please try again.")
         }

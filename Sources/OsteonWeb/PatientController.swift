@@ -81,6 +81,8 @@ struct PatientController: RouteCollection {
         one.post("procedures", use: addProcedure)
         one.post("tasks", ":tid", "done", use: completeTask)
         one.get("handout", use: handout)
+        one.post("care-team", use: addCareTeamMember)
+        one.post("break-glass", use: breakGlass)
     }
 
     func pid(_ req: Request) throws -> UUID {
@@ -95,7 +97,8 @@ struct PatientController: RouteCollection {
         let state = (try? req.query.get(String.self, at: "state")).flatMap { $0.isEmpty ? nil : $0 }
         let urgentOnly = (try? req.query.get(String.self, at: "urgent")) == "1"
         var rows: [PatientRow] = []
-        for p in try await req.cases.patients(search: query) {
+        let visible = try await req.visiblePatientIDs()
+        for p in try await req.cases.patients(search: query) where visible.contains(p.id!) {
             let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
             if let state, r.caseRecord.state != state { continue }
             let a = Assessor.assess(c, asOf: req.today)
@@ -329,6 +332,7 @@ struct PatientController: RouteCollection {
         }
         do {
             let (p, _) = try await req.cases.createPatient(patient, document: document)
+            try await req.access.addToCareTeam(patientID: p.id!, userID: req.user!.id, addedBy: req.user!.username)
             return req.redirect(to: "/patients/\(p.id!)")
         } catch let e as StoreError {
             return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields,
@@ -340,7 +344,9 @@ struct PatientController: RouteCollection {
         let id = try pid(req)
         let (_, read, records) = try await req.cases.patientCase(patientID: id)
         let tasks = try await req.board.tasks(caseID: records.caseRecord.id!)
-        return try await req.view.render("patient", try PatientPage.build(req: req, records: records, read: read, tasks: tasks))
+        let team = try await req.access.careTeam(patientID: id).map { "\($0.displayName) (\($0.role == Role.navigator ? "nurse navigator" : $0.specialty?.replacingOccurrences(of: "_", with: " ") ?? $0.role))" }
+        return try await req.view.render("patient", try PatientPage.build(req: req, records: records, read: read, tasks: tasks, careTeam: team,
+                                                                          emergencyAccess: req.storage[AuditFlagKey.self] == "break_glass"))
     }
 
     func editForm(req: Request) async throws -> Response {
@@ -588,9 +594,43 @@ struct PatientController: RouteCollection {
 
     func completeTask(req: Request) async throws -> Response {
         let id = try pid(req)
-        guard let tid = req.parameters.get("tid", as: UUID.self) else { throw Abort(.notFound) }
+        guard let tid = req.parameters.get("tid", as: UUID.self), let task = try await TaskRecord.find(tid, on: req.db),
+              task.$caseRecord.id == (try await req.cases.caseRecord(patientID: id)).id
+        else { throw Abort(.notFound, reason: "no such task") }
         try await req.board.completeTask(tid)
         return req.redirect(to: "/patients/\(id)#tasks")
+    }
+
+    /// A care-team member adds a colleague to the patient's care team.
+    func addCareTeamMember(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let username = ((try? req.content.get(String.self, at: "username")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard let user = try await UserRecord.query(on: req.db).filter(\.$username == username).first(), user.active,
+              user.role == Role.clinician || user.role == Role.navigator
+        else { throw ValidationFailure(fields: ["username": "no active clinician or nurse navigator with that user name"]) }
+        try await req.access.addToCareTeam(patientID: id, userID: user.id!, addedBy: req.user!.username)
+        return req.redirect(to: "/patients/\(id)#care-team")
+    }
+
+    /// Emergency access ("break the glass"): allowed to any clinician or navigator
+    /// with a written reason; time-limited and flagged in the audit log.
+    static func breakGlass(_ req: Request, patientID: UUID, reason: String) async throws -> Date {
+        guard let user = req.user, user.isStaff else { throw Abort(.forbidden, reason: "this is for the care team") }
+        req.storage[AuditPatientKey.self] = patientID
+        req.storage[AuditFlagKey.self] = "break_glass"
+        guard try await PatientRecord.find(patientID, on: req.db) != nil else { throw Abort(.notFound, reason: "no such patient") }
+        return try await req.access.breakGlass(patientID: patientID, userID: user.id, reason: reason, by: user.username)
+    }
+
+    func breakGlass(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        do {
+            _ = try await Self.breakGlass(req, patientID: id, reason: reason)
+        } catch let e as StoreError {
+            return try await BreakGlassPage.render(req, patientID: id, error: e.description, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/patients/\(id)")
     }
 
     func handout(req: Request) async throws -> Response {

@@ -46,9 +46,9 @@ public enum WebRuntime {
                     try await loadDemo(app, onlyIfEmpty: true)
                 }
             }
-            if try await UserRecord.query(on: app.db).count() == 0 {
+            if try await UserRecord.query(on: app.db).filter(\.$role == "administrator").count() == 0 {
                 print("""
-                    No accounts exist yet. Create the first administrator with:
+                    No administrator exists yet. Create the first one with:
                       osteon user add --username admin --name "Your Name" --role administrator --data-dir \(dataDirectory)
                     (the password is read from standard input; there is no default password).
                     """)
@@ -70,16 +70,24 @@ public enum WebRuntime {
     }
 
     /// Imports case files, FHIR files or folders; returns what happened, per patient.
-    public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)]) async throws -> [String] {
+    public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)], careTeam: String? = nil) async throws -> [String] {
         try await withApp(dataDirectory: dataDirectory) { app in
             var out: [String] = []
             let store = CaseStore(db: app.db)
+            var member: UserRecord?
+            if let careTeam {
+                member = try await UserStore(db: app.db).find(careTeam)
+                guard member?.role == "clinician" || member?.role == "nurse_navigator" else {
+                    throw ValidationFailure(fields: ["care-team": "\(careTeam) is not a clinician or nurse navigator"])
+                }
+            }
             for (c, name) in patients {
                 if try await store.patient(externalID: c.patientID) != nil {
                     out.append("\(c.patientID): already present, skipped")
                     continue
                 }
                 let record = try await store.importCase(c, name: name)
+                if let member { try await AccessStore(db: app.db).addToCareTeam(patientID: record.id!, userID: member.id!, addedBy: "osteon import") }
                 out.append("\(c.patientID): imported as \(record.id!.uuidString)")
             }
             return out
@@ -129,6 +137,8 @@ public enum WebRuntime {
             let account = UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
             account.patientID = patientID
             try await account.create(on: app.db)
+            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", patientID: patientID, action: "create",
+                                                             object: "users/\(user.username)", requestID: "cli", outcome: "success"))
         }
     }
 
@@ -156,17 +166,67 @@ public enum WebRuntime {
                 try await store.importCase(p.patientCase, name: names.next())
             }
         }
+        let demoUser: UserRecord
+        if let existing = try await UserRecord.query(on: app.db).filter(\.$username == "demo").first() {
+            demoUser = existing
+        } else {
+            let password = [UInt8].random(count: 12).base64.replacingOccurrences(of: "/", with: "x").replacingOccurrences(of: "+", with: "y")
+            let hash = try await app.password.async.hash(password)
+            demoUser = UserRecord(username: "demo", displayName: "Demo Clinician", passwordHash: hash, role: "clinician", specialty: "medical_oncology")
+            try await demoUser.create(on: app.db)
+            print("Demo data loaded. Sign in as user 'demo' with password: \(password)")
+        }
+        // The demo clinician is on every demo patient's care team.
+        let access = AccessStore(db: app.db)
+        for p in try await store.patients(limit: 10_000) {
+            try await access.addToCareTeam(patientID: p.id!, userID: demoUser.id!, addedBy: "osteon demo")
+        }
         let board = BoardStore(db: app.db)
         let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 2).description,
                                                     location: "Room 3, Cancer Centre")
         for p in try await store.patients().prefix(3) {
             _ = try await board.addToAgenda(meetingID: meeting.id!, caseID: try await store.caseRecord(patientID: p.id!).id!, question: "Management plan")
         }
-        if try await UserRecord.query(on: app.db).filter(\.$username == "demo").first() == nil {
-            let password = [UInt8].random(count: 12).base64.replacingOccurrences(of: "/", with: "x").replacingOccurrences(of: "+", with: "y")
-            let hash = try await app.password.async.hash(password)
-            try await UserRecord(username: "demo", displayName: "Demo Clinician", passwordHash: hash, role: "clinician", specialty: "medical_oncology").create(on: app.db)
-            print("Demo data loaded. Sign in as user 'demo' with password: \(password)")
+        try await access.addMeetingMember(meetingID: meeting.id!, userID: demoUser.id!)
+    }
+
+    // MARK: Administration (the `osteon user` and `osteon audit` commands)
+
+    public static func listUsers(dataDirectory: String) async throws -> [String] {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            try await UserStore(db: app.db).all().map { u in
+                let locked = (u.lockedUntil ?? .distantPast) > Date() ? " locked" : ""
+                return "\(u.username)\t\(u.role)\(u.specialty.map { "/\($0)" } ?? "")\t\(u.active ? "active" : "disabled")\(locked)\t\(u.displayName)"
+            }
+        }
+    }
+
+    public static func setUserActive(dataDirectory: String, username: String, active: Bool) async throws {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            try await UserStore(db: app.db).setActive(username, active)
+            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", action: "update",
+                                                             object: "users/\(username)/\(active ? "enable" : "disable")", requestID: "cli", outcome: "success"))
+        }
+    }
+
+    public static func resetPassword(dataDirectory: String, username: String, password: String) async throws {
+        guard password.count >= 12 else { throw ValidationFailure(fields: ["password": "use at least 12 characters"]) }
+        try await withApp(dataDirectory: dataDirectory) { app in
+            try await UserStore(db: app.db).resetPassword(username, hash: try await app.password.async.hash(password))
+            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", action: "update",
+                                                             object: "users/\(username)/password", requestID: "cli", outcome: "success"))
+        }
+    }
+
+    public static func verifyAudit(dataDirectory: String) async throws -> AuditLog.Verification {
+        try await withApp(dataDirectory: dataDirectory) { app in try await AuditLog(db: app.db).verify() }
+    }
+
+    /// Writes the whole audit log as CSV lines through `write`, oldest first.
+    public static func exportAudit(dataDirectory: String, _ write: @escaping (String) -> Void) async throws {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            write(AuditLog.csvHeader)
+            try await AuditLog(db: app.db).forEachEntry { write(AuditLog.csvLine($0)) }
         }
     }
 }

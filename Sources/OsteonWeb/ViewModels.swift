@@ -19,11 +19,13 @@ struct UserVM: Content {
     let role: String
     /// Care-team navigation is shown only to staff.
     let isStaff: Bool
+    let isAdministrator: Bool
 
     init(displayName: String, role: String) {
         self.displayName = displayName
         self.role = role
-        isStaff = role != "patient"
+        isStaff = role == Role.clinician || role == Role.navigator
+        isAdministrator = role == Role.administrator
     }
 }
 
@@ -137,8 +139,12 @@ struct PatientPage: Content {
     let imagingStudies: [TimelineVM]
     let tasks: [TaskVM]
     let asOf: String
+    let careTeam: [String]
+    /// Seen through break-the-glass access: shown on the page.
+    let emergencyAccess: Bool
 
-    static func build(req: Request, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord]) throws -> PatientPage {
+    static func build(req: Request, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord], careTeam: [String] = [],
+                      emergencyAccess: Bool = false) throws -> PatientPage {
         let a = Assessor.assess(read.patientCase, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         let user = req.auth.get(SessionUser.self)
         let classes = Dictionary(a.lesionClasses.map { ($0.lesionID, $0.classification) }, uniquingKeysWith: { x, _ in x })
@@ -185,7 +191,7 @@ struct PatientPage: Content {
             medications: r.medications.map { m in TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(m.name)\(m.status.map { " (\($0))" } ?? "")") },
             imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\($0.modality) \($0.region ?? "")\($0.report.map { ": \($0)" } ?? "")") },
             tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
-            asOf: a.asOf.description)
+            asOf: a.asOf.description, careTeam: careTeam, emergencyAccess: emergencyAccess)
     }
 
     static func describe(_ l: Lesion) -> String {

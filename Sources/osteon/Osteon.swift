@@ -18,7 +18,8 @@ struct Osteon: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ScoreCommand.self, AssessCommand.self, HandoutCommand.self, ScreenCommand.self, SynthCommand.self,
-                      ServeCommand.self, MigrateCommand.self, ImportCommand.self, DemoCommand.self, UserCommand.self]
+                      ServeCommand.self, MigrateCommand.self, ImportCommand.self, DemoCommand.self, UserCommand.self,
+                      AuditCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 }
 

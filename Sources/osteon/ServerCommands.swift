@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OsteonDomain
+import OsteonStore
 import OsteonWeb
 
 struct ServeCommand: AsyncParsableCommand {
@@ -41,6 +42,8 @@ struct ImportCommand: AsyncParsableCommand {
     )
     @Argument(help: "Files or folders.") var paths: [String]
     @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+    @Option(name: .customLong("care-team"), help: "User name of a clinician or nurse navigator to put on the care team of each imported patient.")
+    var careTeam: String?
 
     func run() async throws {
         var patients: [(PatientCase, String)] = []
@@ -55,7 +58,12 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        for line in try await WebRuntime.importRecords(dataDirectory: dataDir, patients: patients) { print(line) }
+        do {
+            for line in try await WebRuntime.importRecords(dataDirectory: dataDir, patients: patients, careTeam: careTeam) { print(line) }
+        } catch {
+            FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -69,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -85,8 +93,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
 
         func run() async throws {
-            let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            let password = input.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let password = passwordFromStandardInput()
             do {
                 try await WebRuntime.addUser(dataDirectory: dataDir, .init(username: username, displayName: name, role: role, specialty: specialty, password: password,
                                                                          patientExternalID: patient))
@@ -95,6 +102,151 @@ struct UserCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+/// Reads a password from the first line of standard input (never from the command line, which other users can see).
+func passwordFromStandardInput() -> String {
+    let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    return input.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+}
+
+/// Runs an administrative action; a failure prints what to fix and exits 1.
+func administer(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+extension UserCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List accounts: user name, role, state, name.")
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            try await administer { for line in try await WebRuntime.listUsers(dataDirectory: dataDir) { print(line) } }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an account and end its sessions (records stay attributed to it).")
+        @Argument(help: "User name.") var username: String
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            try await administer {
+                try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: false)
+                print("disabled \(username)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled account again.")
+        @Argument(help: "User name.") var username: String
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            try await administer {
+                try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: true)
+                print("enabled \(username)")
+            }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Set a new password (read from standard input, at least 12 characters); clears a lock-out and ends the user's sessions."
+        )
+        @Argument(help: "User name.") var username: String
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            let password = passwordFromStandardInput()
+            try await administer {
+                try await WebRuntime.resetPassword(dataDirectory: dataDir, username: username, password: password)
+                print("password reset for \(username)")
+            }
+        }
+    }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check or export the hash-chained audit log.",
+                                                    subcommands: [Verify.self, Export.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Recompute the hash chain; report any edited, deleted or re-ordered entry and where (exit 1 if any)."
+        )
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            let v: AuditLog.Verification
+            do { v = try await WebRuntime.verifyAudit(dataDirectory: dataDir) } catch {
+                FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            if v.ok {
+                print("audit log intact: \(v.entries) entries; head hash \(v.headHash)")
+                print("(keep the head hash somewhere else: it also shows whether entries were cut from the end)")
+                return
+            }
+            print("AUDIT LOG TAMPERED: \(v.problems.count) problem(s) in \(v.entries) entries")
+            for p in v.problems { print("  \(p)") }
+            throw ExitCode(1)
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the whole audit log as CSV, oldest first.")
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        @Option(name: .long, help: "Output file (default: standard output).") var out: String?
+        func run() async throws {
+            try await administer {
+                var text = ""
+                try await WebRuntime.exportAudit(dataDirectory: dataDir) { line in
+                    if out == nil { print(line) } else { text += line + "\n" }
+                }
+                if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
+            }
+        }
+    }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Write a consistent copy of the SQLite database while the server runs.",
+        discussion: "For PostgreSQL use pg_dump / pg_restore (docs/OPERATIONS.md)."
+    )
+    @Argument(help: "The backup file to create (must not exist).") var target: String
+    @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+    func run() async throws {
+        guard ProcessInfo.processInfo.environment["DATABASE_URL"].map(\.isEmpty) ?? true else {
+            FileHandle.standardError.write(Data("osteon: DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/OPERATIONS.md)\n".utf8))
+            throw ExitCode(1)
+        }
+        try await administer {
+            let patients = try await SQLiteBackup.backup(database: (dataDir as NSString).appendingPathComponent("osteon.sqlite"), to: target)
+            print("backup written to \(target) (\(patients) patients; integrity check ok)")
+        }
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Replace the SQLite database with a backup. Stop the server first.",
+        discussion: "The backup is checked first (integrity, Osteon tables); the current database is kept beside it as osteon.sqlite.before-restore-<time>."
+    )
+    @Argument(help: "A file written by `osteon backup`.") var backup: String
+    @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+    func run() async throws {
+        try await administer {
+            let (patients, kept) = try await SQLiteBackup.restore(from: backup, database: (dataDir as NSString).appendingPathComponent("osteon.sqlite"))
+            print("restored \(patients) patients from \(backup)" + (kept.map { "; the previous database is kept as \($0)" } ?? ""))
         }
     }
 }

@@ -86,6 +86,8 @@ import VaporTesting
             let two = try await board.createMeeting(title: "Two", scheduledOn: "2026-12-08", location: nil)
             let caseID = try await CaseStore(db: app.db).caseRecord(patientID: try #require(UUID(uuidString: pid))).requireID()
             let item = try await board.addToAgenda(meetingID: one.requireID(), caseID: caseID, question: "Plan")
+            let clin = try await UserStore(db: app.db).find("clin").requireID()
+            for m in [one, two] { try await AccessStore(db: app.db).addMeetingMember(meetingID: m.requireID(), userID: clin) }
             try await b.get("/board")
             let res = try await b.post("/board/\(try two.requireID())/items/\(try item.requireID())/opinions", [("specialty", "radiology"), ("text", "x")])
             #expect(res.status == .notFound)

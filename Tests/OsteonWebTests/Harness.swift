@@ -22,6 +22,12 @@ func withOsteon(sessionTimeout: TimeInterval = 15 * 60, _ body: (Application) as
     }, body)
 }
 
+/// Puts a user (the test clinician by default) on a patient's care team.
+func joinCareTeam(_ app: Application, patientID: UUID, username: String = "clin") async throws {
+    let user = try await UserStore(db: app.db).find(username).requireID()
+    try await AccessStore(db: app.db).addToCareTeam(patientID: patientID, userID: user, addedBy: "test")
+}
+
 /// A browser-like client: keeps the session cookie, sends forms with the CSRF token.
 final class Browser {
     let app: Application

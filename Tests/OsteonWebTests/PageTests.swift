@@ -211,6 +211,7 @@ import VaporTesting
             let store = CaseStore(db: app.db)
             let read = try CaseReader.read(try JSONValue.parse(Data(contentsOf: repositoryRoot.appendingPathComponent("examples/cases/breast-stage-iii-staging.json"))))
             let p = try await store.importCase(read.patientCase, name: "Staged Patient")
+            try await joinCareTeam(app, patientID: p.requireID())
             let id = try p.requireID().uuidString
             let before = try await store.caseRecord(patientID: p.requireID())
             #expect(try JSONValue.parse(before.document)["cancers"]?.arrayValue?.first?.objectKeys.contains { $0 != "primary_site" } == true)

@@ -131,7 +131,9 @@ public struct AuditLog: Sendable {
         public var patientID: UUID?
         public var action: String?
         public var beforeSequence: Int?
-        public init(actor: String? = nil, patientID: UUID? = nil, action: String? = nil, beforeSequence: Int? = nil) {
+        public var flaggedOnly = false
+        public init(actor: String? = nil, patientID: UUID? = nil, action: String? = nil, beforeSequence: Int? = nil, flaggedOnly: Bool = false) {
+            self.flaggedOnly = flaggedOnly
             self.actor = actor
             self.patientID = patientID
             self.action = action
@@ -146,6 +148,7 @@ public struct AuditLog: Sendable {
         if let p = filter.patientID { q = q.filter(\.$patientID == p) }
         if let a = filter.action, !a.isEmpty { q = q.filter(\.$action == a) }
         if let b = filter.beforeSequence { q = q.filter(\.$sequence < b) }
+        if filter.flaggedOnly { q = q.filter(\.$flag != nil) }
         return try await q.limit(limit).all()
     }
 
@@ -182,7 +185,7 @@ public struct AuditLog: Sendable {
 }
 
 extension ISO8601DateFormatter {
-    nonisolated(unsafe) static let withMilliseconds: ISO8601DateFormatter = {
+    nonisolated(unsafe) public static let withMilliseconds: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f

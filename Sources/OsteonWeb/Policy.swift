@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import OsteonStore
+import Vapor
+
+// Who may do what. The rules, in one place:
+//   administrator    manages accounts (CLI) and browses/exports the audit log; no clinical records.
+//   clinician        clinical pages and API for the patients in scope; records decisions and signs off.
+//   nurse_navigator  as a clinician, except the board's decision and sign-off.
+//   patient          only their own guide and plan (/me).
+// In scope: the patient's care team, members of a board meeting with the
+// patient on its agenda, or "break the glass" with a written reason (flagged).
+
+enum Role {
+    static let administrator = "administrator"
+    static let clinician = "clinician"
+    static let navigator = "nurse_navigator"
+    static let patient = "patient"
+}
+
+extension SessionUser {
+    var isAdministrator: Bool { role == Role.administrator }
+    var isStaff: Bool { role == Role.clinician || role == Role.navigator }
+}
+
+/// Refused access to a patient outside the user's care teams and boards.
+struct OutOfScope: Error {
+    let patientID: UUID
+}
+
+struct AuditPatientKey: StorageKey { typealias Value = UUID }
+struct AuditFlagKey: StorageKey { typealias Value = String }
+struct AuditActorKey: StorageKey { typealias Value = String }
+
+extension Request {
+    var user: SessionUser? { auth.get(SessionUser.self) }
+    var access: AccessStore { AccessStore(db: db) }
+
+    /// Throws unless the signed-in staff member may see this patient now;
+    /// access through break-the-glass marks the request for the audit.
+    func requirePatientAccess(_ patientID: UUID) async throws {
+        storage[AuditPatientKey.self] = patientID
+        guard let user, user.isStaff else { throw Abort(.forbidden, reason: "this is for the care team") }
+        guard try await PatientRecord.find(patientID, on: db) != nil else { throw Abort(.notFound, reason: "no such patient") }
+        switch try await access.grant(userID: user.id, patientID: patientID) {
+        case .none: throw OutOfScope(patientID: patientID)
+        case .breakGlass: storage[AuditFlagKey.self] = "break_glass"
+        case .careTeam, .board: break
+        }
+    }
+
+    func requireMeetingMember(_ meetingID: UUID) async throws {
+        guard let user else { throw Abort(.unauthorized) }
+        guard try await MeetingRecord.find(meetingID, on: db) != nil else { throw Abort(.notFound, reason: "no such meeting") }
+        guard try await access.isMeetingMember(meetingID: meetingID, userID: user.id) else {
+            throw Abort(.forbidden, reason: "you are not a member of this board meeting; ask a member to add you")
+        }
+    }
+
+    /// The board's decision and its sign-off are a clinician's.
+    func requireClinician() throws {
+        guard user?.role == Role.clinician else {
+            throw Abort(.forbidden, reason: "only a clinician records or signs off the board's decision")
+        }
+    }
+
+    func visiblePatientIDs() async throws -> Set<UUID> {
+        guard let user, user.isStaff else { return [] }
+        return try await access.visiblePatientIDs(userID: user.id)
+    }
+}
+
+/// Care-team pages and the API are for clinicians and nurse navigators:
+/// patients are sent to /me, administrators to the audit log.
+struct RequireStaff: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = request.user, !user.isStaff {
+            if request.wantsHTML && request.method == .GET { return request.redirect(to: user.isPatient ? "/me" : "/admin/audit") }
+            throw Abort(.forbidden, reason: user.isPatient
+                ? "this is for the care team; a patient account sees its own guide at /me"
+                : "administrators manage accounts and the audit log; clinical records are for the care team")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+struct RequireAdministrator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.user?.isAdministrator == true else { throw Abort(.forbidden, reason: "for administrators only") }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Applies the scope rules to every route with a patient, meeting or agenda
+/// item in its path, before the handler runs.
+struct ScopeMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let pid = request.parameters.get("pid", as: UUID.self), request.url.path.hasSuffix("/break-glass") == false {
+            try await request.requirePatientAccess(pid)
+        }
+        if let mid = request.parameters.get("mid", as: UUID.self) {
+            try await request.requireMeetingMember(mid)
+        }
+        if let iid = request.parameters.get("iid", as: UUID.self) {
+            guard let item = try await AgendaItemRecord.query(on: request.db).filter(\.$id == iid).with(\.$caseRecord).first() else {
+                throw Abort(.notFound, reason: "no such agenda item")
+            }
+            request.storage[AuditPatientKey.self] = item.caseRecord.$patient.id
+            try await request.requireMeetingMember(item.$meeting.id)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Every access to patient data, every change and every export is written to
+/// the hash-chained audit log: who, role, patient, action, object, request id, outcome.
+struct AuditMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            await record(request, status: OsteonErrorMiddleware.describe(error).0)
+            throw error
+        }
+        await record(request, status: response.status)
+        return response
+    }
+
+    func record(_ req: Request, status: HTTPResponseStatus) async {
+        guard let action = Self.action(method: req.method, path: req.url.path) else { return }
+        let outcome = status.code < 400 ? "success" : (status == .unauthorized || status == .forbidden) ? "denied" : "failed \(status.code)"
+        let user = req.user
+        let event = AuditEvent(actor: user?.username ?? req.storage[AuditActorKey.self] ?? "anonymous", role: user?.role ?? "-",
+                               patientID: req.storage[AuditPatientKey.self] ?? req.parameters.get("pid", as: UUID.self),
+                               action: action, object: req.url.path, requestID: req.requestID, outcome: outcome, flag: req.storage[AuditFlagKey.self])
+        do {
+            try await AuditLog(db: req.db).append(event)
+        } catch {
+            // Never the event itself in the application log: only that writing failed.
+            req.logger.critical("audit write failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
+        }
+    }
+
+    /// What a request does, or nil for requests that touch no record (health, stylesheet, sign-in page).
+    static func action(method: HTTPMethod, path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let first = parts.first else { return nil }
+        switch first {
+        case "login": return method == .POST ? "sign_in" : nil
+        case "logout": return "sign_out"
+        case "api":
+            if parts.count >= 3, parts[2] == "openapi.json" { return nil }
+            if parts.count >= 3, parts[2] == "session" { return method == .POST ? "sign_in" : "sign_out" }
+        case "patients", "board", "me", "fhir", "admin": break
+        default: return nil
+        }
+        let last = parts.last ?? ""
+        if last == "break-glass" { return "break_glass" }
+        if last == "signoff" { return "sign_off" }
+        if first == "fhir" && method == .POST { return "import" }
+        if method == .GET {
+            return ["handout", "summary", "print", "$assess", "audit.csv"].contains(last) ? "export" : "read"
+        }
+        if method == .DELETE || last == "delete" { return "delete" }
+        if method == .PUT || method == .PATCH || ["edit", "state", "done"].contains(last) { return "update" }
+        return "create"
+    }
+}
