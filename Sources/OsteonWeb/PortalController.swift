@@ -45,7 +45,7 @@ struct PortalController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         guard let user = req.auth.get(SessionUser.self) else { throw Abort(.unauthorized) }
-        if !user.isPatient { return req.redirect(to: "/patients") }
+        if !user.isPatient { return req.redirect(to: user.isAdministrator ? "/admin/audit" : "/patients") }
         guard let id = try ownRecord(req) else {
             return try await req.view.render("portal", Page(user: userVM(req), csrf: CSRF.token(req), linked: false, madeOn: "", sections: [], tasks: []))
                 .encodeResponse(for: req)
@@ -65,6 +65,7 @@ struct PortalController: RouteCollection {
 
     /// The same guide as a self-contained printable page.
     func printable(req: Request) async throws -> Response {
+        guard req.user?.isPatient == true else { throw Abort(.forbidden, reason: "this page is a patient's own guide; the care team prints it from the patient page") }
         guard let id = try ownRecord(req) else { throw Abort(.notFound, reason: "no record is linked to this account yet; ask your care team") }
         return try await PatientController.handoutResponse(req, patientID: id)
     }

@@ -81,6 +81,10 @@ public struct CaseStore: Sendable {
             // Case-insensitive on both backends (PostgreSQL's LIKE is not).
             let like = (db as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
             query = query.group(.or) { $0.filter(\.$name, .custom(like), "%\(term)%").filter(\.$externalID, .custom(like), "%\(term)%") }
+            // LIKE treats % and _ in the term as wildcards: keep only literal matches.
+            return try await query.limit(limit).all().filter {
+                $0.name.range(of: term, options: .caseInsensitive) != nil || $0.externalID.range(of: term, options: .caseInsensitive) != nil
+            }
         }
         return try await query.limit(limit).all()
     }
