@@ -300,6 +300,86 @@ struct CLI {
         #expect(dup.stderr.contains("already exists"))
     }
 
+    @Test("user list, disable, enable and reset-password; every change is audited and the audit chain verifies")
+    func userAdministration() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, role) in [("chair", "clinician"), ("navi", "nurse_navigator")] {
+            let r = try CLI.run(["user", "add", "--username", name, "--name", name.capitalized, "--role", role, "--data-dir", dir], stdin: "long enough password\n")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let list = try CLI.run(["user", "list", "--data-dir", dir])
+        #expect(list.stdout.split(separator: "\n").map { $0.split(separator: "\t").prefix(3).joined(separator: " ") }
+            == ["chair clinician active", "navi nurse_navigator active"])
+        #expect(try CLI.run(["user", "disable", "navi", "--data-dir", dir]).status == 0)
+        #expect(try CLI.run(["user", "list", "--data-dir", dir]).stdout.contains("navi\tnurse_navigator\tdisabled"))
+        #expect(try CLI.run(["user", "enable", "navi", "--data-dir", dir]).status == 0)
+        let unknown = try CLI.run(["user", "disable", "nobody", "--data-dir", dir])
+        #expect(unknown.status != 0 && unknown.stderr.contains("nobody"))
+        let short = try CLI.run(["user", "reset-password", "chair", "--data-dir", dir], stdin: "short\n")
+        #expect(short.status != 0 && short.stderr.contains("at least 12"))
+        #expect(try CLI.run(["user", "reset-password", "chair", "--data-dir", dir], stdin: "another long password\n").status == 0)
+        let verify = try CLI.run(["audit", "verify", "--data-dir", dir])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("audit log intact: 5 entries"))
+        let csv = try CLI.run(["audit", "export", "--data-dir", dir])
+        #expect(csv.stdout.contains("users/navi/disable") && csv.stdout.contains("users/chair/password"))
+        #expect(!csv.stdout.contains("another long password"))
+    }
+
+    @Test("audit verify finds an edited entry in the database file and exits 1, saying where")
+    func auditVerifyFindsTampering() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["a1", "a2", "a3"] {
+            _ = try CLI.run(["user", "add", "--username", name, "--name", name, "--role", "clinician", "--data-dir", dir], stdin: "long enough password\n")
+        }
+        // Someone with the file drops the guard and rewrites entry 2.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        sqlite.arguments = ["-c", """
+            import sqlite3; c = sqlite3.connect('\(dir)/osteon.sqlite'); c.execute('DROP TRIGGER audit_log_no_update')
+            c.execute("UPDATE audit_log SET actor = 'someone-else' WHERE sequence = 2"); c.commit()
+            """]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let verify = try CLI.run(["audit", "verify", "--data-dir", dir])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("AUDIT LOG TAMPERED"))
+        #expect(verify.stdout.contains("entry 2: its content does not match its hash (edited)"))
+    }
+
+    @Test("backup while in use, restore round trip; a damaged or foreign file is refused")
+    func backupRestore() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let example = Self.root.appendingPathComponent("examples/cases/breast-femur-spine.json").path
+        #expect(try CLI.run(["import", example, "--data-dir", dir]).status == 0)
+        let backup = dir + "/backup.sqlite"
+        let made = try CLI.run(["backup", backup, "--data-dir", dir])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("1 patients; integrity check ok"))
+        #expect(try CLI.run(["backup", backup, "--data-dir", dir]).stderr.contains("already exists"))
+        // Later changes, then restore: the later patient is gone, the earlier one is back.
+        let later = Self.root.appendingPathComponent("examples/cases/prostate-cord-compression.json").path
+        #expect(try CLI.run(["import", later, "--data-dir", dir]).status == 0)
+        let restored = try CLI.run(["restore", backup, "--data-dir", dir])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("restored 1 patients"))
+        #expect(restored.stdout.contains("before-restore"))
+        let again = try CLI.run(["import", later, "--data-dir", dir])
+        #expect(again.stdout.contains("imported as"))  // it was not there after the restore
+        let first = try CLI.run(["import", example, "--data-dir", dir])
+        #expect(first.stdout.contains("already present"))
+        // Not a database at all.
+        let junk = dir + "/junk.sqlite"
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))
+        let refused = try CLI.run(["restore", junk, "--data-dir", dir])
+        #expect(refused.status != 0)
+        #expect(try CLI.run(["import", example, "--data-dir", dir]).stdout.contains("already present"))
+    }
+
     @Test("a patient account must be linked to an existing record")
     func patientAccount() throws {
         let dir = try tempDir()
