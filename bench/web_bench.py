@@ -35,9 +35,9 @@ def free_port():
 def start_server(data):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["OSTEON_ENV"] = "production"
-    subprocess.run([BIN, "demo", "--data-dir", data], check=True, capture_output=True, env=env, cwd=ROOT)
     subprocess.run([BIN, "user", "add", "--username", "bench", "--name", "Bench", "--role", "clinician", "--data-dir", data],
                    input="bench-password-long\n", text=True, check=True, capture_output=True, env=env, cwd=ROOT)
+    subprocess.run([BIN, "demo", "--care-team", "bench", "--data-dir", data], check=True, capture_output=True, env=env, cwd=ROOT)
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--data-dir", data],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)

@@ -145,7 +145,8 @@ public enum WebRuntime {
     /// A living board for a newcomer: the worked example cases, a synthetic
     /// cohort, a meeting with cases on its agenda, and a demo clinician whose
     /// random password is printed once.
-    public static func loadDemo(_ app: Application, onlyIfEmpty: Bool, examples: String = "examples/cases", synthetic: Int = 24) async throws {
+    public static func loadDemo(_ app: Application, onlyIfEmpty: Bool, examples: String = "examples/cases", synthetic: Int = 24,
+                                careTeam: [String] = []) async throws {
         let store = CaseStore(db: app.db)
         if onlyIfEmpty, try await PatientRecord.query(on: app.db).count() > 0 { return }
         var names = DemoNames()
@@ -176,10 +177,12 @@ public enum WebRuntime {
             try await demoUser.create(on: app.db)
             print("Demo data loaded. Sign in as user 'demo' with password: \(password)")
         }
-        // The demo clinician is on every demo patient's care team.
+        // The demo clinician (and any user named with --care-team) is on every demo patient's care team.
         let access = AccessStore(db: app.db)
+        var team = [demoUser]
+        for name in careTeam { team.append(try await UserStore(db: app.db).find(name)) }
         for p in try await store.patients(limit: 10_000) {
-            try await access.addToCareTeam(patientID: p.id!, userID: demoUser.id!, addedBy: "osteon demo")
+            for member in team { try await access.addToCareTeam(patientID: p.id!, userID: member.id!, addedBy: "osteon demo") }
         }
         let board = BoardStore(db: app.db)
         let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 2).description,
@@ -187,7 +190,7 @@ public enum WebRuntime {
         for p in try await store.patients().prefix(3) {
             _ = try await board.addToAgenda(meetingID: meeting.id!, caseID: try await store.caseRecord(patientID: p.id!).id!, question: "Management plan")
         }
-        try await access.addMeetingMember(meetingID: meeting.id!, userID: demoUser.id!)
+        for member in team { try await access.addMeetingMember(meetingID: meeting.id!, userID: member.id!) }
     }
 
     // MARK: Administration (the `osteon user` and `osteon audit` commands)

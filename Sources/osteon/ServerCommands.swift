@@ -70,9 +70,13 @@ struct ImportCommand: AsyncParsableCommand {
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Load demo data into the database (example cases, a synthetic cohort, a meeting, a demo user).")
     @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+    @Option(name: .customLong("care-team"), help: "Also put this existing user on every demo patient's care team and the demo meeting (repeatable).")
+    var careTeam: [String] = []
 
     func run() async throws {
-        try await WebRuntime.withApp(dataDirectory: dataDir) { app in try await WebRuntime.loadDemo(app, onlyIfEmpty: false) }
+        try await administer {
+            try await WebRuntime.withApp(dataDirectory: dataDir) { app in try await WebRuntime.loadDemo(app, onlyIfEmpty: false, careTeam: careTeam) }
+        }
     }
 }
 

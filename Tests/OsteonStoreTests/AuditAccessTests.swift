@@ -177,6 +177,22 @@ extension StoreTests {
     }
 }
 
+extension StoreTests {
+    @Test("the SQLite file commits with synchronous = FULL on every connection (durable once acknowledged)")
+    func fullSynchronousCommits() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-sync-\(UUID().uuidString)/osteon.sqlite").path
+        let store = try StandaloneStore(.sqliteFile(path))
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let sql = try #require(store.db as? any SQLDatabase)
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        for _ in 0..<8 {  // several pool connections
+            let level = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+            #expect(level == 2)
+        }
+        await store.shutdown()
+    }
+}
+
 extension Sequence {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

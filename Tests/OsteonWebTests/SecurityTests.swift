@@ -225,4 +225,19 @@ import VaporTesting
             #expect(try await AuditLog(db: app.db).verify().ok)
         }
     }
+
+    @Test("JSON nested too deep is refused with a message, on the API and FHIR endpoints, without harm to the server")
+    func jsonDepth() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            for (path, type) in [("/api/v1/assessments", "application/json"), ("/fhir", "application/fhir+json"), ("/api/v1/patients", "application/json")] {
+                let res = try await b.send(.POST, path, headers: ["Content-Type": type, "Accept": "application/json"], body: ByteBuffer(string: deep))
+                #expect(res.status == .badRequest, "\(path)")
+                #expect(res.body.string.contains("nested deeper than 64 levels"), "\(path): \(res.body.string.prefix(200))")
+            }
+            #expect(try await b.json(.GET, "/api/v1/patients").status == .ok)
+        }
+    }
 }

@@ -30,42 +30,78 @@ def _free_port():
         return s.getsockname()[1]
 
 
+class Server:
+    """A real `osteon serve` on embedded SQLite in `data` (a folder)."""
+
+    def __init__(self, data, env=None):
+        self.binary = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "debug" / "osteon"))
+        self.data = pathlib.Path(data)
+        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.env["OSTEON_ENV"] = "production"
+        self.env.update(env or {})
+        self.proc = None
+        self.base = None
+
+    def cli(self, *args, stdin=None):
+        return subprocess.run([self.binary, *args, "--data-dir", str(self.data)], input=stdin, text=True,
+                              capture_output=True, env=self.env, cwd=ROOT)
+
+    def add_user(self, user, password, role="clinician", specialty="medical_oncology"):
+        extra = ["--specialty", specialty] if role == "clinician" else []
+        proc = self.cli("user", "add", "--username", user, "--name", f"Dr {user}", "--role", role, *extra, stdin=password + "\n")
+        assert proc.returncode == 0, proc.stderr
+
+    def start(self):
+        import time
+        import urllib.request
+
+        port = _free_port()
+        self.log = open(self.data / "server.log", "a")
+        self.proc = subprocess.Popen([self.binary, "serve", "--port", str(port), "--data-dir", str(self.data)],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT)
+        self.base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(self.base + "/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.proc.kill()
+        raise AssertionError("osteon serve did not start: " + (self.data / "server.log").read_text())
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+    def kill(self):
+        self.proc.kill()  # SIGKILL: no shutdown handlers run
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+    def sign_in(self, user, password):
+        """Signs in through the API; returns the session cookie header value."""
+        import json
+        import urllib.request
+
+        req = urllib.request.Request(self.base + "/api/v1/session", data=json.dumps({"username": user, "password": password}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            cookie = r.headers["Set-Cookie"].split(";")[0]
+        return cookie
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """A real `osteon serve` on embedded SQLite in a fresh folder, with one
     clinician account; yields (base_url, username, password)."""
-    import time
-    import urllib.request
-
-    binary = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "debug" / "osteon"))
-    data = tmp_path_factory.mktemp("osteon-data")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["OSTEON_ENV"] = "production"
+    s = Server(tmp_path_factory.mktemp("osteon-data"))
     user, password = "e2e", "e2e-password-long-enough"
-    subprocess.run(
-        [binary, "user", "add", "--username", user, "--name", "Dr E2E", "--role", "clinician",
-         "--specialty", "medical_oncology", "--data-dir", str(data)],
-        input=password + "\n", text=True, capture_output=True, check=True, env=env, cwd=ROOT,
-    )
-    port = _free_port()
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", str(data)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise AssertionError("osteon serve did not start: " + (data / "server.log").read_text())
-    yield base, user, password
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    s.add_user(user, password)
+    s.start()
+    yield s.base, user, password
+    s.stop()
     # The server log must not carry patient data or stack traces.
-    text = (data / "server.log").read_text()
+    text = (s.data / "server.log").read_text()
     assert "E2E Patient" not in text and "Traceback" not in text
