@@ -163,7 +163,15 @@ struct APIController: RouteCollection {
         guard let version = body["version"]?.numberValue.map(Int.init) else { throw ValidationFailure(fields: ["version": "send the version you edited"]) }
         guard let name = body["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure(fields: ["name": "required"]) }
         if let b = body["birth_date"]?.stringValue, Day(b) == nil { throw ValidationFailure(fields: ["birth_date": "use YYYY-MM-DD"]) }
-        let p = try await req.cases.updatePatient(id, expectedVersion: version, name: name, birthDate: body["birth_date"]?.stringValue, sex: body["sex"]?.stringValue)
+        let p: PatientRecord
+        do {
+            p = try await req.cases.updatePatient(id, expectedVersion: version, name: name, birthDate: body["birth_date"]?.stringValue, sex: body["sex"]?.stringValue)
+        } catch let e as StoreError where e.isConflict {
+            let now = try await req.cases.patient(id)
+            let fields = { (n: String, b: String?, s: String?) -> JSONValue in ["name": .string(n), "birth_date": JSONValue(b), "sex": JSONValue(s)] }
+            throw StaleEdit(e, current: Self.summary(now, try await req.cases.caseRecord(patientID: id), nil),
+                            sent: fields(name, body["birth_date"]?.stringValue, body["sex"]?.stringValue), keys: ["name", "birth_date", "sex"])
+        }
         return Self.summary(p, try await req.cases.caseRecord(patientID: id), nil).response()
     }
 
@@ -174,7 +182,14 @@ struct APIController: RouteCollection {
         guard let document = body["document"], case .object(let pairs) = document else { throw ValidationFailure(fields: ["document": "an object in the case format"]) }
         let problems = CaseValidation.problems(pairs.filter { !["patient_id", "lesions", "labs"].contains($0.0) }, prefix: "")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
-        let c = try await req.cases.updateDocument(caseID: try await req.cases.caseRecord(patientID: id).id!, expectedVersion: version, document)
+        let record = try await req.cases.caseRecord(patientID: id)
+        let c: CaseRecord
+        do {
+            c = try await req.cases.updateDocument(caseID: record.id!, expectedVersion: version, document)
+        } catch let e as StoreError where e.isConflict {
+            let now = try await req.cases.caseRecord(patientID: id)
+            throw StaleEdit(e, current: (try? JSONValue.parse(now.document)) ?? .object([]), sent: document)
+        }
         return JSONValue.object([("case_version", .int(c.version))]).response()
     }
 
@@ -224,7 +239,13 @@ struct APIController: RouteCollection {
         }
         let problems = CaseValidation.problems([("lesions", [lesion])], prefix: "lesions[0].")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
-        let updated = try await req.cases.updateLesion(record.id!, expectedVersion: version, lesion)
+        let updated: LesionRecord
+        do {
+            updated = try await req.cases.updateLesion(record.id!, expectedVersion: version, lesion)
+        } catch let e as StoreError where e.isConflict {
+            let now = try await req.cases.lesions(caseID: record.$caseRecord.id).first { $0.id == record.id }
+            throw StaleEdit(e, current: now.flatMap { try? JSONValue.parse($0.data) } ?? .null, sent: lesion)
+        }
         return JSONValue.object([("id", .string(updated.id!.uuidString)), ("label", .string(updated.label)), ("version", .int(updated.version))]).response()
     }
 

@@ -42,6 +42,7 @@ extension Request {
 /// Builds the application: database, migrations, sessions, views, middleware, routes.
 public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[WebConfigKey.self] = config
+    app.storage[SignInThrottleKey.self] = SignInThrottle()
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)
     for migration in OsteonMigrations.all { app.migrations.add(migration) }

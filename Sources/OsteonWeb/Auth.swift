@@ -93,6 +93,17 @@ enum SignIn {
     enum Outcome { case success(UserRecord), failure(String) }
 
     static func attempt(username: String, password: String, on request: Request) async throws -> Outcome {
+        // Per address, whatever the user name: guessing across many accounts is slowed too.
+        let address = request.peerAddress?.ipAddress ?? request.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = request.application.signInThrottle.blocked(address) {
+            throw Abort(.tooManyRequests, reason: "too many failed sign-ins from this address; try again in \(Int(wait / 60) + 1) minutes")
+        }
+        let outcome = try await check(username: username, password: password, on: request)
+        if case .failure = outcome { request.application.signInThrottle.failed(address) }
+        return outcome
+    }
+
+    private static func check(username: String, password: String, on request: Request) async throws -> Outcome {
         let generic = "Unknown user name or wrong password."
         guard let user = try await UserRecord.query(on: request.db).filter(\.$username == username).first(), user.active else {
             _ = try? await request.password.async.hash(password)  // same work either way: no user-name probing by timing
@@ -216,4 +227,36 @@ struct SkipUnchangedSessions: SessionDriver {
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         base.deleteSession(sessionID, for: request)
     }
+}
+
+/// Failed sign-ins per client address in a sliding window (in memory: a
+/// restart forgets it, the per-account lock-out in the database does not).
+final class SignInThrottle: @unchecked Sendable {
+    static let maxFailures = 20
+    static let window: TimeInterval = 10 * 60
+    private let lock = NSLock()
+    private var failures: [String: [Date]] = [:]
+
+    func failed(_ address: String, at now: Date = Date()) {
+        lock.withLock {
+            failures[address, default: []].append(now)
+            if failures.count > 10_000 { failures = failures.filter { $0.value.last.map { now.timeIntervalSince($0) < Self.window } ?? false } }
+        }
+    }
+
+    /// Seconds to wait, or nil when the address may try.
+    func blocked(_ address: String, at now: Date = Date()) -> TimeInterval? {
+        lock.withLock {
+            let recent = (failures[address] ?? []).filter { now.timeIntervalSince($0) < Self.window }
+            failures[address] = recent
+            guard recent.count >= Self.maxFailures, let oldest = recent.first else { return nil }
+            return Self.window - now.timeIntervalSince(oldest)
+        }
+    }
+}
+
+struct SignInThrottleKey: StorageKey { typealias Value = SignInThrottle }
+
+extension Application {
+    var signInThrottle: SignInThrottle { storage[SignInThrottleKey.self]! }
 }

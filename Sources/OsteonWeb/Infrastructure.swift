@@ -71,7 +71,11 @@ struct OsteonErrorMiddleware: AsyncMiddleware {
                                  contentType: "application/fhir+json")
             }
             if !request.wantsHTML {
-                return Self.json(status, ["error": ["status": .int(Int(status.code)), "reason": .string(reason), "request_id": .string(request.requestID)]])
+                var body: [(String, JSONValue)] = [("status", .int(Int(status.code))), ("reason", .string(reason)), ("request_id", .string(request.requestID))]
+                if let stale = error as? StaleEdit {
+                    body += [("current", stale.current), ("differing_fields", JSONValue(stale.differing))]
+                }
+                return Self.json(status, ["error": .object(body)])
             }
             let page = ErrorPage(status: Int(status.code), title: status.reasonPhrase, reason: reason, next: Self.nextStep(status), requestID: request.requestID)
             let response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
@@ -88,6 +92,7 @@ struct OsteonErrorMiddleware: AsyncMiddleware {
             case .invalid: return (.unprocessableEntity, e.description)
             }
         case let e as ValidationFailure: return (.unprocessableEntity, e.description)
+        case let e as StaleEdit: return (.conflict, e.message)
         case let e as OutOfScope:
             return (.forbidden, "you are not on this patient's care team or board; in an emergency, POST /api/v1/patients/\(e.patientID)/break-glass with a written reason (audited)")
         case let e as any AbortError: return (e.status, e.reason)
@@ -120,6 +125,34 @@ struct ErrorPage: Content {
     let reason: String
     let next: String
     let requestID: String
+}
+
+/// A stale edit (409) with what the user needs to redo it: the record as it
+/// is now and the fields where it differs from what they sent.
+struct StaleEdit: Error {
+    let conflict: StoreError
+    let current: JSONValue
+    let differing: [String]
+
+    /// `keys`: compare only these (when `current` is a larger record than what was sent).
+    init(_ conflict: StoreError, current: JSONValue, sent: JSONValue, keys: [String]? = nil) {
+        self.conflict = conflict
+        self.current = current
+        var compared = current
+        if let keys, case .object(let pairs) = current { compared = .object(pairs.filter { keys.contains($0.0) }) }
+        differing = Self.differences(compared, sent)
+    }
+
+    /// Top-level keys whose values differ (a key missing on one side counts).
+    static func differences(_ a: JSONValue, _ b: JSONValue) -> [String] {
+        guard case .object(let x) = a, case .object(let y) = b else { return a == b ? [] : ["(whole record)"] }
+        let left = Dictionary(x, uniquingKeysWith: { f, _ in f }), right = Dictionary(y, uniquingKeysWith: { f, _ in f })
+        return Set(left.keys).union(right.keys).filter { k in (left[k] ?? .null) != (right[k] ?? .null) && !["version", "case_version"].contains(k) }.sorted()
+    }
+
+    var message: String {
+        conflict.description + (differing.isEmpty ? "" : ". It now differs from what you sent in: " + differing.joined(separator: ", "))
+    }
 }
 
 /// Field-level validation problems of a request.

@@ -379,8 +379,21 @@ struct PatientController: RouteCollection {
             }
         } catch let e as StoreError {
             if case .conflict = e {
-                return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: fields,
-                                             errors: ["form": e.description], version: nil, status: .conflict)
+                // Keep what was typed, say where the saved record now differs, and offer the new versions so a second save applies it.
+                let p = try await req.cases.patient(id)
+                let c = try await req.cases.caseRecord(patientID: id)
+                let current = Self.formValues(p, c)
+                let ignored: Set<String> = ["_csrf", "patient_version", "case_version"]
+                let differing = Set(current.keys).union(fields.keys).subtracting(ignored)
+                    .filter { (current[$0] ?? "") != (fields[$0] ?? "") }.sorted().map { $0.replacingOccurrences(of: "_", with: " ") }
+                var values = fields
+                values["patient_version"] = String(p.version)
+                values["case_version"] = String(c.version)
+                let message = "Someone else saved this patient while you were editing. Your entries are kept below"
+                    + (differing.isEmpty ? "." : "; the saved record now differs from them in: \(differing.joined(separator: ", ")).")
+                    + " Check those fields, then save again to apply your version."
+                return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: values,
+                                             errors: ["form": message], version: c.version, status: .conflict)
             }
             throw e
         }

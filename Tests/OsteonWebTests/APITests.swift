@@ -81,6 +81,10 @@ import VaporTesting
             #expect(edited.json?["version"] == 2)
             let stale = try await b.json(.PUT, "/api/v1/patients/\(id)", ["version": 1, "name": "Lost"])
             #expect(stale.status == .conflict)
+            // What changed: the record as it is now, and where it differs from what was sent.
+            #expect(stale.json?["error"]?["current"]?["name"] == "Api Patient Renamed")
+            #expect(stale.json?["error"]?["current"]?["version"] == 2)
+            #expect(stale.json?["error"]?["differing_fields"] == ["name"])
 
             let doc = try await b.json(.GET, "/api/v1/patients/\(id)/case")
             let caseVersion = try #require(doc.json?["case_version"])

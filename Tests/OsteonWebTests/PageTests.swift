@@ -238,8 +238,18 @@ import VaporTesting
                 ("name", "Someone"), ("external_id", p.externalID), ("patient_version", patientVersion), ("case_version", caseVersion),
             ])
             #expect(stale.status == .conflict)
-            #expect(stale.body.string.contains("changed by someone else"))
+            let html = stale.body.string
+            #expect(html.contains("Someone else saved this patient while you were editing"))
+            #expect(html.contains("differs from them in:") && html.contains("name"))
+            #expect(html.contains(#"value="Someone""#))  // what was typed is kept
             #expect(try await store.patient(p.requireID()).name == "Staged Patient")
+            // The form now carries the current versions: saving again applies the change knowingly.
+            let again = try await b.post("/patients/\(id)/edit", [
+                ("name", "Someone"), ("external_id", p.externalID), ("patient_version", try #require(Self.hidden("patient_version", in: html))),
+                ("case_version", try #require(Self.hidden("case_version", in: html))),
+            ])
+            #expect(again.status == .seeOther)
+            #expect(try await store.patient(p.requireID()).name == "Someone")
         }
     }
 

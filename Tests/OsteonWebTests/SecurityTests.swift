@@ -240,4 +240,19 @@ import VaporTesting
             #expect(try await b.json(.GET, "/api/v1/patients").status == .ok)
         }
     }
+
+    @Test("sign-in is throttled per address across user names: after 20 failures even the right password waits")
+    func signInThrottle() async throws {
+        try await withOsteon { app in
+            for n in 0..<SignInThrottle.maxFailures {
+                let res = try await Browser(app).json(.POST, "/api/v1/session", ["username": .string("guess\(n)"), "password": "wrong password guess"])
+                #expect(res.status == .unauthorized)
+            }
+            let blocked = try await Browser(app).json(.POST, "/api/v1/session", ["username": "clin", "password": .string(testPassword)])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.json?["error"]?["reason"]?.stringValue?.contains("try again in") == true)
+            // The attempt is audited as refused.
+            #expect(try await AuditLog(db: app.db).entries(limit: 1).first.map { "\($0.actor) \($0.action) \($0.outcome)" } == "clin sign_in failed 429")
+        }
+    }
 }

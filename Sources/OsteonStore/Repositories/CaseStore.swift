@@ -17,6 +17,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalid(let why): why
         }
     }
+
+    public var isConflict: Bool {
+        if case .conflict = self { return true }
+        return false
+    }
 }
 
 /// The board's states of a case, in order.
