@@ -43,6 +43,7 @@ extension Request {
 public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[WebConfigKey.self] = config
     app.storage[SignInThrottleKey.self] = SignInThrottle()
+    app.storage[AuditCommitterKey.self] = GroupCommitter()
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)
     for migration in OsteonMigrations.all { app.migrations.add(migration) }

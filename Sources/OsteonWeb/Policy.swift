@@ -29,6 +29,11 @@ struct OutOfScope: Error {
 }
 
 struct AuditPatientKey: StorageKey { typealias Value = UUID }
+struct AuditCommitterKey: StorageKey { typealias Value = GroupCommitter }
+
+extension Application {
+    var auditCommitter: GroupCommitter { storage[AuditCommitterKey.self]! }
+}
 struct AuditFlagKey: StorageKey { typealias Value = String }
 struct AuditActorKey: StorageKey { typealias Value = String }
 
@@ -135,7 +140,7 @@ struct AuditMiddleware: AsyncMiddleware {
                                patientID: req.storage[AuditPatientKey.self] ?? req.parameters.get("pid", as: UUID.self),
                                action: action, object: req.url.path, requestID: req.requestID, outcome: outcome, flag: req.storage[AuditFlagKey.self])
         do {
-            try await AuditLog(db: req.db).append(event)
+            try await AuditLog(db: req.db, committer: req.application.auditCommitter).append(event)
         } catch {
             // Never the event itself in the application log: only that writing failed.
             req.logger.critical("audit write failed", metadata: ["error_type": .string(String(describing: type(of: error)))])

@@ -99,7 +99,7 @@ extension StoreTests {
     @Test("concurrent appends keep one unbroken chain", arguments: Backends.all)
     func concurrentAppends(backend: StoreConfiguration.Backend) async throws {
         try await withStore(backend) { store in
-            let log = AuditLog(db: store.db)
+            let log = AuditLog(db: store.db, committer: GroupCommitter())
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 1...60 { group.addTask { try await log.append(event(n)) } }
                 try await group.waitForAll()

@@ -36,25 +36,50 @@ public struct AuditEvent: Sendable, Equatable {
 /// and DELETE on the table (M0008), so tampering needs the database owner.
 public struct AuditLog: Sendable {
     public let db: any Database
-    public init(db: any Database) { self.db = db }
+    /// One per database in a server process (groups concurrent appends); nil writes each entry on its own.
+    public let committer: GroupCommitter?
+    public init(db: any Database, committer: GroupCommitter? = nil) {
+        self.db = db
+        self.committer = committer
+    }
 
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// Appends under a process-wide lock; another process appending at the same
-    /// time collides on the unique sequence number and this one retries.
-    @discardableResult
-    public func append(_ event: AuditEvent, at date: Date = Date()) async throws -> AuditRecord {
-        try await AuditLog.lock.run {
-            var lastError: (any Error)?
-            for _ in 0..<5 {
-                do { return try await appendOnce(event, at: date) } catch { lastError = error }
-            }
-            throw lastError!
+    /// Appends an entry and returns once it is committed. Concurrent appends
+    /// are committed together, one transaction (one fsync) per group, so audit
+    /// writes do not serialise the server on the disk; another process
+    /// appending at the same time collides on the unique sequence number and
+    /// the group retries.
+    public func append(_ event: AuditEvent, at date: Date = Date()) async throws {
+        if let committer {
+            try await committer.submit(event, at: date, db: db)
+        } else {
+            try await write([(event, date)])
         }
     }
 
-    private func appendOnce(_ event: AuditEvent, at date: Date) async throws -> AuditRecord {
-        let last = try await AuditRecord.query(on: db).sort(\.$sequence, .descending).first()
+    /// Writes one group of entries, chained in order, in one transaction.
+    func write(_ batch: [(AuditEvent, Date)]) async throws {
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            do {
+                try await db.transaction { tx in
+                    var last = try await AuditRecord.query(on: tx).sort(\.$sequence, .descending).first()
+                    for (event, date) in batch {
+                        let record = Self.record(event, at: date, after: last)
+                        try await record.create(on: tx)
+                        last = record
+                    }
+                }
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    static func record(_ event: AuditEvent, at date: Date, after last: AuditRecord?) -> AuditRecord {
         let record = AuditRecord()
         record.sequence = (last?.sequence ?? 0) + 1
         // Milliseconds: the precision both databases give back unchanged.
@@ -67,9 +92,8 @@ public struct AuditLog: Sendable {
         record.requestID = event.requestID
         record.outcome = event.outcome
         record.flag = event.flag
-        record.previousHash = last?.hash ?? Self.genesis
-        record.hash = Self.hash(record)
-        try await record.create(on: db)
+        record.previousHash = last?.hash ?? genesis
+        record.hash = hash(record)
         return record
     }
 
@@ -181,7 +205,6 @@ public struct AuditLog: Sendable {
         return v
     }
 
-    static let lock = AsyncLock()
 }
 
 extension ISO8601DateFormatter {
@@ -192,41 +215,48 @@ extension ISO8601DateFormatter {
     }()
 }
 
-/// A FIFO lock for async code: one holder at a time.
-final class AsyncLock: @unchecked Sendable {
-    private let mutex = NSLock()
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+/// Group commit: entries that arrive while a group is being written wait and
+/// go in the next group. Each caller resumes when its own entry is committed.
+public final class GroupCommitter: @unchecked Sendable {
+    public init() {}
 
-    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
+    private struct Pending {
+        let event: AuditEvent
+        let date: Date
+        let done: CheckedContinuation<Void, any Error>
     }
 
-    private func acquire() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            mutex.lock()
-            if busy {
-                waiters.append(c)
-                mutex.unlock()
-            } else {
-                busy = true
-                mutex.unlock()
-                c.resume()
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+    private var writing = false
+
+    func submit(_ event: AuditEvent, at date: Date, db: any Database) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let start: Bool = lock.withLock {
+                pending.append(Pending(event: event, date: date, done: done))
+                if writing { return false }
+                writing = true
+                return true
             }
+            if start { Task { await self.drain(db) } }
         }
     }
 
-    private func release() {
-        mutex.lock()
-        if waiters.isEmpty {
-            busy = false
-            mutex.unlock()
-        } else {
-            let next = waiters.removeFirst()
-            mutex.unlock()
-            next.resume()
+    private func drain(_ db: any Database) async {
+        while true {
+            let batch: [Pending] = lock.withLock {
+                let b = pending
+                pending = []
+                if b.isEmpty { writing = false }
+                return b
+            }
+            if batch.isEmpty { return }
+            do {
+                try await AuditLog(db: db).write(batch.map { ($0.event, $0.date) })
+                for p in batch { p.done.resume() }
+            } catch {
+                for p in batch { p.done.resume(throwing: error) }
+            }
         }
     }
 }
