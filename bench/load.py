@@ -74,7 +74,10 @@ class Client:
         assert status == 200, (status, body)
         self.cookie = headers["Set-Cookie"].split(";")[0]
 
+    requests = 0  # every HTTP request of every client, retries included (approximate under threads)
+
     def call(self, method, path, body=None, accept="application/json"):
+        Client.requests += 1
         headers = {"Accept": accept}
         if getattr(self, "cookie", None):
             headers["Cookie"] = self.cookie
@@ -190,7 +193,8 @@ def main():
         proc.wait(timeout=10)
 
     total = sum(len(v) for v in latencies.values())
-    print(f"{args.clinicians} clinicians, {elapsed:.1f} s, {total} successful requests ({total / elapsed:.0f}/s); "
+    print(f"{args.clinicians} clinicians, {elapsed:.1f} s, {Client.requests} HTTP requests in all ({Client.requests / elapsed:.0f}/s), "
+          f"{total} completed operations; "
           f"edits acknowledged {sum(acknowledged.values())}, 409 conflicts retried {sum(conflicts.values())}; "
           f"errors {sum(errors.values())}; lost updates {len(lost)}")
     print()

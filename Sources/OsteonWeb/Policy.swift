@@ -147,7 +147,8 @@ struct AuditMiddleware: AsyncMiddleware {
         }
     }
 
-    /// What a request does, or nil for requests that touch no record (health, stylesheet, sign-in page).
+    /// What a request does, or nil for requests that touch no stored record (health, stylesheet,
+    /// sign-in page, the score and assessment calculators).
     static func action(method: HTTPMethod, path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
         guard let first = parts.first else { return nil }
@@ -155,7 +156,8 @@ struct AuditMiddleware: AsyncMiddleware {
         case "login": return method == .POST ? "sign_in" : nil
         case "logout": return "sign_out"
         case "api":
-            if parts.count >= 3, parts[2] == "openapi.json" { return nil }
+            // Calculators on data the caller sends touch no stored record: not audited.
+            if parts.count >= 3, ["openapi.json", "scores", "assessments"].contains(parts[2]) { return nil }
             if parts.count >= 3, parts[2] == "session" { return method == .POST ? "sign_in" : "sign_out" }
         case "patients", "board", "me", "fhir", "admin": break
         default: return nil
