@@ -346,7 +346,8 @@ struct APIController: RouteCollection {
             tasks.append(.init(title: title, owner: t["owner"]?.stringValue ?? "Board chair", dueOn: due))
         }
         let d = try await req.board.recordDecision(itemID: try iid(req), consensus: body["consensus"]?.stringValue ?? "",
-                                                   recordedBy: req.auth.get(SessionUser.self)?.displayName ?? "unknown", tasks: tasks)
+                                                   recordedBy: req.auth.get(SessionUser.self)?.displayName ?? "unknown", tasks: tasks,
+                                                   expectedVersion: body["version"]?.numberValue.map(Int.init))
         return JSONValue.object([("id", .string(d.id!.uuidString)), ("version", .int(d.version))]).response(.created)
     }
 

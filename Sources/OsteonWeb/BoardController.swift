@@ -39,6 +39,7 @@ struct AgendaVM: Content {
     let opinions: [OpinionVM]
     let missingSpecialties: [String]
     let consensus: String?
+    let decisionVersion: Int?
     let recordedBy: String?
     let signedOffBy: String?
     let signedOffAt: String?
@@ -134,7 +135,7 @@ struct BoardController: RouteCollection {
                 alerts: a.alerts.map { "\($0.severity.rawValue): \($0.title)" },
                 opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, text: $0.text) },
                 missingSpecialties: BoardSpecialty.allCases.filter { !given.contains($0.rawValue) }.map(\.label),
-                consensus: decision?.consensus, recordedBy: decision?.recordedBy, signedOffBy: decision?.signedOffBy,
+                consensus: decision?.consensus, decisionVersion: decision?.version, recordedBy: decision?.recordedBy, signedOffBy: decision?.signedOffBy,
                 signedOffAt: decision?.signedOffAt.map { ISO8601DateFormatter().string(from: $0) },
                 tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") }))
         }
@@ -204,7 +205,8 @@ struct BoardController: RouteCollection {
             tasks.append(.init(title: title, owner: f["task\(n)_owner"].flatMap { $0.isEmpty ? nil : $0 } ?? "Board chair", dueOn: due))
         }
         let chair = req.auth.get(SessionUser.self)?.displayName ?? "unknown"
-        _ = try await req.board.recordDecision(itemID: item.id!, consensus: f["consensus"] ?? "", recordedBy: chair, tasks: tasks)
+        _ = try await req.board.recordDecision(itemID: item.id!, consensus: f["consensus"] ?? "", recordedBy: chair, tasks: tasks,
+                                               expectedVersion: f["decision_version"].flatMap { Int($0) })
         return req.redirect(to: "/board/\(id)#item-\(item.id!)")
     }
 

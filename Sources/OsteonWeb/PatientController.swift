@@ -404,7 +404,8 @@ struct PatientController: RouteCollection {
         let id = try pid(req)
         let value = try req.content.get(String.self, at: "state")
         guard let state = CaseState(rawValue: value) else { throw Abort(.unprocessableEntity, reason: "unknown case state \(value)") }
-        try await req.cases.setState(caseID: try await req.cases.caseRecord(patientID: id).id!, state)
+        let expected = (try? req.content.get(String.self, at: "case_version")).flatMap { Int($0) }
+        try await req.cases.setState(caseID: try await req.cases.caseRecord(patientID: id).id!, state, expectedVersion: expected)
         return req.redirect(to: "/patients/\(id)")
     }
 

@@ -140,6 +140,7 @@ struct PatientPage: Content {
     let tasks: [TaskVM]
     let asOf: String
     let careTeam: [String]
+    let caseVersion: Int
     /// Seen through break-the-glass access: shown on the page.
     let emergencyAccess: Bool
 
@@ -191,7 +192,8 @@ struct PatientPage: Content {
             medications: r.medications.map { m in TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(m.name)\(m.status.map { " (\($0))" } ?? "")") },
             imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\($0.modality) \($0.region ?? "")\($0.report.map { ": \($0)" } ?? "")") },
             tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
-            asOf: a.asOf.description, careTeam: careTeam, emergencyAccess: emergencyAccess)
+            asOf: a.asOf.description, careTeam: careTeam,
+            caseVersion: r.caseRecord.version, emergencyAccess: emergencyAccess)
     }
 
     static func describe(_ l: Lesion) -> String {

@@ -156,9 +156,13 @@ import VaporTesting
                 "consensus": "Radiotherapy 8 Gy", "tasks": [["title": "Book RT", "owner": "Radiation oncology", "due_on": "2026-12-09"]],
             ])
             #expect(decided.status == .created)
+            // Recording again needs the version replaced: without it, 409.
+            let blind = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", ["consensus": "Overwrite"])
+            #expect(blind.status == .conflict)
+            #expect(blind.json?["error"]?["reason"]?.stringValue?.contains("now version 1") == true)
             // Recording again before sign-off replaces the plan instead of adding to it.
             _ = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", [
-                "consensus": "Radiotherapy 8 Gy and zoledronic acid", "tasks": [["title": "Book RT", "owner": "Radiation oncology", "due_on": "2026-12-09"],
+                "version": 1, "consensus": "Radiotherapy 8 Gy and zoledronic acid", "tasks": [["title": "Book RT", "owner": "Radiation oncology", "due_on": "2026-12-09"],
                                                                                  ["title": "Dental check", "owner": "Nursing"]],
             ])
             #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff").json?["signed_off_by"]?.stringValue == "Dr Test")

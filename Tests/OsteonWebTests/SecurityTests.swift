@@ -274,3 +274,42 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct StaleEditTests {
+    @Test("a board-state move from a stale page is refused with 409; the current page's move goes through")
+    func staleStateMove() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let page = try await b.get("/patients/\(pid)").body.string
+            let seen = try #require(PatientPageTests.hidden("case_version", in: page))
+            #expect(try await b.post("/patients/\(pid)/state", [("state", "work_up"), ("case_version", seen)]).status == .seeOther)
+            let stale = try await b.post("/patients/\(pid)/state", [("state", "referred"), ("case_version", seen)])
+            #expect(stale.status == .conflict)
+            #expect(try await CaseStore(db: app.db).caseRecord(patientID: try #require(UUID(uuidString: pid))).state == "work_up")
+        }
+    }
+
+    @Test("re-recording the board's decision from the meeting page needs the version it replaces")
+    func staleDecision() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            try await b.get("/board")
+            let meeting = try #require(try await b.post("/board", [("title", "Board"), ("date", "2026-12-01")]).location)
+            try await b.get(meeting)
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let mid = try #require(UUID(uuidString: String(meeting.dropFirst("/board/".count))))
+            let item = try #require(try await BoardStore(db: app.db).agenda(meetingID: mid).first?.requireID())
+            try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "First plan")])
+            let page = try await b.get(meeting).body.string
+            let version = try #require(PatientPageTests.hidden("decision_version", in: page))
+            #expect(try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "Second plan"), ("decision_version", version)]).status == .seeOther)
+            let stale = try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "Third plan"), ("decision_version", version)])
+            #expect(stale.status == .conflict)
+            #expect(try await BoardStore(db: app.db).decision(itemID: item)?.consensus == "Second plan")
+        }
+    }
+}

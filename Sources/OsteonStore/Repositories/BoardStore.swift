@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// The specialties that give an opinion at the tumour board.
 public enum BoardSpecialty: String, CaseIterable, Sendable {
@@ -99,7 +100,9 @@ public struct BoardStore: Sendable {
     /// The chair's consensus and the individualized plan as tasks; the case
     /// moves to "discussed". Until sign-off a new decision replaces the old
     /// one and its tasks; a signed-off decision cannot be replaced.
-    public func recordDecision(itemID: UUID, consensus: String, recordedBy: String, tasks: [NewTask]) async throws -> DecisionRecord {
+    /// Records the consensus and its tasks. Re-recording before sign-off replaces
+    /// both, and must name the version being replaced (a stale one is refused).
+    public func recordDecision(itemID: UUID, consensus: String, recordedBy: String, tasks: [NewTask], expectedVersion: Int? = nil) async throws -> DecisionRecord {
         let text = consensus.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("the consensus recommendation is empty") }
         let agendaItem = try await item(itemID)
@@ -109,10 +112,19 @@ public struct BoardStore: Sendable {
         return try await db.transaction { tx in
             let d: DecisionRecord
             if let existing = try await DecisionRecord.query(on: tx).filter(\.$item.$id == itemID).first() {
+                guard let expectedVersion, expectedVersion == existing.version else {
+                    throw StoreError.conflict(entity: "the board's decision", expected: expectedVersion ?? 0, current: existing.version)
+                }
+                // Compare-and-set in SQL: of two concurrent re-records of one version, one wins.
+                guard let sql = tx as? any SQLDatabase else { throw StoreError.invalid("the database does not speak SQL") }
+                let updated = try await sql.update(DecisionRecord.schema)
+                    .set("consensus", to: text).set("recorded_by", to: recordedBy).set("version", to: expectedVersion + 1)
+                    .where("id", .equal, try existing.requireID()).where("version", .equal, expectedVersion)
+                    .returning("version").all()
+                guard updated.count == 1 else { throw StoreError.conflict(entity: "the board's decision", expected: expectedVersion, current: expectedVersion + 1) }
                 existing.consensus = text
                 existing.recordedBy = recordedBy
-                existing.version += 1
-                try await existing.save(on: tx)
+                existing.version = expectedVersion + 1
                 // A re-recorded decision replaces its plan.
                 try await TaskRecord.query(on: tx).filter(\.$decision.$id == existing.requireID()).delete()
                 d = existing

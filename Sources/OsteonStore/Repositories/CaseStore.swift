@@ -146,10 +146,18 @@ public struct CaseStore: Sendable {
         return try await CaseRecord.find(caseID, on: db)!
     }
 
-    public func setState(caseID: UUID, _ state: CaseState) async throws {
-        guard let record = try await CaseRecord.find(caseID, on: db) else { throw StoreError.notFound("case \(caseID)") }
-        record.state = state.rawValue
-        try await record.save(on: db)
+    /// Moves the case on the board. A person's move names the version they saw
+    /// (a stale one is refused); Osteon's own moves (agenda, decision) use the current one.
+    public func setState(caseID: UUID, _ state: CaseState, expectedVersion: Int? = nil) async throws {
+        for attempt in 0..<3 {
+            guard let record = try await CaseRecord.find(caseID, on: db) else { throw StoreError.notFound("case \(caseID)") }
+            do {
+                try await versionedUpdate(CaseRecord.schema, id: caseID, expected: expectedVersion ?? record.version, entity: "case", [("state", state.rawValue)])
+                return
+            } catch let e as StoreError where e.isConflict && expectedVersion == nil && attempt < 2 {
+                continue  // someone else saved in between: apply ours on top
+            }
+        }
     }
 
     // MARK: Lesions and records
