@@ -255,7 +255,7 @@ struct PatientMapper {
         let code = Concept(r["code"])
         let date = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) ?? fhirDay(r["issued"])
         if code.has(loinc: Codes.ecog) || r.hasProfile("mcode-ecog-performance-status") {
-            var value = r["valueInteger"].flatMap { $0.numberValue.map(Int.init) }
+            var value = r["valueInteger"].flatMap { $0.intValue }
             if value == nil { value = Concept(r["valueCodeableConcept"]).codings.compactMap { Codes.ecogAnswers[$0.code] }.first }
             guard let v = value else { warnings.append("\(Self.ref(r)): ECOG without a value."); return }
             guard (0...4).contains(v) else { warnings.append("\(Self.ref(r)): ECOG \(v) is outside 0–4 for a living patient: not used."); return }
@@ -269,7 +269,7 @@ struct PatientMapper {
             return
         }
         if code.has(loinc: Codes.karnofsky) || r.hasProfile("mcode-karnofsky-performance-status") {
-            guard let v = r["valueInteger"]?.numberValue.map(Int.init), (10...100).contains(v), v % 10 == 0 else {
+            guard let v = r["valueInteger"]?.intValue, (10...100).contains(v), v % 10 == 0 else {
                 warnings.append("\(Self.ref(r)): Karnofsky value missing or not a step of 10: not used.")
                 return
             }
@@ -432,10 +432,10 @@ struct PatientMapper {
                             let unit = sub.at("valueQuantity", "code")?.stringValue ?? sub.at("valueQuantity", "unit")?.stringValue ?? "cGy"
                             course.doseGy = (course.doseGy ?? 0) + (unit.lowercased() == "gy" ? v : v / 100)
                         }
-                        if sub["url"]?.stringValue == "fractionsDelivered", let v = sub["valueUnsignedInt"]?.numberValue { course.fractions = Int(v) }
+                        if sub["url"]?.stringValue == "fractionsDelivered", let v = sub["valueUnsignedInt"]?.intValue { course.fractions = v }
                     }
                 }
-                if url.hasSuffix("mcode-radiotherapy-sessions"), course.fractions == nil, let v = ext["valueUnsignedInt"]?.numberValue { course.fractions = Int(v) }
+                if url.hasSuffix("mcode-radiotherapy-sessions"), course.fractions == nil, let v = ext["valueUnsignedInt"]?.intValue { course.fractions = v }
             }
             // Attach to a bone lesion named by the same body site.
             if let bone = Codes.boneWords.first(where: { site.lowercased().has($0.0) })?.1,
@@ -472,7 +472,7 @@ struct PatientMapper {
             var item = FamilyHistoryItem()
             item.relation = relation
             item.condition = Concept(condition["code"]).firstLabel
-            item.ageAtDiagnosis = condition.at("onsetAge", "value")?.numberValue.map(Int.init)
+            item.ageAtDiagnosis = condition.at("onsetAge", "value")?.intValue
             if c.familyHistory == nil { c.familyHistory = [] }
             c.familyHistory!.append(item)
         }

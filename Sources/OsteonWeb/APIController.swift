@@ -160,7 +160,7 @@ struct APIController: RouteCollection {
     func updatePatient(req: Request) async throws -> Response {
         let id = try pid(req)
         let body = try req.jsonBody()
-        guard let version = body["version"]?.numberValue.map(Int.init) else { throw ValidationFailure(fields: ["version": "send the version you edited"]) }
+        guard let version = body["version"]?.intValue else { throw ValidationFailure(fields: ["version": "send the version you edited"]) }
         guard let name = body["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure(fields: ["name": "required"]) }
         if let b = body["birth_date"]?.stringValue, Day(b) == nil { throw ValidationFailure(fields: ["birth_date": "use YYYY-MM-DD"]) }
         let p: PatientRecord
@@ -178,7 +178,7 @@ struct APIController: RouteCollection {
     func updateCase(req: Request) async throws -> Response {
         let id = try pid(req)
         let body = try req.jsonBody()
-        guard let version = body["version"]?.numberValue.map(Int.init) else { throw ValidationFailure(fields: ["version": "send the case version you edited"]) }
+        guard let version = body["version"]?.intValue else { throw ValidationFailure(fields: ["version": "send the case version you edited"]) }
         guard let document = body["document"], case .object(let pairs) = document else { throw ValidationFailure(fields: ["document": "an object in the case format"]) }
         let problems = CaseValidation.problems(pairs.filter { !["patient_id", "lesions", "labs"].contains($0.0) }, prefix: "")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
@@ -234,7 +234,7 @@ struct APIController: RouteCollection {
         let id = try pid(req)
         let record = try await lesion(req, id)
         let body = try req.jsonBody()
-        guard let version = body["version"]?.numberValue.map(Int.init), let lesion = body["lesion"] else {
+        guard let version = body["version"]?.intValue, let lesion = body["lesion"] else {
             throw ValidationFailure(fields: ["version": "send the version you edited", "lesion": "the lesion in the case format"])
         }
         let problems = CaseValidation.problems([("lesions", [lesion])], prefix: "lesions[0].")
@@ -347,7 +347,7 @@ struct APIController: RouteCollection {
         }
         let d = try await req.board.recordDecision(itemID: try iid(req), consensus: body["consensus"]?.stringValue ?? "",
                                                    recordedBy: req.auth.get(SessionUser.self)?.displayName ?? "unknown", tasks: tasks,
-                                                   expectedVersion: body["version"]?.numberValue.map(Int.init))
+                                                   expectedVersion: body["version"]?.intValue)
         return JSONValue.object([("id", .string(d.id!.uuidString)), ("version", .int(d.version))]).response(.created)
     }
 

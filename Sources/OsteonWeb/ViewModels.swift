@@ -59,7 +59,7 @@ struct ScoreVM: Content {
         citation = j["citation"]?.stringValue
         provenance = j["provenance_mark"].flatMap { m in j["provenance"]?.stringValue.map { "\(m.stringValue ?? "") \($0)" } }
         components = (j["components"]?.arrayValue ?? []).map {
-            Component(key: $0["key"]?.stringValue ?? "", finding: $0["finding"]?.stringValue ?? "", points: Int($0["points"]?.numberValue ?? 0))
+            Component(key: $0["key"]?.stringValue ?? "", finding: $0["finding"]?.stringValue ?? "", points: $0["points"]?.intValue ?? 0)
         }
         error = j["error"]?.stringValue
         missing = (j["missing"]?.arrayValue ?? []).compactMap(\.stringValue)

@@ -35,6 +35,15 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A whole number that fits an Int (never traps on 1e300 or 2.5: those give nil).
+    public var intValue: Int? {
+        switch self {
+        case .int(let i): return i
+        case .double(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+        default: return nil
+        }
+    }
+
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
