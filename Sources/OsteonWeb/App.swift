@@ -74,6 +74,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionUserMiddleware())
+    app.middleware.use(NULGuard())
 
     if config.autoMigrate { try await app.autoMigrate() }
     if case .sqliteFile = config.backend, let sql = app.db as? any SQLDatabase {

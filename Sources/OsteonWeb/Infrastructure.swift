@@ -183,10 +183,39 @@ extension Request {
     /// The body as JSON, with a clear error when it is not.
     func jsonBody() throws -> JSONValue {
         guard let buffer = body.data else { throw Abort(.badRequest, reason: "send a JSON body") }
+        let value: JSONValue
         do {
-            return try JSONValue.parse(Data(buffer.readableBytesView))
+            value = try JSONValue.parse(Data(buffer.readableBytesView))
         } catch {
             throw Abort(.badRequest, reason: error.description)
         }
+        if Self.containsNUL(value) { throw Abort(.unprocessableEntity, reason: NULGuard.message) }
+        return value
+    }
+
+    static func containsNUL(_ v: JSONValue) -> Bool {
+        switch v {
+        case .string(let s): return s.contains("\0")
+        case .array(let items): return items.contains(where: containsNUL)
+        case .object(let pairs): return pairs.contains { $0.0.contains("\0") || containsNUL($0.1) }
+        default: return false
+        }
+    }
+}
+
+/// The database's text columns end at a NUL character (SQLite reads C strings):
+/// stored, it would silently cut an identifier or a note. Forms are refused here;
+/// JSON bodies in `jsonBody()`.
+struct NULGuard: AsyncMiddleware {
+    static let message = "text may not contain the NUL character (U+0000); remove it and send again"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let body = request.body.data, request.headers.contentType == .urlEncodedForm {
+            let bytes = body.readableBytesView
+            if bytes.contains(0) || String(decoding: bytes, as: UTF8.self).range(of: "%00") != nil {
+                throw Abort(.unprocessableEntity, reason: Self.message)
+            }
+        }
+        return try await next.respond(to: request)
     }
 }

@@ -244,6 +244,22 @@ import VaporTesting
         }
     }
 
+    @Test("a NUL character is refused in JSON and forms (SQLite would cut the text there; found by schemathesis)")
+    func nulCharacters() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let api = try await b.send(.POST, "/api/v1/patients", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                                       body: ByteBuffer(string: #"{"name": "Ana", "external_id": "\u0000H-9"}"#))
+            #expect(api.status == .unprocessableEntity)
+            #expect(api.body.string.contains("NUL character"))
+            try await b.get("/patients/new")
+            let form = try await b.post("/patients", [("name", "Ana\u{0}"), ("external_id", "H-9")])
+            #expect(form.status == .unprocessableEntity)
+            #expect(try await CaseStore(db: app.db).patients().isEmpty)
+        }
+    }
+
     @Test("SQL injection: search and free text are data, never SQL")
     func sqlInjection() async throws {
         try await withOsteon { app in
