@@ -88,6 +88,7 @@ public enum WebRuntime {
                 }
                 let record = try await store.importCase(c, name: name)
                 if let member { try await AccessStore(db: app.db).addToCareTeam(patientID: record.id!, userID: member.id!, addedBy: "osteon import") }
+                try await cliAudit(app, patientID: record.id, action: "import", object: "patients/\(record.id!.uuidString)")
                 out.append("\(c.patientID): imported as \(record.id!.uuidString)")
             }
             return out
@@ -230,7 +231,19 @@ public enum WebRuntime {
         try await withApp(dataDirectory: dataDirectory) { app in
             write(AuditLog.csvHeader)
             try await AuditLog(db: app.db).forEachEntry { write(AuditLog.csvLine($0)) }
+            try await cliAudit(app, action: "export", object: "audit_log")
         }
+    }
+
+    /// Records a command-line action in the audit log (the CLI has no signed-in user).
+    static func cliAudit(_ app: Application, patientID: UUID? = nil, action: String, object: String) async throws {
+        try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", patientID: patientID, action: action,
+                                                         object: object, requestID: "cli", outcome: "success"))
+    }
+
+    /// Audits a backup or restore, on the database it concerns.
+    public static func auditFileOperation(dataDirectory: String, action: String, object: String) async throws {
+        try await withApp(dataDirectory: dataDirectory) { app in try await cliAudit(app, action: action, object: object) }
     }
 }
 

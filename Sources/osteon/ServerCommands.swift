@@ -233,6 +233,7 @@ struct BackupCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await administer {
+            try await WebRuntime.auditFileOperation(dataDirectory: dataDir, action: "export", object: "backup")
             let patients = try await SQLiteBackup.backup(database: (dataDir as NSString).appendingPathComponent("osteon.sqlite"), to: target)
             print("backup written to \(target) (\(patients) patients; integrity check ok)")
         }
@@ -250,6 +251,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await administer {
             let (patients, kept) = try await SQLiteBackup.restore(from: backup, database: (dataDir as NSString).appendingPathComponent("osteon.sqlite"))
+            try await WebRuntime.auditFileOperation(dataDirectory: dataDir, action: "import", object: "restore from backup")
             print("restored \(patients) patients from \(backup)" + (kept.map { "; the previous database is kept as \($0)" } ?? ""))
         }
     }

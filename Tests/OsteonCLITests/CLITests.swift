@@ -372,6 +372,10 @@ struct CLI {
         #expect(again.stdout.contains("imported as"))  // it was not there after the restore
         let first = try CLI.run(["import", example, "--data-dir", dir])
         #expect(first.stdout.contains("already present"))
+        // Imports, the backup and the restore are in the (restored) audit log, and its chain holds.
+        let audit = try CLI.run(["audit", "export", "--data-dir", dir]).stdout
+        #expect(audit.contains(",import,patients/") && audit.contains(",export,backup,") && audit.contains("restore from backup"))
+        #expect(try CLI.run(["audit", "verify", "--data-dir", dir]).status == 0)
         // Not a database at all.
         let junk = dir + "/junk.sqlite"
         try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))
