@@ -46,9 +46,9 @@ class Server:
         return subprocess.run([self.binary, *args, "--data-dir", str(self.data)], input=stdin, text=True,
                               capture_output=True, env=self.env, cwd=ROOT)
 
-    def add_user(self, user, password, role="clinician", specialty="medical_oncology"):
+    def add_user(self, user, password, role="clinician", specialty="medical_oncology", name=None):
         extra = ["--specialty", specialty] if role == "clinician" else []
-        proc = self.cli("user", "add", "--username", user, "--name", f"Dr {user}", "--role", role, *extra, stdin=password + "\n")
+        proc = self.cli("user", "add", "--username", user, "--name", name or f"Dr {user}", "--role", role, *extra, stdin=password + "\n")
         assert proc.returncode == 0, proc.stderr
 
     def start(self):
@@ -98,7 +98,7 @@ def server(tmp_path_factory):
     clinician account; yields (base_url, username, password)."""
     s = Server(tmp_path_factory.mktemp("osteon-data"))
     user, password = "e2e", "e2e-password-long-enough"
-    s.add_user(user, password)
+    s.add_user(user, password, name="Dr E2E")
     s.start()
     yield s.base, user, password
     s.stop()

@@ -236,3 +236,53 @@ def test_tumor_board_workflow(server, browser):
     assert Select(board).first_selected_option.get_attribute("value") == "follow_up"
 
     (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))
+
+
+def sign_in(d, base, user, password):
+    d.get(base + "/login")
+    fill(d, "username", user)
+    fill(d, "password", password)
+    submit(d)
+
+
+def test_break_the_glass_and_the_audit_log(tmp_path, browser):
+    """Another team's patient: refused with the way in; emergency access with a
+    reason; the administrator finds it flagged in the audit log."""
+    from conftest import Server
+
+    d = browser
+    server = Server(tmp_path)
+    password = "browser-password-long"
+    for user, role in (("doc1", "clinician"), ("doc2", "clinician"), ("admin", "administrator")):
+        server.add_user(user, password, role=role)
+    imported = server.cli("import", str(ROOT / "examples/cases/prostate-cord-compression.json"), "--care-team", "doc2")
+    assert imported.returncode == 0, imported.stderr
+    patient_id = re.search(r"imported as ([0-9A-F-]{36})", imported.stdout).group(1)
+    server.start()
+    try:
+        base = server.base
+        sign_in(d, base, "doc1", password)
+        assert "No patients" in d.find_element(By.TAG_NAME, "main").text or "prostate" not in d.page_source.lower()
+        d.get(f"{base}/patients/{patient_id}")
+        assert "You are not on this patient's care team" in d.find_element(By.TAG_NAME, "h1").text
+        shoot(d, "08-break-glass")
+        check_accessibility(d, "break-glass")
+        fill(d, "reason", "On call: patient in ED with new leg weakness, team unreachable")
+        submit(d, "/break-glass")
+        assert d.current_url.endswith(f"/patients/{patient_id}")
+        assert "emergency" in d.find_element(By.CSS_SELECTOR, "p.alert.emergency").text
+        submit(d, "/logout")
+
+        sign_in(d, base, "admin", password)
+        assert d.current_url.endswith("/admin/audit")
+        assert "Chain intact" in d.find_element(By.TAG_NAME, "main").text
+        d.find_element(By.ID, "flagged").click()
+        submit(d, "/admin/audit")
+        rows = d.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert rows and all("break_glass" in r.text for r in rows)
+        assert any("doc1" in r.text and patient_id in r.text for r in rows)
+        shoot(d, "09-audit-log")
+        check_accessibility(d, "audit-log")
+    finally:
+        server.stop()
+        (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))
