@@ -24,6 +24,7 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
 
 from axe_selenium_python import Axe  # noqa: E402
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -77,7 +78,14 @@ def click(driver, element):
     """Click and wait for the next page to replace this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+
+    def replaced(_):
+        try:
+            return EC.staleness_of(page)(driver)
+        except WebDriverException:  # chromium may report the old node as "not in the document": gone too
+            return True
+
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def submit(driver, form_action_suffix=None):
