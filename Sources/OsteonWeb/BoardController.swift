@@ -221,10 +221,7 @@ struct BoardController: RouteCollection {
     /// A member adds a colleague to the meeting; members see the patients on its agenda.
     func addMember(req: Request) async throws -> Response {
         let id = try mid(req)
-        let username = ((try? req.content.get(String.self, at: "username")) ?? "").trimmingCharacters(in: .whitespaces)
-        guard let user = try await UserRecord.query(on: req.db).filter(\.$username == username).first(), user.active,
-              user.role == Role.clinician || user.role == Role.navigator
-        else { throw ValidationFailure(fields: ["username": "no active clinician or nurse navigator with that user name"]) }
+        let user = try await req.colleagueFromForm()
         try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
         return req.redirect(to: "/board/\(id)#members")
     }

@@ -618,10 +618,7 @@ struct PatientController: RouteCollection {
     /// A care-team member adds a colleague to the patient's care team.
     func addCareTeamMember(req: Request) async throws -> Response {
         let id = try pid(req)
-        let username = ((try? req.content.get(String.self, at: "username")) ?? "").trimmingCharacters(in: .whitespaces)
-        guard let user = try await UserRecord.query(on: req.db).filter(\.$username == username).first(), user.active,
-              user.role == Role.clinician || user.role == Role.navigator
-        else { throw ValidationFailure(fields: ["username": "no active clinician or nurse navigator with that user name"]) }
+        let user = try await req.colleagueFromForm()
         try await req.access.addToCareTeam(patientID: id, userID: user.id!, addedBy: req.user!.username)
         return req.redirect(to: "/patients/\(id)#care-team")
     }

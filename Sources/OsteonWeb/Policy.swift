@@ -29,13 +29,13 @@ struct OutOfScope: Error {
 }
 
 struct AuditPatientKey: StorageKey { typealias Value = UUID }
+struct AuditFlagKey: StorageKey { typealias Value = String }
+struct AuditActorKey: StorageKey { typealias Value = String }
 struct AuditCommitterKey: StorageKey { typealias Value = GroupCommitter }
 
 extension Application {
     var auditCommitter: GroupCommitter { storage[AuditCommitterKey.self]! }
 }
-struct AuditFlagKey: StorageKey { typealias Value = String }
-struct AuditActorKey: StorageKey { typealias Value = String }
 
 extension Request {
     var user: SessionUser? { auth.get(SessionUser.self) }
@@ -67,6 +67,15 @@ extension Request {
         guard user?.role == Role.clinician else {
             throw Abort(.forbidden, reason: "only a clinician records or signs off the board's decision")
         }
+    }
+
+    /// The active clinician or nurse navigator named in the form's `username` field.
+    func colleagueFromForm() async throws -> UserRecord {
+        let username = ((try? content.get(String.self, at: "username")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard let user = try await UserRecord.query(on: db).filter(\.$username == username).first(), user.active,
+              user.role == Role.clinician || user.role == Role.navigator
+        else { throw ValidationFailure(fields: ["username": "no active clinician or nurse navigator with that user name"]) }
+        return user
     }
 
     func visiblePatientIDs() async throws -> Set<UUID> {

@@ -138,8 +138,7 @@ public enum WebRuntime {
             let account = UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
             account.patientID = patientID
             try await account.create(on: app.db)
-            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", patientID: patientID, action: "create",
-                                                             object: "users/\(user.username)", requestID: "cli", outcome: "success"))
+            try await cliAudit(app, patientID: patientID, action: "create", object: "users/\(user.username)")
         }
     }
 
@@ -208,8 +207,7 @@ public enum WebRuntime {
     public static func setUserActive(dataDirectory: String, username: String, active: Bool) async throws {
         try await withApp(dataDirectory: dataDirectory) { app in
             try await UserStore(db: app.db).setActive(username, active)
-            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", action: "update",
-                                                             object: "users/\(username)/\(active ? "enable" : "disable")", requestID: "cli", outcome: "success"))
+            try await cliAudit(app, action: "update", object: "users/\(username)/\(active ? "enable" : "disable")")
         }
     }
 
@@ -217,8 +215,7 @@ public enum WebRuntime {
         guard password.count >= 12 else { throw ValidationFailure(fields: ["password": "use at least 12 characters"]) }
         try await withApp(dataDirectory: dataDirectory) { app in
             try await UserStore(db: app.db).resetPassword(username, hash: try await app.password.async.hash(password))
-            try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", action: "update",
-                                                             object: "users/\(username)/password", requestID: "cli", outcome: "success"))
+            try await cliAudit(app, action: "update", object: "users/\(username)/password")
         }
     }
 

@@ -70,11 +70,11 @@ import VaporTesting
 
     @Test("after the inactivity time the session ends and the sign-in page says why")
     func inactivityLogOff() async throws {
-        try await withOsteon(sessionTimeout: 1) { app in
+        try await withOsteon(sessionTimeout: 4) { app in  // seconds: long enough for a busy CI machine to sign in
             let b = Browser(app)
             _ = try await b.signIn()
             #expect(try await b.get("/patients").status == .ok)
-            try await Task.sleep(for: .milliseconds(1_600))
+            try await Task.sleep(for: .milliseconds(4_600))
             let res = try await b.get("/patients")
             #expect(res.status == .seeOther)
             #expect(res.location == "/login?next=/patients&timeout=1")
