@@ -23,6 +23,9 @@ struct SessionUser: Authenticatable, Content {
     }
 
     var isPatient: Bool { role == "patient" }
+
+    var encoded: String? { (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } }
+    static func decoded(_ text: String) -> SessionUser? { try? JSONDecoder().decode(SessionUser.self, from: Data(text.utf8)) }
 }
 
 /// Loads the user of the session and logs them off after inactivity.
@@ -35,6 +38,11 @@ struct SessionUserMiddleware: AsyncMiddleware {
             if now - last > request.osteon.sessionTimeout {
                 request.session.destroy()
                 request.storage[TimedOutKey.self] = true
+            } else if let cached = request.session.data["who"].flatMap(SessionUser.decoded), cached.id == id {
+                // The account as it was at sign-in, kept in the server-side session: disabling
+                // an account or resetting its password deletes its sessions (UserStore).
+                request.auth.login(cached)
+                if now - last >= 60 { request.session.data["seen"] = String(now) }
             } else if let user = try await UserRecord.find(id, on: request.db), user.active {
                 request.auth.login(try SessionUser(user))
                 // Activity is recorded to the minute: most requests then leave the session unchanged (no write).
@@ -136,8 +144,10 @@ enum SignIn {
         request.session.data = SessionData()
         request.session.data["user"] = try user.requireID().uuidString
         request.session.data["seen"] = String(Date().timeIntervalSince1970)
+        let who = try SessionUser(user)
+        request.session.data["who"] = who.encoded
         _ = CSRF.token(request)
-        request.auth.login(try SessionUser(user))
+        request.auth.login(who)
     }
 }
 

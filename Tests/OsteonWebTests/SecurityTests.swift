@@ -160,6 +160,23 @@ import VaporTesting
         }
     }
 
+    @Test("disabling an account or resetting its password signs it out at once")
+    func disableEndsSessions() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            #expect(try await b.get("/patients").status == .ok)
+            try await UserStore(db: app.db).setActive("clin", false)
+            #expect(try await b.get("/patients").location?.hasPrefix("/login") == true)
+            try await UserStore(db: app.db).setActive("clin", true)
+            let again = Browser(app)
+            _ = try await again.signIn()
+            #expect(try await again.get("/patients").status == .ok)
+            try await UserStore(db: app.db).resetPassword("clin", hash: try Bcrypt.hash("a new long password", cost: 4))
+            #expect(try await again.get("/patients").location?.hasPrefix("/login") == true)
+        }
+    }
+
     @Test("a nurse navigator works the case but neither records nor signs off the board's decision")
     func navigatorCannotDecide() async throws {
         try await withOsteon { app in
