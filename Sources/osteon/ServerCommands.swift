@@ -139,23 +139,20 @@ extension UserCommand {
         static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an account and end its sessions (records stay attributed to it).")
         @Argument(help: "User name.") var username: String
         @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
-        func run() async throws {
-            try await administer {
-                try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: false)
-                print("disabled \(username)")
-            }
-        }
+        func run() async throws { try await setActive(false, username: username, dataDir: dataDir) }
     }
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled account again.")
         @Argument(help: "User name.") var username: String
         @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
-        func run() async throws {
-            try await administer {
-                try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: true)
-                print("enabled \(username)")
-            }
+        func run() async throws { try await setActive(true, username: username, dataDir: dataDir) }
+    }
+
+    static func setActive(_ active: Bool, username: String, dataDir: String) async throws {
+        try await administer {
+            try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: active)
+            print("\(active ? "enabled" : "disabled") \(username)")
         }
     }
 

@@ -17,6 +17,19 @@ extension StoreTests {
         for n in 1...10 { try await log.append(event(n, patient: n == 4 ? UUID() : nil)) }
     }
 
+    /// Ten entries, the guards dropped, `tamper` run as raw SQL, then the chain verified.
+    func verifyAfter(_ backend: StoreConfiguration.Backend, _ tamper: [String]) async throws -> AuditLog.Verification {
+        var result = AuditLog.Verification()
+        try await withStore(backend) { store in
+            try await appendTen(store)
+            try await dropGuards(store)
+            let sql = try #require(store.db as? any SQLDatabase)
+            for statement in tamper { try await sql.raw(SQLQueryString(statement)).run() }
+            result = try await AuditLog(db: store.db).verify()
+        }
+        return result
+    }
+
     /// What an attacker with the database owner's rights would do first.
     func dropGuards(_ store: StandaloneStore) async throws {
         let sql = try #require(store.db as? any SQLDatabase)
@@ -55,45 +68,27 @@ extension StoreTests {
 
     @Test("verify finds an edited entry and says which", arguments: Backends.all)
     func edited(backend: StoreConfiguration.Backend) async throws {
-        try await withStore(backend) { store in
-            try await appendTen(store)
-            try await dropGuards(store)
-            let sql = try #require(store.db as? any SQLDatabase)
-            try await sql.raw("UPDATE audit_log SET outcome = 'denied' WHERE sequence = 6").run()
-            let v = try await AuditLog(db: store.db).verify()
-            #expect(v.problems == [AuditLog.Problem(sequence: 6, message: "its content does not match its hash (edited)")])
-        }
+        let v = try await verifyAfter(backend, ["UPDATE audit_log SET outcome = 'denied' WHERE sequence = 6"])
+        #expect(v.problems == [AuditLog.Problem(sequence: 6, message: "its content does not match its hash (edited)")])
     }
 
     @Test("verify finds a deleted entry and says where", arguments: Backends.all)
     func deleted(backend: StoreConfiguration.Backend) async throws {
-        try await withStore(backend) { store in
-            try await appendTen(store)
-            try await dropGuards(store)
-            let sql = try #require(store.db as? any SQLDatabase)
-            try await sql.raw("DELETE FROM audit_log WHERE sequence = 4").run()
-            let v = try await AuditLog(db: store.db).verify()
-            #expect(v.entries == 9)
-            #expect(v.problems.map(\.sequence) == [5, 5])
-            #expect(v.problems.first?.message.contains("1 entry is missing") == true)
-        }
+        let v = try await verifyAfter(backend, ["DELETE FROM audit_log WHERE sequence = 4"])
+        #expect(v.entries == 9)
+        #expect(v.problems.map(\.sequence) == [5, 5])
+        #expect(v.problems.first?.message.contains("1 entry is missing") == true)
     }
 
     @Test("verify finds re-ordered entries, even when the sequence numbers are kept in order", arguments: Backends.all)
     func reordered(backend: StoreConfiguration.Backend) async throws {
-        try await withStore(backend) { store in
-            try await appendTen(store)
-            try await dropGuards(store)
-            let sql = try #require(store.db as? any SQLDatabase)
-            // Swap the contents of entries 7 and 8, hashes included.
-            try await sql.raw("UPDATE audit_log SET sequence = -7 WHERE sequence = 7").run()
-            try await sql.raw("UPDATE audit_log SET sequence = 7 WHERE sequence = 8").run()
-            try await sql.raw("UPDATE audit_log SET sequence = 8 WHERE sequence = -7").run()
-            let v = try await AuditLog(db: store.db).verify()
-            #expect(!v.ok)
-            #expect(v.problems.first?.sequence == 7)
-            #expect(v.problems.contains { $0.message.contains("does not follow") })
-        }
+        // Swap the contents of entries 7 and 8, hashes included.
+        let v = try await verifyAfter(backend, ["UPDATE audit_log SET sequence = -7 WHERE sequence = 7",
+                                                "UPDATE audit_log SET sequence = 7 WHERE sequence = 8",
+                                                "UPDATE audit_log SET sequence = 8 WHERE sequence = -7"])
+        #expect(!v.ok)
+        #expect(v.problems.first?.sequence == 7)
+        #expect(v.problems.contains { $0.message.contains("does not follow") })
     }
 
     @Test("concurrent appends keep one unbroken chain", arguments: Backends.all)
