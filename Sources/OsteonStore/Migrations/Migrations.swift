@@ -12,6 +12,7 @@ public enum OsteonMigrations {
         M0006CreateBoard(),          // meetings, agenda, opinions, decisions, care-plan tasks
         M0007CreateAuditLog(),       // hash-chained audit trail
         M0008AccessAndAudit(),       // care teams, meeting members, break-glass flag, append-only audit
+        M0009PatientRevision(),      // a revision per patient, bumped by the database on any change to the patient's records
     ]
 }
 
@@ -255,5 +256,104 @@ struct M0008AccessAndAudit: AsyncMigration {
         try await db.schema(AuditRecord.schema).deleteField("flag").update()
         try await db.schema(MeetingMemberRecord.schema).delete()
         try await db.schema(CareTeamRecord.schema).delete()
+    }
+}
+
+/// `patients.revision` changes whenever anything about the patient changes: the
+/// database bumps it in the same transaction as the change, so every writer
+/// (this server, the CLI, another server on the same PostgreSQL) keeps it
+/// true, and a page rendered for a revision can be reused until it moves.
+struct M0009PatientRevision: AsyncMigration {
+    /// Table → the column that leads to the patient.
+    static let linked: [(table: String, via: String)] = [
+        ("cases", "patient_id"), ("care_team_members", "patient_id"),
+        ("lesions", "case_id"), ("labs", "case_id"), ("medications", "case_id"), ("procedures", "case_id"),
+        ("imaging_studies", "case_id"), ("agenda_items", "case_id"), ("care_plan_tasks", "case_id"),
+    ]
+    /// Patient and user columns the patient's page shows (the care team lists names, roles and specialties).
+    static let patientColumns = "external_id, name, birth_date, sex, version"
+    static let userColumns = "display_name, role, specialty"
+
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PatientRecord.schema).field("revision", .int64, .required, .sql(.default(0))).update()
+        guard let sql = db as? any SQLDatabase else { return }
+        if sql.dialect.name == "sqlite" {
+            func bump(_ rows: String) -> String { "UPDATE patients SET revision = revision + 1 WHERE id IN (\(rows));" }
+            for (table, via) in Self.linked {
+                func patients(_ row: String) -> String {
+                    via == "patient_id" ? "SELECT \(row).patient_id" : "SELECT patient_id FROM cases WHERE id = \(row).case_id"
+                }
+                for (op, rows) in [("INSERT", patients("NEW")), ("UPDATE", patients("OLD") + " UNION " + patients("NEW")),
+                                   ("DELETE", patients("OLD"))] {
+                    try await sql.raw("""
+                        CREATE TRIGGER \(unsafeRaw: table)_touch_\(unsafeRaw: op.lowercased()) AFTER \(unsafeRaw: op) ON \(unsafeRaw: table)
+                        BEGIN \(unsafeRaw: bump(rows)) END
+                        """).run()
+                }
+            }
+            // Only the listed columns: the trigger's own update (revision) does not fire it again.
+            try await sql.raw("""
+                CREATE TRIGGER patients_touch_update AFTER UPDATE OF \(unsafeRaw: Self.patientColumns) ON patients
+                BEGIN \(unsafeRaw: bump("SELECT NEW.id")) END
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER users_touch_update AFTER UPDATE OF \(unsafeRaw: Self.userColumns) ON users
+                BEGIN \(unsafeRaw: bump("SELECT patient_id FROM care_team_members WHERE user_id = NEW.id")) END
+                """).run()
+        } else {
+            // One function for every table; the trigger's argument says how the row leads to the patient.
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION osteon_touch_patient() RETURNS trigger AS $$
+                DECLARE
+                  r jsonb;
+                BEGIN
+                  FOREACH r IN ARRAY ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END, CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END] LOOP
+                    CONTINUE WHEN r IS NULL;
+                    IF TG_ARGV[0] = 'patient_id' THEN
+                      UPDATE patients SET revision = revision + 1 WHERE id = (r->>'patient_id')::uuid;
+                    ELSIF TG_ARGV[0] = 'case_id' THEN
+                      UPDATE patients SET revision = revision + 1 WHERE id IN (SELECT patient_id FROM cases WHERE id = (r->>'case_id')::uuid);
+                    ELSIF TG_ARGV[0] = 'self' THEN
+                      UPDATE patients SET revision = revision + 1 WHERE id = (r->>'id')::uuid;
+                    ELSIF TG_ARGV[0] = 'user' THEN
+                      UPDATE patients SET revision = revision + 1 WHERE id IN (SELECT patient_id FROM care_team_members WHERE user_id = (r->>'id')::uuid);
+                    END IF;
+                  END LOOP;
+                  RETURN NULL;
+                END; $$ LANGUAGE plpgsql
+                """).run()
+            for (table, via) in Self.linked {
+                try await sql.raw("""
+                    CREATE TRIGGER \(unsafeRaw: table)_touch AFTER INSERT OR UPDATE OR DELETE ON \(unsafeRaw: table)
+                    FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('\(unsafeRaw: via)')
+                    """).run()
+            }
+            try await sql.raw("""
+                CREATE TRIGGER patients_touch AFTER UPDATE OF \(unsafeRaw: Self.patientColumns) ON patients
+                FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('self')
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER users_touch AFTER UPDATE OF \(unsafeRaw: Self.userColumns) ON users
+                FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('user')
+                """).run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            if sql.dialect.name == "sqlite" {
+                for (table, _) in Self.linked {
+                    for op in ["insert", "update", "delete"] { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch_\(unsafeRaw: op)").run() }
+                }
+                try await sql.raw("DROP TRIGGER IF EXISTS patients_touch_update").run()
+                try await sql.raw("DROP TRIGGER IF EXISTS users_touch_update").run()
+            } else {
+                for table in Self.linked.map(\.table) + ["patients", "users"] {
+                    try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch ON \(unsafeRaw: table)").run()
+                }
+                try await sql.raw("DROP FUNCTION IF EXISTS osteon_touch_patient()").run()
+            }
+        }
+        try await db.schema(PatientRecord.schema).deleteField("revision").update()
     }
 }

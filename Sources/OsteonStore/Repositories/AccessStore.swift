@@ -20,22 +20,41 @@ public struct AccessStore: Sendable {
         case none
     }
 
-    public func grant(userID: UUID, patientID: UUID, now: Date = Date()) async throws -> Grant {
-        let rows = try await CareTeamRecord.query(on: db).filter(\.$userID == userID).filter(\.$patientID == patientID).all()
-        if rows.contains(where: { $0.kind == "member" }) { return .careTeam }
-        if try await onBoard(userID: userID, patientID: patientID) { return .board }
-        if rows.contains(where: { $0.kind == "break_glass" && ($0.expiresAt ?? .distantPast) > now }) { return .breakGlass }
-        return .none
+    /// What a request needs before it shows a patient: does the patient exist,
+    /// may this user see them, and which revision of the record is current.
+    public struct PatientAccess: Sendable, Equatable {
+        public let grant: Grant
+        public let revision: PatientRevision
     }
 
-    private func onBoard(userID: UUID, patientID: UUID) async throws -> Bool {
-        let meetings = try await MeetingMemberRecord.query(on: db).filter(\.$userID == userID).all().map(\.meetingID)
-        guard !meetings.isEmpty else { return false }
-        return try await AgendaItemRecord.query(on: db)
-            .join(CaseRecord.self, on: \AgendaItemRecord.$caseRecord.$id == \CaseRecord.$id)
-            .filter(\AgendaItemRecord.$meeting.$id ~~ meetings)
-            .filter(CaseRecord.self, \CaseRecord.$patient.$id == patientID)
-            .count() > 0
+    /// One query: the patient's version and revision, and the user's grant.
+    public func patientAccess(userID: UUID, patientID: UUID, now: Date = Date()) async throws -> PatientAccess? {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("patient access needs an SQL database") }
+        let row = try await sql.raw("""
+            SELECT p.version AS version, p.revision AS revision,
+              (SELECT COUNT(*) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = \(bind: userID) AND t.kind = 'member') AS member,
+              (SELECT COUNT(*) FROM agenda_items a JOIN cases c ON c.id = a.case_id JOIN meeting_members m ON m.meeting_id = a.meeting_id
+                 WHERE c.patient_id = p.id AND m.user_id = \(bind: userID)) AS board,
+              (SELECT MAX(t.expires_at) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = \(bind: userID) AND t.kind = 'break_glass') AS glass_until
+            FROM patients p WHERE p.id = \(bind: patientID)
+            """).first()
+        guard let row else { return nil }
+        let grant: Grant
+        if try row.decode(column: "member", as: Int.self) > 0 {
+            grant = .careTeam
+        } else if try row.decode(column: "board", as: Int.self) > 0 {
+            grant = .board
+        } else if let until = try row.decode(column: "glass_until", as: Date?.self), until > now {
+            grant = .breakGlass
+        } else {
+            grant = .none
+        }
+        return PatientAccess(grant: grant, revision: PatientRevision(version: try row.decode(column: "version", as: Int.self),
+                                                                     revision: try row.decode(column: "revision", as: Int64.self)))
+    }
+
+    public func grant(userID: UUID, patientID: UUID, now: Date = Date()) async throws -> Grant {
+        try await patientAccess(userID: userID, patientID: patientID, now: now)?.grant ?? .none
     }
 
     /// Every patient the user may see now (for lists).

@@ -43,6 +43,18 @@ public enum CaseState: String, CaseIterable, Sendable {
     }
 }
 
+/// One state of everything known about a patient: `version` moves with each
+/// edit of the patient row, `revision` (kept by the database, M0009) with any
+/// change to their case, records, tasks or care team.
+public struct PatientRevision: Sendable, Hashable {
+    public let version: Int
+    public let revision: Int64
+    public init(version: Int, revision: Int64) {
+        self.version = version
+        self.revision = revision
+    }
+}
+
 /// Patients, their case and its clinical records. Every write checks the
 /// version the caller saw (optimistic concurrency).
 public struct CaseStore: Sendable {
