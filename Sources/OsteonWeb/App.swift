@@ -19,6 +19,8 @@ public struct WebConfig: Sendable {
     public var maxBodySize: ByteCount = "2mb"
     /// Migrate at start (the server does; `osteon migrate --revert` does not).
     public var autoMigrate = true
+    /// Written patient pages kept in memory (about 30 KB each).
+    public var patientPageCacheSize = 500
 
     public init(backend: StoreConfiguration.Backend) { self.backend = backend }
 }
@@ -44,6 +46,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[WebConfigKey.self] = config
     app.storage[SignInThrottleKey.self] = SignInThrottle()
     app.storage[AuditCommitterKey.self] = GroupCommitter()
+    app.storage[PatientPageCacheKey.self] = PatientPageCache(capacity: config.patientPageCacheSize)
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)
     for migration in OsteonMigrations.all { app.migrations.add(migration) }
@@ -51,7 +54,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver
-    app.sessions.use { _ in SkipUnchangedSessions(base: stored) }
+    app.sessions.use { _ in SkipUnchangedSessions(base: stored, readsFluentTable: true) }
     app.sessions.configuration.cookieName = "osteon_session"
     let secure = config.secureCookies
     app.sessions.configuration.cookieFactory = { id in

@@ -340,13 +340,49 @@ struct PatientController: RouteCollection {
         }
     }
 
+    /// The patient page. Loading, assessing and writing a record costs far more
+    /// than checking its revision, so the written page is kept until the record
+    /// (or the day) changes; the viewer's CSRF token and banner are filled in per request.
     func show(req: Request) async throws -> View {
         let id = try pid(req)
+        let today = req.today
+        let page: PatientPageCache.Entry
+        if let revision = req.storage[PatientRevisionKey.self], let cached = req.application.patientPages.entry(id, revision: revision, day: today) {
+            page = cached
+        } else {
+            page = try await Self.renderPage(req, id: id, today: today)
+        }
+        let csrf = CSRF.token(req)
+        let emergency = req.storage[AuditFlagKey.self] == "break_glass"
+        let body = page.html.filled { slot in
+            switch slot {
+            case .csrf: csrf
+            case .emergencyBanner: emergency ? Self.emergencyBanner : ""
+            }
+        }
+        return try await req.view.render("patient", PatientView(user: userVM(req), csrf: csrf, name: page.name, body: body))
+    }
+
+    struct PatientView: Encodable {
+        let user: UserVM
+        let csrf: String
+        let name: String
+        let body: String
+    }
+
+    static let emergencyBanner = "<p class=\"alert emergency\" role=\"alert\">You are viewing this record under emergency (\"break the glass\") access. "
+        + "Every page you open is recorded and reviewed.</p>\n"
+
+    /// Reads the revision before the records, so a page is never kept under a revision older than its data.
+    static func renderPage(_ req: Request, id: UUID, today: Day) async throws -> PatientPageCache.Entry {
+        let revision = req.storage[PatientRevisionKey.self]
         let (_, read, records) = try await req.cases.patientCase(patientID: id)
         let tasks = try await req.board.tasks(caseID: records.caseRecord.id!)
         let team = try await req.access.careTeam(patientID: id).map { "\($0.displayName) (\($0.role == Role.navigator ? "nurse navigator" : $0.specialty?.replacingOccurrences(of: "_", with: " ") ?? $0.role))" }
-        return try await req.view.render("patient", try PatientPage.build(req: req, records: records, read: read, tasks: tasks, careTeam: team,
-                                                                          emergencyAccess: req.storage[AuditFlagKey.self] == "break_glass"))
+        let page = PatientPage.build(today: today, records: records, read: read, tasks: tasks, careTeam: team)
+        let entry = PatientPageCache.Entry(day: today, name: page.name, html: page.html())
+        if let revision { req.application.patientPages.store(id, revision: revision, entry) }
+        return entry
     }
 
     func editForm(req: Request) async throws -> Response {

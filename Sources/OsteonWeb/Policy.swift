@@ -32,6 +32,8 @@ struct AuditPatientKey: StorageKey { typealias Value = UUID }
 struct AuditFlagKey: StorageKey { typealias Value = String }
 struct AuditActorKey: StorageKey { typealias Value = String }
 struct AuditCommitterKey: StorageKey { typealias Value = GroupCommitter }
+/// The patient's revision as read by the scope check (for the page cache).
+struct PatientRevisionKey: StorageKey { typealias Value = PatientRevision }
 
 extension Application {
     var auditCommitter: GroupCommitter { storage[AuditCommitterKey.self]! }
@@ -46,8 +48,11 @@ extension Request {
     func requirePatientAccess(_ patientID: UUID) async throws {
         storage[AuditPatientKey.self] = patientID
         guard let user, user.isStaff else { throw Abort(.forbidden, reason: "this is for the care team") }
-        guard try await PatientRecord.find(patientID, on: db) != nil else { throw Abort(.notFound, reason: "no such patient") }
-        switch try await access.grant(userID: user.id, patientID: patientID) {
+        guard let found = try await access.patientAccess(userID: user.id, patientID: patientID) else {
+            throw Abort(.notFound, reason: "no such patient")
+        }
+        storage[PatientRevisionKey.self] = found.revision
+        switch found.grant {
         case .none: throw OutOfScope(patientID: patientID)
         case .breakGlass: storage[AuditFlagKey.self] = "break_glass"
         case .careTeam, .board: break

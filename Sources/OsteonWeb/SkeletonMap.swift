@@ -4,11 +4,6 @@ import OsteonDomain
 /// coloured by risk. Every lesion also has a <title> and appears in the
 /// lesion table, so the map is never the only place a fact is shown.
 enum SkeletonMap {
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
     /// Where a lesion sits on a 200 × 400 figure (the patient's right is on the viewer's left).
     static func position(_ l: Lesion, index: Int) -> (Double, Double) {
         let right = l.side?.lowercased() == "right"
@@ -60,9 +55,9 @@ enum SkeletonMap {
         for (i, l) in lesions.enumerated() {
             let (cx, cy) = position(l, index: i)
             let risk = PatientPage.risk(l.id, a)
-            let label = escape("\(l.id): \(PatientPage.describe(l)) — \(risk == "unscored" ? "not scored" : "\(risk) risk")")
+            let label = HTMLWriter.escape("\(l.id): \(PatientPage.describe(l)) — \(risk == "unscored" ? "not scored" : "\(risk) risk")")
             dots += "<g class=\"lesion risk-\(risk)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
-                + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(escape(l.id))</text></g>"
+                + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLWriter.escape(l.id))</text></g>"
         }
         let bones = """
             <g fill="none" stroke="#9aa5b1" stroke-width="6" stroke-linecap="round">

@@ -107,10 +107,9 @@ struct TaskVM: Content {
     let done: Bool
 }
 
-/// Everything the patient page shows, built from the records and the assessment.
-struct PatientPage: Content {
-    let user: UserVM
-    let csrf: String
+/// Everything the patient page shows about the patient, built from the records
+/// and the assessment; the same for every viewer (the viewer's parts are slots).
+struct PatientPage {
     let patientID: UUID
     let externalID: String
     let name: String
@@ -141,13 +140,9 @@ struct PatientPage: Content {
     let asOf: String
     let careTeam: [String]
     let caseVersion: Int
-    /// Seen through break-the-glass access: shown on the page.
-    let emergencyAccess: Bool
 
-    static func build(req: Request, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord], careTeam: [String] = [],
-                      emergencyAccess: Bool = false) throws -> PatientPage {
-        let a = Assessor.assess(read.patientCase, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-        let user = req.auth.get(SessionUser.self)
+    static func build(today: Day, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord], careTeam: [String] = []) -> PatientPage {
+        let a = Assessor.assess(read.patientCase, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         let classes = Dictionary(a.lesionClasses.map { ($0.lesionID, $0.classification) }, uniquingKeysWith: { x, _ in x })
         let lesions = r.lesions.map { record -> LesionVM in
             let lesion = read.patientCase.lesions?.first { $0.id == record.label }
@@ -161,7 +156,6 @@ struct PatientPage: Content {
                                status: $0.status?.replacingOccurrences(of: "_", with: " "), due: $0.due?.description) }
         }
         return PatientPage(
-            user: UserVM(displayName: user?.displayName ?? "", role: user?.role ?? ""), csrf: CSRF.token(req),
             patientID: r.patient.id!, externalID: r.patient.externalID, name: r.patient.name,
             birthDate: r.patient.birthDate ?? "not recorded", sex: r.patient.sex ?? "not recorded",
             state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state,
@@ -193,7 +187,7 @@ struct PatientPage: Content {
             imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\($0.modality) \($0.region ?? "")\($0.report.map { ": \($0)" } ?? "")") },
             tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
             asOf: a.asOf.description, careTeam: careTeam,
-            caseVersion: r.caseRecord.version, emergencyAccess: emergencyAccess)
+            caseVersion: r.caseRecord.version)
     }
 
     static func describe(_ l: Lesion) -> String {

@@ -1,0 +1,313 @@
+import Foundation
+
+/// The patient page's main content, written in Swift rather than Leaf: the
+/// page is the busiest in the application and Leaf's interpreter cost more than
+/// loading and assessing the case. The layout around it stays in base.leaf.
+extension PatientPage {
+    func html() -> HTMLTemplate {
+        var w = HTMLWriter()
+        let base = "/patients/\(patientID)"
+        w.raw("<h1>"); w.text(name); w.raw("</h1>\n")
+        w.slot(.emergencyBanner)
+        w.raw("<p class=\"facts\">Hospital number "); w.text(externalID)
+        w.raw(" · born "); w.text(birthDate); w.raw(" · "); w.text(sex)
+        w.raw(" · primary: "); w.text(primary); w.raw(" · bone metastasis: "); w.text(boneMetastasis)
+        w.raw(" · assessed on "); w.text(asOf); w.raw("</p>\n")
+        w.raw("""
+            <div class="actions">
+            <a class="button" href="\(base)/edit">Edit patient and case facts</a>
+            <a class="button" href="\(base)/lesions/new">Add a lesion</a>
+            <a class="button" href="\(base)/handout">Patient guide</a>
+            <form method="post" action="\(base)/state" class="inline">\n
+            """)
+        w.csrfField()
+        w.raw("\n<input type=\"hidden\" name=\"case_version\" value=\"\(caseVersion)\">\n<label for=\"case-state\">Board state</label>\n<select id=\"case-state\" name=\"state\">")
+        for o in stateOptions { option(&w, o) }
+        w.raw("</select>\n<button type=\"submit\">Move</button>\n</form>\n</div>\n\n")
+
+        w.raw("<section aria-labelledby=\"alerts-h\">\n<h2 id=\"alerts-h\">Alerts</h2>\n")
+        if alerts.isEmpty {
+            w.raw("<p>No urgent alerts.</p>\n")
+        } else {
+            w.raw("<ul class=\"alerts\">\n")
+            for a in alerts {
+                w.raw("<li class=\"alert alert-"); w.text(a.severity); w.raw("\"><strong>"); w.text(a.severity); w.raw(": "); w.text(a.title)
+                w.raw(".</strong> "); w.text(a.action); why(&w, a.reason); source(&w, a.citation); w.raw("</li>\n")
+            }
+            w.raw("</ul>\n")
+        }
+        w.raw("</section>\n\n")
+
+        w.raw("""
+            <section aria-labelledby="lesions-h" id="lesions">
+            <h2 id="lesions-h">Bone lesions</h2>
+            <div class="lesion-layout">
+            <figure class="map">
+            """)
+        w.raw(skeleton)
+        w.raw("""
+            \n<figcaption>Colour shows risk: <span class="key key-high">high</span> <span class="key key-borderline">borderline</span> \
+            <span class="key key-low">low</span> <span class="key key-unscored">not scored</span></figcaption></figure>
+            <div>\n
+            """)
+        if lesions.isEmpty { w.raw("<p>No lesions recorded. <a href=\"\(base)/lesions/new\">Add a lesion</a>.</p>\n") }
+        for l in lesions {
+            w.raw("<div class=\"lesion risk-"); w.text(l.risk); w.raw("\">\n<h3>"); w.text(l.label); w.raw(": "); w.text(l.description)
+            w.raw(" <span class=\"muted\">("); w.text(l.classification); w.raw(")</span></h3>\n")
+            w.raw("<p><a href=\"\(base)/lesions/\(l.id)/edit\">Edit "); w.text(l.label); w.raw("</a></p>\n")
+            w.raw("<form method=\"post\" action=\"\(base)/lesions/\(l.id)/delete\" class=\"inline\">"); w.csrfField()
+            w.raw("<button type=\"submit\" class=\"link danger\">Remove "); w.text(l.label); w.raw("</button></form>\n")
+            for s in l.scores { scoreCard(&w, s) }
+            w.raw("</div>\n")
+        }
+        w.raw("</div>\n</div>\n</section>\n\n")
+
+        w.raw("<section aria-labelledby=\"scores-h\">\n<h2 id=\"scores-h\">Scores for the patient</h2>\n")
+        if let survivalNote { w.raw("<p class=\"note\">"); w.text(survivalNote); w.raw("</p>\n") }
+        for s in patientScores { scoreCard(&w, s) }
+        w.raw("</section>\n\n")
+
+        if !differential.isEmpty {
+            w.raw("<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">Differential</h2><ul>")
+            for d in differential { w.raw("<li>"); w.text(d); w.raw("</li>") }
+            w.raw("</ul></section>\n")
+        }
+
+        w.raw("\n<section aria-labelledby=\"plan-h\">\n<h2 id=\"plan-h\">Plan</h2>\n")
+        planList(&w, "Imaging", imaging, empty: "Nothing planned.", showDue: true)
+        planList(&w, "Treatment", treatment, empty: "Nothing planned.", showDue: false)
+        planList(&w, "Surveillance and follow-up", surveillance, empty: "Nothing scheduled.", showDue: true)
+        w.raw("<h3>Prevention and screening</h3>\n")
+        if prevention.isEmpty { w.raw("<p>Nothing to add.</p>\n") }
+        w.raw("<ul class=\"plan\">")
+        for p in prevention { w.raw("<li>"); w.text(p.text); why(&w, p.reason); source(&w, p.citation); w.raw("</li>") }
+        w.raw("</ul>\n</section>\n\n")
+
+        w.raw("<section aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Care gaps</h2>\n")
+        if gaps.isEmpty {
+            w.raw("<p>No care gaps.</p>")
+        } else {
+            w.raw("<ul class=\"gaps\">")
+            for g in gaps { w.raw("<li><code>"); w.text(g.code); w.raw("</code>: "); w.text(g.reason); source(&w, g.citation); w.raw("</li>") }
+            w.raw("</ul>")
+        }
+        w.raw("\n</section>\n\n")
+
+        w.raw("<section aria-labelledby=\"need-h\">\n<h2 id=\"need-h\">Data needed</h2>\n")
+        if dataNeeded.isEmpty {
+            w.raw("<p>Nothing missing for the scores that apply.</p>")
+        } else {
+            w.raw("<ul>")
+            for d in dataNeeded {
+                w.raw("<li><code>"); w.text(d.text); w.raw("</code>: "); w.text(d.reason); w.raw(" (for "); w.text(d.status ?? ""); w.raw(")</li>")
+            }
+            w.raw("</ul>")
+        }
+        w.raw("\n")
+        if !warnings.isEmpty {
+            w.raw("<h3>Warnings</h3><ul>")
+            for warning in warnings { w.raw("<li>"); w.text(warning); w.raw("</li>") }
+            w.raw("</ul>\n")
+        }
+        w.raw("</section>\n\n")
+
+        w.raw("<section aria-labelledby=\"tasks-h\" id=\"tasks\">\n<h2 id=\"tasks-h\">Care-plan tasks</h2>\n")
+        if tasks.isEmpty {
+            w.raw("<p>No tasks yet: they come from the tumor board's decision.</p>\n")
+        } else {
+            w.raw("<ul>")
+            for t in tasks {
+                w.raw("<li>")
+                if t.done {
+                    w.raw("<s>"); w.text(t.title); w.raw("</s> (done)")
+                } else {
+                    w.text(t.title); w.raw(" — "); w.text(t.owner)
+                    if let due = t.due { w.raw(", due "); w.text(due) }
+                    w.raw("\n<form method=\"post\" action=\"\(base)/tasks/\(t.id)/done\" class=\"inline\">"); w.csrfField()
+                    w.raw("<button type=\"submit\" class=\"link\">Mark done</button></form>")
+                }
+                w.raw("</li>")
+            }
+            w.raw("</ul>\n")
+        }
+        w.raw("</section>\n\n")
+
+        w.raw("<section aria-labelledby=\"team-h\" id=\"care-team\">\n<h2 id=\"team-h\">Care team</h2>\n")
+        if careTeam.isEmpty {
+            w.raw("<p>No one is on this patient's care team yet.</p>")
+        } else {
+            w.raw("<ul>")
+            for m in careTeam { w.raw("<li>"); w.text(m); w.raw("</li>") }
+            w.raw("</ul>")
+        }
+        w.raw("\n<form method=\"post\" action=\"\(base)/care-team\" class=\"compact\">\n"); w.csrfField()
+        w.raw("""
+            \n<label for="team-user">Add a colleague (user name)</label> <input id="team-user" name="username" autocomplete="off" required>
+            <button type="submit">Add to care team</button>
+            </form>
+            </section>\n\n
+            """)
+
+        w.raw("<section aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n")
+        if timeline.isEmpty {
+            w.raw("<p>No dated events yet.</p>")
+        } else {
+            w.raw("<ol class=\"timeline\">")
+            for e in timeline { w.raw("<li><time>"); w.text(e.date); w.raw("</time> "); w.text(e.text); w.raw("</li>") }
+            w.raw("</ol>")
+        }
+        w.raw("\n</section>\n\n")
+
+        recordForms(&w, base: base)
+        return w.finish()
+    }
+
+    private func option(_ w: inout HTMLWriter, _ o: Option) {
+        w.raw("<option value=\""); w.text(o.value); w.raw(o.selected ? "\" selected>" : "\">"); w.text(o.label); w.raw("</option>")
+    }
+
+    private func why(_ w: inout HTMLWriter, _ reason: String) {
+        w.raw(" <span class=\"why\">Why: "); w.text(reason); w.raw("</span>")
+    }
+
+    private func source(_ w: inout HTMLWriter, _ citation: String) {
+        w.raw(" <span class=\"source\">Source: "); w.text(citation); w.raw("</span>")
+    }
+
+    private func planList(_ w: inout HTMLWriter, _ title: String, _ items: [PlanVM], empty: String, showDue: Bool) {
+        w.raw("<h3>\(title)</h3>\n")
+        if items.isEmpty { w.raw("<p>\(empty)</p>\n") }
+        w.raw("<ul class=\"plan\">")
+        for p in items {
+            w.raw("<li>"); w.text(p.text)
+            if let status = p.status {
+                w.raw(" <span class=\"status\">["); w.text(status)
+                if showDue, let due = p.due { w.raw(", due "); w.text(due) }
+                w.raw("]</span>")
+            }
+            why(&w, p.reason); source(&w, p.citation); w.raw("</li>")
+        }
+        w.raw("</ul>\n")
+    }
+
+    /// One score with its breakdown, rationale and source, or what it cannot be scored without.
+    private func scoreCard(_ w: inout HTMLWriter, _ s: ScoreVM) {
+        w.raw(s.valid ? "<article class=\"score valid\">\n<h3>" : "<article class=\"score invalid\">\n<h3>"); w.text(s.title)
+        if let lesion = s.lesionID { w.raw(" — "); w.text(lesion) }
+        w.raw("</h3>\n")
+        if s.valid {
+            w.raw("<p class=\"result\">")
+            if let total = s.total { w.raw("Total <strong>"); w.text(total); w.raw("</strong>. ") }
+            if let band = s.band { w.raw("<span class=\"band\">"); w.text(band); w.raw("</span>") }
+            w.raw("</p>\n")
+            if !s.components.isEmpty {
+                w.raw("<table class=\"components\"><caption class=\"visually-hidden\">Points of "); w.text(s.title)
+                w.raw("</caption><thead><tr><th scope=\"col\">Component</th><th scope=\"col\">Finding</th><th scope=\"col\">Points</th></tr></thead><tbody>\n")
+                for c in s.components {
+                    w.raw("<tr><td>"); w.text(c.key); w.raw("</td><td>"); w.text(c.finding); w.raw("</td><td>\(c.points)</td></tr>")
+                }
+                w.raw("\n</tbody></table>\n")
+            }
+            w.raw("<p><strong>Recommendation:</strong> "); w.text(s.recommendation ?? ""); w.raw("</p>\n")
+            w.raw("<details><summary>Rationale and source</summary><p>"); w.text(s.rationale ?? "")
+            w.raw("</p><p class=\"source\">Source: "); w.text(s.citation ?? ""); w.raw(" (band provenance "); w.text(s.provenance ?? "")
+            w.raw(")</p></details>\n")
+        } else {
+            w.raw("<p class=\"cannot\">"); w.text(s.error ?? ""); w.raw(". Collect: ")
+            for m in s.missing { w.raw("<code>"); w.text(m); w.raw("</code> ") }
+            w.raw("</p>\n")
+        }
+        w.raw("</article>")
+    }
+
+    /// Labs, medicines, imaging and procedures: what is recorded, and a form for each.
+    private func recordForms(_ w: inout HTMLWriter, base: String) {
+        func list(_ items: [TimelineVM]) {
+            w.raw("<ul>")
+            for e in items { w.raw("<li>"); w.text(e.date); w.raw(" "); w.text(e.text); w.raw("</li>") }
+            w.raw("</ul>\n")
+        }
+        w.raw("""
+            <section aria-labelledby="records-h" id="records">
+            <h2 id="records-h">Labs, medicines, imaging and procedures</h2>
+            <div class="columns">
+            <div id="labs">
+            <h3>Labs</h3>\n
+            """)
+        list(labs)
+        w.raw("<form method=\"post\" action=\"\(base)/labs\" class=\"compact\">\n"); w.csrfField()
+        w.raw("""
+            \n<div class="field"><label for="lab-test">Test</label><select id="lab-test" name="test"><option value="calcium">calcium</option>\
+            <option value="albumin">albumin</option><option value="creatinine">creatinine</option><option value="crp">CRP</option>\
+            <option value="ldh">LDH</option><option value="platelets">platelets</option><option value="bilirubin">bilirubin</option>\
+            <option value="hemoglobin">hemoglobin</option><option value="alp">ALP</option><option value="psa">PSA</option></select></div>
+            <div class="field"><label for="lab-value">Value</label><input id="lab-value" name="value" inputmode="decimal" required></div>
+            <div class="field"><label for="lab-unit">Unit</label><input id="lab-unit" name="unit" placeholder="mg/dL" required></div>
+            <div class="field"><label for="lab-date">Date</label><input id="lab-date" name="date" placeholder="YYYY-MM-DD"></div>
+            <button type="submit">Add lab</button>
+            </form>
+            </div>
+            <div>
+            <h3>Medicines</h3>\n
+            """)
+        list(medications)
+        w.raw("<form method=\"post\" action=\"\(base)/medications\" class=\"compact\">\n"); w.csrfField()
+        w.raw("""
+            \n<div class="field"><label for="med-name">Medicine</label><input id="med-name" name="name" required></div>
+            <div class="field"><label for="med-agent">Bone-modifying agent</label><select id="med-agent" name="agent">\
+            <option value="">not a bone-modifying agent</option><option value="zoledronic_acid">zoledronic acid</option>\
+            <option value="denosumab">denosumab</option><option value="pamidronate">pamidronate</option></select></div>
+            <div class="field"><label for="med-class">Kind</label><select id="med-class" name="class"><option value="">derive</option>\
+            <option value="chemotherapy">chemotherapy</option><option value="targeted_therapy">targeted therapy</option>\
+            <option value="hormonal">hormonal</option><option value="steroid">steroid</option>\
+            <option value="calcium_vitamin_d">calcium and vitamin D</option><option value="other">other</option></select></div>
+            <div class="field"><label for="med-status">Status</label><select id="med-status" name="status"><option value="active">active</option>\
+            <option value="completed">completed</option><option value="stopped">stopped</option></select></div>
+            <div class="field"><label for="med-start">Start date</label><input id="med-start" name="start_date" placeholder="YYYY-MM-DD"></div>
+            <div class="field"><label for="med-last">Last dose</label><input id="med-last" name="last_dose_date" placeholder="YYYY-MM-DD"></div>
+            <div class="field"><label for="med-interval">Interval</label><select id="med-interval" name="interval"><option value="">not recorded</option>\
+            <option value="q4w">every 4 weeks</option><option value="q12w">every 12 weeks</option></select></div>
+            <button type="submit">Add medicine</button>
+            </form>
+            </div>
+            <div>
+            <h3>Imaging and reads</h3>\n
+            """)
+        list(imagingStudies)
+        w.raw("<form method=\"post\" action=\"\(base)/imaging\" class=\"compact\">\n"); w.csrfField()
+        w.raw("""
+            \n<div class="field"><label for="img-mod">Modality</label><select id="img-mod" name="modality"><option value="xray">X-ray</option>\
+            <option value="ct">CT</option><option value="mri">MRI</option><option value="bone_scan">bone scan</option>\
+            <option value="pet_ct">PET-CT</option><option value="psma_pet">PSMA PET</option></select></div>
+            <div class="field"><label for="img-region">Region</label><input id="img-region" name="region" placeholder="whole_spine, chest, left femur"></div>
+            <div class="field"><label for="img-date">Date</label><input id="img-date" name="date" placeholder="YYYY-MM-DD"></div>
+            <div class="field"><label for="img-report">Read (report)</label><textarea id="img-report" name="report" rows="2"></textarea></div>
+            <button type="submit">Add study</button>
+            </form>
+            </div>
+            <div>
+            <h3>Radiotherapy and surgery</h3>
+            <form method="post" action="\(base)/procedures" class="compact">\n
+            """)
+        w.csrfField()
+        w.raw("""
+            \n<div class="field"><label for="proc-kind">Kind</label><select id="proc-kind" name="kind"><option value="radiotherapy">radiotherapy</option>\
+            <option value="surgery">surgery</option></select></div>
+            <div class="field"><label for="proc-lesion">Lesion (label)</label><input id="proc-lesion" name="lesion_id" placeholder="L1"></div>
+            <div class="field"><label for="proc-date">Date</label><input id="proc-date" name="date" placeholder="YYYY-MM-DD"></div>
+            <div class="field"><label for="proc-site">Radiotherapy site</label><input id="proc-site" name="site"></div>
+            <div class="field"><label for="proc-dose">Dose (Gy)</label><input id="proc-dose" name="dose_gy" inputmode="decimal"></div>
+            <div class="field"><label for="proc-fx">Fractions</label><input id="proc-fx" name="fractions" inputmode="numeric"></div>
+            <div class="field"><label for="proc-surgery">Operation</label><select id="proc-surgery" name="surgery_kind"><option value="">—</option>\
+            <option value="prophylactic_fixation">prophylactic fixation</option><option value="fracture_fixation">fracture fixation</option>\
+            <option value="decompression">decompression</option><option value="stabilization">stabilization</option>\
+            <option value="separation_surgery">separation surgery</option><option value="cement_augmentation">cement augmentation</option>\
+            <option value="resection">resection</option><option value="biopsy">biopsy</option></select></div>
+            <button type="submit">Add procedure</button>
+            </form>
+            </div>
+            </div>
+            </section>\n
+            """)
+    }
+}
