@@ -105,6 +105,21 @@ extension StoreTests {
         }
     }
 
+    @Test("a group bigger than one INSERT statement is chained in order and keeps every field", arguments: Backends.all)
+    func largeGroup(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let log = AuditLog(db: store.db)
+            let patient = UUID()
+            try await log.write((1...1_200).map { (event($0, patient: $0 == 777 ? patient : nil), Date()) })
+            try await log.append(event(1_201))
+            let v = try await log.verify()
+            #expect(v.ok, "\(v.problems)")
+            #expect(v.entries == 1_201)
+            let entry = try #require(try await log.entries(AuditLog.Filter(patientID: patient)).first)
+            #expect(entry.sequence == 777 && entry.requestID == "req-777" && entry.actor == "user0" && entry.flag == nil)
+        }
+    }
+
     @Test("audit CSV quotes separators and defuses spreadsheet formulas")
     func csv() {
         #expect(AuditLog.csvField("plain") == "plain")
