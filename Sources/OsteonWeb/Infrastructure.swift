@@ -195,9 +195,9 @@ extension Request {
 
     static func containsNUL(_ v: JSONValue) -> Bool {
         switch v {
-        case .string(let s): return s.contains("\0")
+        case .string(let s): return s.utf8.contains(0)
         case .array(let items): return items.contains(where: containsNUL)
-        case .object(let pairs): return pairs.contains { $0.0.contains("\0") || containsNUL($0.1) }
+        case .object(let pairs): return pairs.contains { $0.0.utf8.contains(0) || containsNUL($0.1) }
         default: return false
         }
     }

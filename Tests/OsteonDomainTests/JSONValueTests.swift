@@ -1,3 +1,4 @@
+import Foundation
 import OsteonDomain
 import Testing
 
@@ -33,5 +34,17 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
         let fine = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
         #expect((try? JSONValue.parse(fine)) != nil)
+    }
+
+    @Test func escapesEveryCharacterJSONRequires() throws {
+        let text = "plain \"quoted\" back\\slash\nline\r\ttab \u{01}\u{1F} é 🦴"
+        let written = JSONValue.string(text).serialized()
+        #expect(written == #""plain \"quoted\" back\\slash\nline\r\ttab \u0001\u001f é 🦴""#)
+        #expect(try JSONValue.parse(written) == .string(text))
+    }
+
+    @Test(arguments: ["", "  ", "\t a b \t", "\u{00A0}x\u{2003}", "\n x \n", "é ", " a\u{0301} ", "x", " \u{3000}y\u{3000}z "])
+    func trimmingSpacesMatchesFoundation(text: String) {
+        #expect(String(text.trimmingSpaces()) == text.trimmingCharacters(in: .whitespaces))
     }
 }

@@ -20,7 +20,7 @@ public struct SpinalLevel: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses "T12", "t12", "L5", "S1", "C0", "occiput".
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let t = text.trimmingSpaces().uppercased()
         if ["OCCIPUT", "OC", "O", "C0"].contains(t) {
             self.init(region: .occiput, number: 0)
             return

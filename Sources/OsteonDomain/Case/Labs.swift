@@ -53,7 +53,7 @@ public enum LabTest: String, InputEnum {
     static func normaliseUnit(_ unit: String) -> String {
         // Common spellings need no work (this runs for every lab of every patient when screening).
         if let known = commonUnits[unit] { return known }
-        return unit.trimmingCharacters(in: .whitespaces).lowercased()
+        return unit.trimmingSpaces().lowercased()
             .replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
             .replacingOccurrences(of: "{cells}", with: "").replacingOccurrences(of: " ", with: "")
     }

@@ -9,10 +9,11 @@ public protocol InputEnum: RawRepresentable, CaseIterable, Sendable, Hashable wh
 extension InputEnum {
     public static var aliases: [String: Self] { [:] }
 
+    /// Trimmed, lower case, '_' for spaces and '-' (without Foundation: this runs for every coded value read).
     static func normalise(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces).lowercased()
-            .replacingOccurrences(of: " ", with: "_")
-            .replacingOccurrences(of: "-", with: "_")
+        var out = String.UnicodeScalarView()
+        for u in text.trimmingSpaces().lowercased().unicodeScalars { out.append(u == " " || u == "-" ? "_" : u) }
+        return String(out)
     }
 
     /// Exact raw value first, then the normalised spelling, then an alias.
@@ -57,7 +58,7 @@ public struct InputReader {
 
     public mutating func string(_ key: String) -> String? {
         guard let v = raw(key) else { return nil }
-        guard case .string(let s) = v, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard case .string(let s) = v, !s.trimmingSpaces().isEmpty else {
             invalid(key, "expected a non-empty text value")
             return nil
         }
@@ -137,5 +138,15 @@ public struct InputReader {
     /// Throws if any value was present but wrong.
     public func check() throws(CannotScore) {
         if !problems.isEmpty { throw CannotScore(problems: problems) }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (what Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` removes), at a fraction of its cost.
+    public func trimmingSpaces() -> SubSequence {
+        func isSpace(_ c: Character) -> Bool { c == "\t" || c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator } }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }
