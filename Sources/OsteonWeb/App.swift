@@ -49,6 +49,11 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[PatientPageCacheKey.self] = PatientPageCache(capacity: config.patientPageCacheSize)
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)
+    if case .sqliteFile = config.backend {
+        // The audit writer gets its own SQLite connections: its commits (each an fsync)
+        // then never hold up the reads of the requests queued on the same event loop.
+        app.databases.use(try StoreConfiguration.factory(config.backend).0, as: .audit, isDefault: false)
+    }
     for migration in OsteonMigrations.all { app.migrations.add(migration) }
     app.migrations.add(SessionRecord.migration)
 

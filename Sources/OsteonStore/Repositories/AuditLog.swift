@@ -59,35 +59,33 @@ public struct AuditLog: Sendable {
         }
     }
 
-    /// Writes one group of entries, chained in order, in one transaction.
-    /// Plain SQL: this runs on every audited request, and Fluent's model
-    /// reflection cost more than the write itself.
-    func write(_ batch: [(AuditEvent, Date)]) async throws {
+    typealias ChainHead = (sequence: Int, hash: String)
+
+    /// Writes one group of entries, chained in order, and returns the new head.
+    /// Given the head this process wrote last, the group is one INSERT (one
+    /// round trip, one commit); if another process appended meanwhile, the
+    /// unique sequence number refuses it and the group is re-chained on the head
+    /// read from the database, inside a transaction. Plain SQL: this runs on
+    /// every audited request, and Fluent's model reflection cost more than the write.
+    @discardableResult
+    func write(_ batch: [(AuditEvent, Date)], after knownHead: ChainHead? = nil) async throws -> ChainHead? {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("the audit log needs an SQL database") }
+        if let knownHead, batch.count <= Self.rowsPerStatement, let head = try? await Self.insert(batch, after: knownHead, on: sql) {
+            return head
+        }
         var lastError: (any Error)?
         for _ in 0..<5 {
             do {
-                try await db.transaction { tx in
+                return try await db.transaction { tx in
                     guard let sql = tx as? any SQLDatabase else { throw StoreError.invalid("the audit log needs an SQL database") }
-                    var last = try await sql.raw("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1").first().map {
+                    var head = try await sql.raw("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1").first().map {
                         (sequence: try $0.decode(column: "sequence", as: Int.self), hash: try $0.decode(column: "hash", as: String.self))
                     }
-                    // At most 500 rows per statement: well under both databases' limits on parameters.
-                    for start in stride(from: 0, to: batch.count, by: 500) {
-                        var insert: SQLQueryString = """
-                            INSERT INTO audit_log (id, sequence, at, actor, role, patient_id, action, object, request_id, outcome, flag, previous_hash, hash) VALUES
-                            """
-                        for (n, (event, date)) in batch[start..<min(start + 500, batch.count)].enumerated() {
-                            let r = Self.record(event, at: date, after: last)
-                            insert.appendInterpolation(unsafeRaw: n == 0 ? " (" : ", (")
-                            insert.appendInterpolation(binds: [UUID(), r.sequence, r.at, r.actor, r.role, r.patientID, r.action, r.object, r.requestID,
-                                                               r.outcome, r.flag, r.previousHash, r.hash])
-                            insert.appendInterpolation(unsafeRaw: ")")
-                            last = (r.sequence, r.hash)
-                        }
-                        try await sql.raw(insert).run()
+                    for start in stride(from: 0, to: batch.count, by: Self.rowsPerStatement) {
+                        head = try await Self.insert(Array(batch[start..<min(start + Self.rowsPerStatement, batch.count)]), after: head, on: sql)
                     }
+                    return head
                 }
-                return
             } catch {
                 lastError = error
             }
@@ -95,7 +93,27 @@ public struct AuditLog: Sendable {
         throw lastError!
     }
 
-    static func record(_ event: AuditEvent, at date: Date, after last: (sequence: Int, hash: String)?) -> AuditRecord {
+    /// Well under both databases' limits on parameters per statement.
+    static let rowsPerStatement = 500
+
+    private static func insert(_ rows: [(AuditEvent, Date)], after head: ChainHead?, on sql: any SQLDatabase) async throws -> ChainHead? {
+        var head = head
+        var insert: SQLQueryString = """
+            INSERT INTO audit_log (id, sequence, at, actor, role, patient_id, action, object, request_id, outcome, flag, previous_hash, hash) VALUES
+            """
+        for (n, (event, date)) in rows.enumerated() {
+            let r = record(event, at: date, after: head)
+            insert.appendInterpolation(unsafeRaw: n == 0 ? " (" : ", (")
+            insert.appendInterpolation(binds: [UUID(), r.sequence, r.at, r.actor, r.role, r.patientID, r.action, r.object, r.requestID,
+                                               r.outcome, r.flag, r.previousHash, r.hash])
+            insert.appendInterpolation(unsafeRaw: ")")
+            head = (r.sequence, r.hash)
+        }
+        try await sql.raw(insert).run()
+        return head
+    }
+
+    static func record(_ event: AuditEvent, at date: Date, after last: ChainHead?) -> AuditRecord {
         let record = AuditRecord()
         record.sequence = (last?.sequence ?? 0) + 1
         // Milliseconds: the precision both databases give back unchanged.
@@ -240,29 +258,67 @@ extension ISO8601DateFormatter {
 
 /// Group commit: entries that arrive while a group is being written wait and
 /// go in the next group. Each caller resumes when its own entry is committed.
+/// When no group is being written, the caller writes its entry itself (no task
+/// hand-off: the usual case at moderate load).
 public final class GroupCommitter: @unchecked Sendable {
     public init() {}
 
     private struct Pending {
         let event: AuditEvent
         let date: Date
-        let done: CheckedContinuation<Void, any Error>
+        /// Resumed with false once a writer committed the entry, with true if the caller is to write it.
+        let done: CheckedContinuation<Bool, any Error>
     }
 
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var writing = false
+    /// The last entry this committer wrote (only the current writer touches it).
+    private var head: AuditLog.ChainHead?
 
     func submit(_ event: AuditEvent, at date: Date, db: any Database) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            let start: Bool = lock.withLock {
-                pending.append(Pending(event: event, date: date, done: done))
-                if writing { return false }
-                writing = true
-                return true
-            }
-            if start { Task { await self.drain(db) } }
+        let lead = lock.withLock {
+            if writing { return false }
+            writing = true
+            return true
         }
+        if !lead {
+            let leadAfterAll: Bool = try await withCheckedThrowingContinuation { done in
+                // The writer may have finished since the check above: then this caller writes.
+                let queued = lock.withLock {
+                    if writing {
+                        pending.append(Pending(event: event, date: date, done: done))
+                        return true
+                    }
+                    writing = true
+                    return false
+                }
+                if !queued { done.resume(returning: true) }
+            }
+            if !leadAfterAll { return }
+        }
+        // The writer: this entry and whatever queued meanwhile, in one group.
+        let waiting = lock.withLock {
+            let w = pending
+            pending = []
+            return w
+        }
+        var outcome: Result<Void, any Error> = .success(())
+        do {
+            head = try await AuditLog(db: db).write([(event, date)] + waiting.map { ($0.event, $0.date) }, after: head)
+            for p in waiting { p.done.resume(returning: false) }
+        } catch {
+            head = nil
+            outcome = .failure(error)
+            for p in waiting { p.done.resume(throwing: error) }
+        }
+        // Entries that queued during the write go in a group of their own, without holding up this caller.
+        let more = lock.withLock {
+            if pending.isEmpty { writing = false }
+            return !pending.isEmpty
+        }
+        if more { Task { await self.drain(db) } }
+        try outcome.get()
     }
 
     private func drain(_ db: any Database) async {
@@ -275,9 +331,10 @@ public final class GroupCommitter: @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await AuditLog(db: db).write(batch.map { ($0.event, $0.date) })
-                for p in batch { p.done.resume() }
+                head = try await AuditLog(db: db).write(batch.map { ($0.event, $0.date) }, after: head)
+                for p in batch { p.done.resume(returning: false) }
             } catch {
+                head = nil
                 for p in batch { p.done.resume(throwing: error) }
             }
         }
