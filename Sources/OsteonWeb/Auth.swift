@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import OsteonDomain
 import OsteonStore
 import SQLKit
 import Vapor
@@ -23,36 +24,68 @@ struct SessionUser: Authenticatable, Content {
         patientID = u.patientID
     }
 
+    private init(id: UUID, username: String, displayName: String, role: String, specialty: String?, patientID: UUID?) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.specialty = specialty
+        self.patientID = patientID
+    }
+
     var isPatient: Bool { role == "patient" }
 
-    var encoded: String? { (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } }
-    static func decoded(_ text: String) -> SessionUser? { try? JSONDecoder().decode(SessionUser.self, from: Data(text.utf8)) }
+    /// Kept in the session as JSON (read on every request: the domain's JSON reader, not Foundation's decoder).
+    var encoded: String {
+        var pairs: [(String, JSONValue)] = [("id", .string(id.uuidString)), ("username", .string(username)), ("displayName", .string(displayName)),
+                                            ("role", .string(role))]
+        if let specialty { pairs.append(("specialty", .string(specialty))) }
+        if let patientID { pairs.append(("patientID", .string(patientID.uuidString))) }
+        return JSONValue.object(pairs).serialized()
+    }
+
+    static func decoded(_ text: String) -> SessionUser? {
+        guard let v = try? JSONValue.parse(text), let id = v["id"]?.stringValue.flatMap(UUID.init(uuidString:)),
+              let username = v["username"]?.stringValue, let displayName = v["displayName"]?.stringValue, let role = v["role"]?.stringValue
+        else { return nil }
+        return SessionUser(id: id, username: username, displayName: displayName, role: role, specialty: v["specialty"]?.stringValue,
+                           patientID: v["patientID"]?.stringValue.flatMap(UUID.init(uuidString:)))
+    }
 }
 
 /// Loads the user of the session and logs them off after inactivity.
-struct SessionUserMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// The middlewares that need no database are plain (future-based) Middleware:
+/// an AsyncMiddleware costs a task and two thread hops per request.
+struct SessionUserMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Touching request.session creates one: only look when the request brought a session cookie.
-        if request.hasSession, let idText = request.session.data["user"], let id = UUID(uuidString: idText) {
-            let now = Date().timeIntervalSince1970
-            let last = request.session.data["seen"].flatMap(Double.init) ?? now
-            if now - last > request.osteon.sessionTimeout {
-                request.session.destroy()
-                request.storage[TimedOutKey.self] = true
-            } else if let cached = request.session.data["who"].flatMap(SessionUser.decoded), cached.id == id {
-                // The account as it was at sign-in, kept in the server-side session: disabling
-                // an account or resetting its password deletes its sessions (UserStore).
-                request.auth.login(cached)
-                if now - last >= 60 { request.session.data["seen"] = String(now) }
-            } else if let user = try await UserRecord.find(id, on: request.db), user.active {
-                request.auth.login(try SessionUser(user))
-                // Activity is recorded to the minute: most requests then leave the session unchanged (no write).
+        guard request.hasSession, let idText = request.session.data["user"], let id = UUID(uuidString: idText) else {
+            return next.respond(to: request)
+        }
+        let now = Date().timeIntervalSince1970
+        let last = request.session.data["seen"].flatMap(Double.init) ?? now
+        if now - last > request.osteon.sessionTimeout {
+            request.session.destroy()
+            request.storage[TimedOutKey.self] = true
+            return next.respond(to: request)
+        }
+        if let cached = request.session.data["who"].flatMap(SessionUser.decoded), cached.id == id {
+            // The account as it was at sign-in, kept in the server-side session: disabling
+            // an account or resetting its password deletes its sessions (UserStore).
+            request.auth.login(cached)
+            // Activity is recorded to the minute: most requests then leave the session unchanged (no write).
+            if now - last >= 60 { request.session.data["seen"] = String(now) }
+            return next.respond(to: request)
+        }
+        return UserRecord.find(id, on: request.db).flatMap { user in
+            if let user, user.active, let signedIn = try? SessionUser(user) {
+                request.auth.login(signedIn)
                 if now - last >= 60 { request.session.data["seen"] = String(now) }
             } else {
                 request.session.destroy()
             }
+            return next.respond(to: request)
         }
-        return try await next.respond(to: request)
     }
 }
 
@@ -60,20 +93,21 @@ struct TimedOutKey: StorageKey { typealias Value = Bool }
 
 /// Pages need a signed-in user: people are sent to the sign-in page, API
 /// clients get 401.
-struct RequireSignIn: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct RequireSignIn: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.auth.has(SessionUser.self) else {
             if request.wantsHTML {
                 let timedOut = request.storage[TimedOutKey.self] == true
                 let target = request.url.path.hasPrefix("/") ? request.url.path : "/patients"
-                return request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")\(timedOut ? "&timeout=1" : "")")
+                return request.eventLoop.makeSucceededFuture(
+                    request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")\(timedOut ? "&timeout=1" : "")"))
             }
-            throw Abort(.unauthorized, reason: "sign in first (POST /api/v1/session)")
+            return request.eventLoop.makeFailedFuture(Abort(.unauthorized, reason: "sign in first (POST /api/v1/session)"))
         }
         if request.method != .GET && request.method != .HEAD && request.wantsHTML {
-            try CSRF.check(request)
+            do { try CSRF.check(request) } catch { return request.eventLoop.makeFailedFuture(error) }
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }
 

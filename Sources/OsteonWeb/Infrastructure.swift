@@ -4,14 +4,15 @@ import OsteonStore
 import Vapor
 
 /// A request id on every request and response, for logs and the audit trail.
-struct RequestIDMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct RequestIDMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let id = request.headers.first(name: "X-Request-ID").flatMap { $0.count <= 64 ? $0 : nil } ?? UUID().uuidString
         request.logger[metadataKey: "request_id"] = .string(id)
         request.storage[RequestIDKey.self] = id
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
-        return response
+        return next.respond(to: request).map { response in
+            response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
+            return response
+        }
     }
 }
 
@@ -25,20 +26,23 @@ extension Request {
 }
 
 /// Security headers on every response: no inline script, no framing, no sniffing.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        // A route may tighten or adapt the policy (the printable guide carries its own style).
-        if !response.headers.contains(name: "Content-Security-Policy") {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.policy(styles: "'self'"))
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            // A route may tighten or adapt the policy (the printable guide carries its own style).
+            if !response.headers.contains(name: "Content-Security-Policy") {
+                response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.defaultPolicy)
+            }
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+            response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+            response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+            // Patient data must not sit in shared or browser caches; the stylesheet may.
+            if !response.headers.contains(name: "Cache-Control") { response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store") }
+            return response
         }
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
-        // Patient data must not sit in shared or browser caches; the stylesheet may.
-        if !response.headers.contains(name: "Cache-Control") { response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store") }
-        return response
     }
+
+    static let defaultPolicy = policy(styles: "'self'")
 }
 
 extension SecurityHeadersMiddleware {
@@ -49,38 +53,39 @@ extension SecurityHeadersMiddleware {
 
 /// Errors at one edge: an HTML page for people, JSON for the API, an
 /// OperationOutcome for FHIR; the right status; never a stack trace.
-struct OsteonErrorMiddleware: AsyncMiddleware {
+struct OsteonErrorMiddleware: Middleware {
     let environment: Environment
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            let (status, reason) = Self.describe(error)
-            if status.code >= 500 {
-                // The type only: error texts can carry record content. Development shows the detail.
-                var metadata: Logger.Metadata = ["status": .string("\(status.code)"), "error_type": .string(String(describing: type(of: error)))]
-                if environment == .development || environment == .testing { metadata["detail"] = .string(String(describing: error)) }
-                request.logger.error("request failed", metadata: metadata)
-            }
-            if let e = error as? OutOfScope, request.wantsHTML {
-                return try await BreakGlassPage.render(request, patientID: e.patientID, error: nil, status: .forbidden)
-            }
-            if request.url.path.hasPrefix("/fhir") {
-                return Self.json(status, OperationOutcome.error(reason, code: status.code >= 500 ? "exception" : status == .notFound ? "not-found" : "processing"),
-                                 contentType: "application/fhir+json")
-            }
-            if !request.wantsHTML {
-                var body: [(String, JSONValue)] = [("status", .int(Int(status.code))), ("reason", .string(reason)), ("request_id", .string(request.requestID))]
-                if let stale = error as? StaleEdit {
-                    body += [("current", stale.current), ("differing_fields", JSONValue(stale.differing))]
-                }
-                return Self.json(status, ["error": .object(body)])
-            }
-            let page = ErrorPage(status: Int(status.code), title: status.reasonPhrase, reason: reason, next: Self.nextStep(status), requestID: request.requestID)
-            let response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
-            return response
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { try await self.response(for: error, request) }
         }
+    }
+
+    func response(for error: any Error, _ request: Request) async throws -> Response {
+        let (status, reason) = Self.describe(error)
+        if status.code >= 500 {
+            // The type only: error texts can carry record content. Development shows the detail.
+            var metadata: Logger.Metadata = ["status": .string("\(status.code)"), "error_type": .string(String(describing: type(of: error)))]
+            if environment == .development || environment == .testing { metadata["detail"] = .string(String(describing: error)) }
+            request.logger.error("request failed", metadata: metadata)
+        }
+        if let e = error as? OutOfScope, request.wantsHTML {
+            return try await BreakGlassPage.render(request, patientID: e.patientID, error: nil, status: .forbidden)
+        }
+        if request.url.path.hasPrefix("/fhir") {
+            return Self.json(status, OperationOutcome.error(reason, code: status.code >= 500 ? "exception" : status == .notFound ? "not-found" : "processing"),
+                             contentType: "application/fhir+json")
+        }
+        if !request.wantsHTML {
+            var body: [(String, JSONValue)] = [("status", .int(Int(status.code))), ("reason", .string(reason)), ("request_id", .string(request.requestID))]
+            if let stale = error as? StaleEdit {
+                body += [("current", stale.current), ("differing_fields", JSONValue(stale.differing))]
+            }
+            return Self.json(status, ["error": .object(body)])
+        }
+        let page = ErrorPage(status: Int(status.code), title: status.reasonPhrase, reason: reason, next: Self.nextStep(status), requestID: request.requestID)
+        return try await request.view.render("error", page).encodeResponse(status: status, for: request)
     }
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, String) {
@@ -206,16 +211,16 @@ extension Request {
 /// The database's text columns end at a NUL character (SQLite reads C strings):
 /// stored, it would silently cut an identifier or a note. Forms are refused here;
 /// JSON bodies in `jsonBody()`.
-struct NULGuard: AsyncMiddleware {
+struct NULGuard: Middleware {
     static let message = "text may not contain the NUL character (U+0000); remove it and send again"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if let body = request.body.data, request.headers.contentType == .urlEncodedForm {
             let bytes = body.readableBytesView
             if bytes.contains(0) || String(decoding: bytes, as: UTF8.self).range(of: "%00") != nil {
-                throw Abort(.unprocessableEntity, reason: Self.message)
+                return request.eventLoop.makeFailedFuture(Abort(.unprocessableEntity, reason: Self.message))
             }
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }

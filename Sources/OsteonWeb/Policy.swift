@@ -97,29 +97,43 @@ extension Request {
 
 /// Care-team pages and the API are for clinicians and nurse navigators:
 /// patients are sent to /me, administrators to the audit log.
-struct RequireStaff: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+// Middleware that needs no database is plain (future-based): an AsyncMiddleware
+// costs a task and two thread hops on every request that passes through it.
+
+struct RequireStaff: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if let user = request.user, !user.isStaff {
-            if request.wantsHTML && request.method == .GET { return request.redirect(to: user.isPatient ? "/me" : "/admin/audit") }
-            throw Abort(.forbidden, reason: user.isPatient
+            if request.wantsHTML && request.method == .GET {
+                return request.eventLoop.makeSucceededFuture(request.redirect(to: user.isPatient ? "/me" : "/admin/audit"))
+            }
+            return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: user.isPatient
                 ? "this is for the care team; a patient account sees its own guide at /me"
-                : "administrators manage accounts and the audit log; clinical records are for the care team")
+                : "administrators manage accounts and the audit log; clinical records are for the care team"))
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }
 
-struct RequireAdministrator: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.user?.isAdministrator == true else { throw Abort(.forbidden, reason: "for administrators only") }
-        return try await next.respond(to: request)
+struct RequireAdministrator: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.user?.isAdministrator == true else {
+            return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: "for administrators only"))
+        }
+        return next.respond(to: request)
     }
 }
 
 /// Applies the scope rules to every route with a patient, meeting or agenda
 /// item in its path, before the handler runs.
-struct ScopeMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct ScopeMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.parameters.get("pid") != nil || request.parameters.get("mid") != nil || request.parameters.get("iid") != nil else {
+            return next.respond(to: request)
+        }
+        return request.eventLoop.makeFutureWithTask { try await self.check(request) }.flatMap { next.respond(to: request) }
+    }
+
+    func check(_ request: Request) async throws {
         if let pid = request.parameters.get("pid", as: UUID.self), request.url.path.hasSuffix("/break-glass") == false {
             try await request.requirePatientAccess(pid)
         }
@@ -133,27 +147,28 @@ struct ScopeMiddleware: AsyncMiddleware {
             request.storage[AuditPatientKey.self] = item.caseRecord.$patient.id
             try await request.requireMeetingMember(item.$meeting.id)
         }
-        return try await next.respond(to: request)
     }
 }
 
 /// Every access to patient data, every change and every export is written to
 /// the hash-chained audit log: who, role, patient, action, object, request id, outcome.
-struct AuditMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            await record(request, status: OsteonErrorMiddleware.describe(error).0)
-            throw error
+struct AuditMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let action = Self.action(method: request.method, path: request.url.path) else { return next.respond(to: request) }
+        return next.respond(to: request).flatMap { response in
+            request.eventLoop.makeFutureWithTask {
+                await self.record(request, action: action, status: response.status)
+                return response
+            }
+        }.flatMapError { error in
+            request.eventLoop.makeFutureWithTask {
+                await self.record(request, action: action, status: OsteonErrorMiddleware.describe(error).0)
+                throw error
+            }
         }
-        await record(request, status: response.status)
-        return response
     }
 
-    func record(_ req: Request, status: HTTPResponseStatus) async {
-        guard let action = Self.action(method: req.method, path: req.url.path) else { return }
+    func record(_ req: Request, action: String, status: HTTPResponseStatus) async {
         if ProcessInfo.processInfo.environment["XX_NOAUDIT"] != nil { return }
         let outcome = status.code < 400 ? "success" : (status == .unauthorized || status == .forbidden) ? "denied" : "failed \(status.code)"
         let user = req.user
