@@ -88,6 +88,16 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     if case .sqliteFile = config.backend, let sql = app.db as? any SQLDatabase {
         // Write-ahead log: readers do not wait for writers; it stays set in the file.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
+        // SQLiteNIO retries a locked database in a tight loop: a core spins while another
+        // connection commits (stalls of a quarter second were seen under load). SQLite's own
+        // busy timeout sleeps between retries instead. Set on each pooled connection.
+        for loop in app.eventLoopGroup.makeIterator() {
+            for id in app.databases.ids() {
+                if let connection = app.databases.database(id, logger: app.logger, on: loop) as? any SQLDatabase {
+                    try await connection.raw("PRAGMA busy_timeout = 10000").run()
+                }
+            }
+        }
     }
     try routes(app)
 }

@@ -138,6 +138,19 @@ extension StoreTests {
         }
     }
 
+    @Test("audit entry ids are time-ordered version-7 UUIDs")
+    func timeOrderedIDs() {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        let ids = (0..<50).map { AuditLog.timeOrderedID(start.addingTimeInterval(Double($0) / 100)) }
+        #expect(Set(ids).count == 50)
+        for id in ids {
+            #expect(id.uuid.6 >> 4 == 7 && id.uuid.8 >> 6 == 0b10)
+            #expect(id.uuidString.lowercased().hasPrefix(String(format: "%012llx", UInt64(1_795_000_000_000)).prefix(8)))
+        }
+        let bytes = ids.map { withUnsafeBytes(of: $0.uuid) { Array($0.prefix(6)) } }
+        #expect(zip(bytes, bytes.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+    }
+
     @Test("audit CSV quotes separators and defuses spreadsheet formulas")
     func csv() {
         #expect(AuditLog.csvField("plain") == "plain")
