@@ -49,11 +49,6 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[PatientPageCacheKey.self] = PatientPageCache(capacity: config.patientPageCacheSize)
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)
-    if case .sqliteFile = config.backend {
-        // The audit writer gets its own SQLite connections: its commits (each an fsync)
-        // then never hold up the reads of the requests queued on the same event loop.
-        app.databases.use(try StoreConfiguration.factory(config.backend).0, as: .audit, isDefault: false)
-    }
     for migration in OsteonMigrations.all { app.migrations.add(migration) }
     app.migrations.add(SessionRecord.migration)
 
@@ -89,13 +84,13 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
         // Write-ahead log: readers do not wait for writers; it stays set in the file.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         // SQLiteNIO retries a locked database in a tight loop: a core spins while another
-        // connection commits (stalls of a quarter second were seen under load). SQLite's own
-        // busy timeout sleeps between retries instead. Set on each pooled connection.
+        // connection (or process) commits. SQLite's own busy timeout sleeps between retries
+        // instead. Set on each pooled connection (one per event loop). More SQLite connections
+        // than the blocking thread pool has threads would let waiters hold every thread while
+        // the lock holder waits for one (a separate audit pool did exactly that under load).
         for loop in app.eventLoopGroup.makeIterator() {
-            for id in app.databases.ids() {
-                if let connection = app.databases.database(id, logger: app.logger, on: loop) as? any SQLDatabase {
-                    try await connection.raw("PRAGMA busy_timeout = 10000").run()
-                }
+            if let connection = app.databases.database(id, logger: app.logger, on: loop) as? any SQLDatabase {
+                try await connection.raw("PRAGMA busy_timeout = 10000").run()
             }
         }
     }

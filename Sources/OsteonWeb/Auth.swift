@@ -53,9 +53,8 @@ struct SessionUser: Authenticatable, Content {
     }
 }
 
-/// Loads the user of the session and logs them off after inactivity.
-/// The middlewares that need no database are plain (future-based) Middleware:
-/// an AsyncMiddleware costs a task and two thread hops per request.
+/// Loads the user of the session and logs them off after inactivity. Future-based
+/// like the other cheap middleware: an AsyncMiddleware costs a task and two thread hops per request.
 struct SessionUserMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Touching request.session creates one: only look when the request brought a session cookie.

@@ -39,14 +39,8 @@ extension Application {
     var auditCommitter: GroupCommitter { storage[AuditCommitterKey.self]! }
 }
 
-extension DatabaseID {
-    static let audit = DatabaseID(string: "audit")
-}
-
 extension Request {
     var user: SessionUser? { auth.get(SessionUser.self) }
-    /// Where audit entries are written: the main database, through its own connections on SQLite.
-    var auditDB: any Database { application.databases.ids().contains(.audit) ? db(.audit) : db }
     var access: AccessStore { AccessStore(db: db) }
 
     /// Throws unless the signed-in staff member may see this patient now;
@@ -175,7 +169,7 @@ struct AuditMiddleware: Middleware {
                                patientID: req.storage[AuditPatientKey.self] ?? req.parameters.get("pid", as: UUID.self),
                                action: action, object: req.url.path, requestID: req.requestID, outcome: outcome, flag: req.storage[AuditFlagKey.self])
         do {
-            try await AuditLog(db: req.auditDB, committer: req.application.auditCommitter).append(event)
+            try await AuditLog(db: req.db, committer: req.application.auditCommitter).append(event)
         } catch {
             // Never the event itself in the application log: only that writing failed.
             req.logger.critical("audit write failed", metadata: ["error_type": .string(String(describing: type(of: error)))])

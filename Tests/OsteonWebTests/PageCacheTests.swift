@@ -112,3 +112,18 @@ import VaporTesting
         #expect(cache.entry(ids[2], revision: PatientRevision(version: 1, revision: 1), day: day) == nil)
     }
 }
+
+@Suite struct SessionUserTests {
+    @Test("the account kept in the session reads back exactly, whatever its name holds")
+    func sessionUserRoundTrip() throws {
+        let record = UserRecord(username: "o'neil", displayName: "Dr \"Ann\" O'Neil — Ortopedía \\ 🦴", passwordHash: "x", role: "clinician",
+                                specialty: "orthopaedic_oncology")
+        record.id = UUID()
+        record.patientID = UUID()
+        let user = try SessionUser(record)
+        let back = try #require(SessionUser.decoded(user.encoded))
+        #expect(back.id == user.id && back.username == user.username && back.displayName == user.displayName)
+        #expect(back.role == user.role && back.specialty == user.specialty && back.patientID == user.patientID)
+        #expect(SessionUser.decoded("{\"id\":\"not-a-uuid\"}") == nil)
+    }
+}
