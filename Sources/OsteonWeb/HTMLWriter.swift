@@ -1,3 +1,5 @@
+import OsteonDomain
+
 /// HTML rendered once and served to many viewers: the few parts that differ
 /// per viewer (the session's CSRF token, the emergency-access banner) are
 /// slots filled when the page is served.
@@ -19,7 +21,7 @@ struct HTMLTemplate: Sendable {
     }
 }
 
-/// Writes HTML with everything from data escaped (Leaf's `#( )` rules).
+/// Writes HTML with everything from data escaped (`HTMLEscape`, Leaf's `#( )` rules).
 struct HTMLWriter {
     private var pieces: [String] = []
     private var slots: [HTMLTemplate.Slot] = []
@@ -29,7 +31,7 @@ struct HTMLWriter {
 
     mutating func raw(_ s: String) { out += s }
 
-    mutating func text(_ s: String) { Self.escape(s, into: &out) }
+    mutating func text(_ s: String) { HTMLEscape.escape(s, into: &out) }
 
     mutating func slot(_ slot: HTMLTemplate.Slot) {
         pieces.append(out)
@@ -45,27 +47,4 @@ struct HTMLWriter {
     }
 
     func finish() -> HTMLTemplate { HTMLTemplate(pieces: pieces + [out], slots: slots) }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        escape(s, into: &out)
-        return out
-    }
-
-    static func escape(_ s: String, into out: inout String) {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            out += s
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
 }

@@ -84,24 +84,14 @@ extension PatientPage {
         w.raw("</ul>\n</section>\n\n")
 
         w.raw("<section aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Care gaps</h2>\n")
-        if gaps.isEmpty {
-            w.raw("<p>No care gaps.</p>")
-        } else {
-            w.raw("<ul class=\"gaps\">")
-            for g in gaps { w.raw("<li><code>"); w.text(g.code); w.raw("</code>: "); w.text(g.reason); source(&w, g.citation); w.raw("</li>") }
-            w.raw("</ul>")
+        list(&w, gaps, empty: "No care gaps.", open: "<ul class=\"gaps\">") { w, g in
+            w.raw("<code>"); w.text(g.code); w.raw("</code>: "); w.text(g.reason); source(&w, g.citation)
         }
         w.raw("\n</section>\n\n")
 
         w.raw("<section aria-labelledby=\"need-h\">\n<h2 id=\"need-h\">Data needed</h2>\n")
-        if dataNeeded.isEmpty {
-            w.raw("<p>Nothing missing for the scores that apply.</p>")
-        } else {
-            w.raw("<ul>")
-            for d in dataNeeded {
-                w.raw("<li><code>"); w.text(d.text); w.raw("</code>: "); w.text(d.reason); w.raw(" (for "); w.text(d.status ?? ""); w.raw(")</li>")
-            }
-            w.raw("</ul>")
+        list(&w, dataNeeded, empty: "Nothing missing for the scores that apply.") { w, d in
+            w.raw("<code>"); w.text(d.text); w.raw("</code>: "); w.text(d.reason); w.raw(" (for "); w.text(d.status ?? ""); w.raw(")")
         }
         w.raw("\n")
         if !warnings.isEmpty {
@@ -133,13 +123,7 @@ extension PatientPage {
         w.raw("</section>\n\n")
 
         w.raw("<section aria-labelledby=\"team-h\" id=\"care-team\">\n<h2 id=\"team-h\">Care team</h2>\n")
-        if careTeam.isEmpty {
-            w.raw("<p>No one is on this patient's care team yet.</p>")
-        } else {
-            w.raw("<ul>")
-            for m in careTeam { w.raw("<li>"); w.text(m); w.raw("</li>") }
-            w.raw("</ul>")
-        }
+        list(&w, careTeam, empty: "No one is on this patient's care team yet.") { w, m in w.text(m) }
         w.raw("\n<form method=\"post\" action=\"\(base)/care-team\" class=\"compact\">\n"); w.csrfField()
         w.raw("""
             \n<label for="team-user">Add a colleague (user name)</label> <input id="team-user" name="username" autocomplete="off" required>
@@ -149,17 +133,26 @@ extension PatientPage {
             """)
 
         w.raw("<section aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n")
-        if timeline.isEmpty {
-            w.raw("<p>No dated events yet.</p>")
-        } else {
-            w.raw("<ol class=\"timeline\">")
-            for e in timeline { w.raw("<li><time>"); w.text(e.date); w.raw("</time> "); w.text(e.text); w.raw("</li>") }
-            w.raw("</ol>")
+        list(&w, timeline, empty: "No dated events yet.", open: "<ol class=\"timeline\">", close: "</ol>") { w, e in
+            w.raw("<time>"); w.text(e.date); w.raw("</time> "); w.text(e.text)
         }
         w.raw("\n</section>\n\n")
 
         recordForms(&w, base: base)
         return w.finish()
+    }
+
+    /// `<p>empty</p>` when there are no items, else the list with one `<li>` per item.
+    private func list<T>(_ w: inout HTMLWriter, _ items: [T], empty: String, open: String = "<ul>", close: String = "</ul>",
+                         _ item: (inout HTMLWriter, T) -> Void) {
+        guard !items.isEmpty else { return w.raw("<p>\(empty)</p>") }
+        w.raw(open)
+        for i in items {
+            w.raw("<li>")
+            item(&w, i)
+            w.raw("</li>")
+        }
+        w.raw(close)
     }
 
     private func option(_ w: inout HTMLWriter, _ o: Option) {

@@ -55,9 +55,9 @@ enum SkeletonMap {
         for (i, l) in lesions.enumerated() {
             let (cx, cy) = position(l, index: i)
             let risk = PatientPage.risk(l.id, a)
-            let label = HTMLWriter.escape("\(l.id): \(PatientPage.describe(l)) — \(risk == "unscored" ? "not scored" : "\(risk) risk")")
+            let label = HTMLEscape.escape("\(l.id): \(PatientPage.describe(l)) — \(risk == "unscored" ? "not scored" : "\(risk) risk")")
             dots += "<g class=\"lesion risk-\(risk)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
-                + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLWriter.escape(l.id))</text></g>"
+                + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLEscape.escape(l.id))</text></g>"
         }
         let bones = """
             <g fill="none" stroke="#9aa5b1" stroke-width="6" stroke-linecap="round">

@@ -34,20 +34,7 @@ extension Handout {
     /// A printable page: semantic HTML, own small stylesheet (no external
     /// files), a print style that keeps sections whole.
     public var html: String {
-        func esc(_ s: String) -> String {
-            var out = ""
-            for ch in s {
-                switch ch {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case "'": out += "&#39;"
-                default: out.append(ch)
-                }
-            }
-            return out
-        }
+        func esc(_ s: String) -> String { HTMLEscape.escape(s) }
         var body = ""
         for s in sections {
             body += "<section class=\"\(s.urgent ? "urgent" : "part")\" aria-labelledby=\"\(s.id)\">\n<h2 id=\"\(s.id)\">\(esc(s.title))</h2>\n"
