@@ -21,6 +21,11 @@ public struct WebConfig: Sendable {
     public var autoMigrate = true
     /// Written patient pages kept in memory (about 30 KB each).
     public var patientPageCacheSize = 500
+    /// SQLite file only: every commit waits for the disk (`synchronous = FULL`). Off by
+    /// default: changes wait for the disk, page views and their audit entries do not.
+    public var sqliteSyncEveryCommit = false
+    /// SQLite file only: how often the log is synced and copied back into the database file.
+    public var checkpointInterval: Duration = .milliseconds(100)
 
     public init(backend: StoreConfiguration.Backend) { self.backend = backend }
 }
@@ -80,7 +85,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.middleware.use(NULGuard())
 
     if config.autoMigrate { try await app.autoMigrate() }
-    if case .sqliteFile = config.backend, let sql = app.db as? any SQLDatabase {
+    if case .sqliteFile(let path) = config.backend, let sql = app.db as? any SQLDatabase {
         // Write-ahead log: readers do not wait for writers; it stays set in the file.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         // SQLiteNIO retries a locked database in a tight loop: a core spins while another
@@ -93,8 +98,53 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
                 try await connection.raw("PRAGMA busy_timeout = 10000").run()
             }
         }
+        app.lifecycle.use(SQLiteServing(path: path, syncEveryCommit: config.sqliteSyncEveryCommit, interval: config.checkpointInterval))
     }
     try routes(app)
+}
+
+/// How the server (not the CLI) uses an SQLite file: commits do not wait for the disk
+/// (`synchronous = NORMAL`); a request that changed something waits for one shared
+/// fsync of the log before it answers (`WALSync`, called by the audit middleware);
+/// the log is copied back into the database file by a thread of its own
+/// (`WALCheckpointer`) instead of inside a commit. Page views therefore never wait
+/// for the disk; their audit entries reach it within the checkpointer's interval
+/// (0.1 s), and a crash of the server process loses no commit at all.
+/// `OSTEON_SQLITE_SYNC=full` makes every commit wait for the disk instead.
+struct SQLiteServing: LifecycleHandler {
+    let path: String
+    let syncEveryCommit: Bool
+    let interval: Duration
+    let checkpointer = Locked<WALCheckpointer?>(nil)
+
+    func didBootAsync(_ app: Application) async throws {
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let connection = app.databases.database(.sqlite, logger: app.logger, on: loop) as? any SQLDatabase else { continue }
+            // Only a backstop, should the checkpointer stop.
+            try await connection.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(WALCheckpointer.defaultRestartPages * 2))").run()
+            if !syncEveryCommit { try await connection.raw("PRAGMA synchronous = NORMAL").run() }
+        }
+        let sync = syncEveryCommit ? nil : WALSync(databasePath: path)
+        app.storage[WALSyncKey.self] = sync
+        checkpointer.value = try await WALCheckpointer.start(path: path, interval: interval, sync: sync, logger: app.logger)
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await checkpointer.value?.stop()
+        await app.storage[WALSyncKey.self]?.shutdown()
+    }
+}
+
+struct WALSyncKey: StorageKey { typealias Value = WALSync }
+
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _value: Value
+    init(_ value: Value) { _value = value }
+    var value: Value {
+        get { lock.withLock { _value } }
+        set { lock.withLock { _value = newValue } }
+    }
 }
 
 func routes(_ app: Application) throws {

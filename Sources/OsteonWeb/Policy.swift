@@ -174,6 +174,14 @@ struct AuditMiddleware: Middleware {
             // Never the event itself in the application log: only that writing failed.
             req.logger.critical("audit write failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
         }
+        // A change (and its audit entry) is on disk before the answer says it was made.
+        if action != "read" && action != "export", let sync = req.application.storage[WALSyncKey.self] {
+            do {
+                try await sync.sync()
+            } catch {
+                req.logger.critical("database log sync failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
+            }
+        }
     }
 
     /// What a request does, or nil for requests that touch no stored record (health, stylesheet,

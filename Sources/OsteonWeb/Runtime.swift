@@ -17,12 +17,16 @@ public enum WebRuntime {
             try LoggingSystem.bootstrap(from: &env)
             loggingReady = true
         }
+        let sync = ProcessInfo.processInfo.environment["OSTEON_SQLITE_SYNC"] ?? "normal"
+        guard ["full", "normal"].contains(sync) else { throw ValidationFailure(fields: ["OSTEON_SQLITE_SYNC": "full or normal, not \(sync)"]) }
+        let syncEveryCommit = sync == "full"
         let app = try await Application.make(env)
         var config = WebConfig(backend: StoreConfiguration.backend(environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory))
         config.autoMigrate = autoMigrate
         if let minutes = ProcessInfo.processInfo.environment["OSTEON_SESSION_MINUTES"].flatMap(Double.init) { config.sessionTimeout = minutes * 60 }
         if ProcessInfo.processInfo.environment["OSTEON_SECURE_COOKIES"] == "1" { config.secureCookies = true }
         if let today = ProcessInfo.processInfo.environment["OSTEON_TODAY"].flatMap(Day.init) { config.today = today }
+        config.sqliteSyncEveryCommit = syncEveryCommit
         do {
             try await configure(app, config)
             let result = try await body(app)

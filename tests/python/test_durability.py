@@ -87,7 +87,7 @@ def test_sigkill_during_concurrent_writes_loses_no_acknowledged_write(tmp_path):
 
 
 def test_sqlite_database_file_is_in_wal_mode(tmp_path):
-    # (Full synchronous commits: checked in OsteonStoreTests on the same SQLite build.)
+    # (When commits reach the disk: OsteonWebTests.SQLiteServingTests and OsteonStoreTests.WALTests.)
     server = Server(tmp_path)
     server.add_user(USER, PASSWORD)
     server.start()
