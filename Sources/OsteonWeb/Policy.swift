@@ -151,7 +151,11 @@ struct AuditMiddleware: Middleware {
         guard let action = Self.action(method: request.method, path: request.url.path) else { return next.respond(to: request) }
         return next.respond(to: request).flatMap { response in
             request.eventLoop.makeFutureWithTask {
-                await self.record(request, action: action, status: response.status)
+                let saved = await self.record(request, action: action, status: response.status)
+                if !saved && response.status.code < 400 {
+                    // As a failed commit would: the answer must not say the change was saved.
+                    return try await OsteonErrorMiddleware(environment: request.application.environment).response(for: Self.notConfirmed, request)
+                }
                 return response
             }
         }.flatMapError { error in
@@ -162,7 +166,11 @@ struct AuditMiddleware: Middleware {
         }
     }
 
-    func record(_ req: Request, action: String, status: HTTPResponseStatus) async {
+    static let notConfirmed = Abort(.internalServerError, reason: "The change could not be confirmed as saved to disk. Reload the record and check it before you make the change again.")
+
+    /// Writes the audit entry; false if a change could not be synced to disk.
+    @discardableResult
+    func record(_ req: Request, action: String, status: HTTPResponseStatus) async -> Bool {
         let outcome = status.code < 400 ? "success" : (status == .unauthorized || status == .forbidden) ? "denied" : "failed \(status.code)"
         let user = req.user
         let event = AuditEvent(actor: user?.username ?? req.storage[AuditActorKey.self] ?? "anonymous", role: user?.role ?? "-",
@@ -180,8 +188,10 @@ struct AuditMiddleware: Middleware {
                 try await sync.sync()
             } catch {
                 req.logger.critical("database log sync failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
+                return false
             }
         }
+        return true
     }
 
     /// What a request does, or nil for requests that touch no stored record (health, stylesheet,

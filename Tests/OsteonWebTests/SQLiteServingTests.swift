@@ -64,6 +64,29 @@ import VaporTesting
         }
     }
 
+    @Test("a change whose sync to disk fails is not answered as saved; page views are unaffected")
+    func failedSync() async throws {
+        try await withFileOsteon(syncEveryCommit: false) { app in
+            let b = Browser(app)
+            #expect(try await b.signIn().status == .seeOther)
+            let id = try await PatientPageTests.createPatient(b)
+            try await b.get("/patients/\(id)/labs/new")
+            // A log path through a plain file: every fsync fails.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-plain-\(UUID().uuidString)")
+            try Data("not a directory".utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let healthy = try #require(app.storage[WALSyncKey.self])
+            app.storage[WALSyncKey.self] = WALSync(databasePath: file.path + "/osteon.sqlite")
+
+            let lab = try await b.post("/patients/\(id)/labs", [("test", "calcium"), ("value", "2.4"), ("unit", "mmol/L"), ("date", "2026-11-20")])
+            #expect(lab.status == .internalServerError)
+            #expect(lab.body.string.contains("could not be confirmed as saved to disk"))
+            #expect(try await b.get("/patients/\(id)").status == .ok)
+            await app.storage[WALSyncKey.self]?.shutdown()
+            app.storage[WALSyncKey.self] = healthy
+        }
+    }
+
     @Test("OSTEON_SQLITE_SYNC=full: every commit waits for the disk itself")
     func everyCommit() async throws {
         try await withFileOsteon(syncEveryCommit: true) { app in
