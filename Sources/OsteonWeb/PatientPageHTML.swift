@@ -77,11 +77,8 @@ extension PatientPage {
         planList(&w, "Imaging", imaging, empty: "Nothing planned.", showDue: true)
         planList(&w, "Treatment", treatment, empty: "Nothing planned.", showDue: false)
         planList(&w, "Surveillance and follow-up", surveillance, empty: "Nothing scheduled.", showDue: true)
-        w.raw("<h3>Prevention and screening</h3>\n")
-        if prevention.isEmpty { w.raw("<p>Nothing to add.</p>\n") }
-        w.raw("<ul class=\"plan\">")
-        for p in prevention { w.raw("<li>"); w.text(p.text); why(&w, p.reason); source(&w, p.citation); w.raw("</li>") }
-        w.raw("</ul>\n</section>\n\n")
+        planList(&w, "Prevention and screening", prevention, empty: "Nothing to add.", showDue: true)
+        w.raw("</section>\n\n")
 
         w.raw("<section aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Care gaps</h2>\n")
         list(&w, gaps, empty: "No care gaps.", open: "<ul class=\"gaps\">") { w, g in

@@ -36,6 +36,10 @@ import Testing
         }
     }
 
+    static func notes(_ sql: any SQLDatabase) async throws -> Int? {
+        try await sql.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self)
+    }
+
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
     }
@@ -52,8 +56,7 @@ import Testing
             #expect(pass.copiedPages == pass.logPages)
             #expect(!pass.restarted)
             await checkpointer.stop()
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self)
-            #expect(count == 300)
+            #expect(try await Self.notes(sql) == 300)
         }
     }
 
@@ -73,8 +76,7 @@ import Testing
             let small = try await checkpointer.checkpointNow()
             #expect(!small.restarted && small.logPages < 100, "\(small)")
             await checkpointer.stop()
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self)
-            #expect(count == 610)
+            #expect(try await Self.notes(sql) == 610)
         }
     }
 
