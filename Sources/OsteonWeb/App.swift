@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Leaf
 import LeafKit
+import NIOConcurrencyHelpers
 import OsteonDomain
 import OsteonStore
 import SQLKit
@@ -115,7 +116,7 @@ struct SQLiteServing: LifecycleHandler {
     let path: String
     let syncEveryCommit: Bool
     let interval: Duration
-    let checkpointer = Locked<WALCheckpointer?>(nil)
+    let checkpointer = NIOLockedValueBox<WALCheckpointer?>(nil)
 
     func didBootAsync(_ app: Application) async throws {
         for loop in app.eventLoopGroup.makeIterator() {
@@ -126,26 +127,17 @@ struct SQLiteServing: LifecycleHandler {
         }
         let sync = syncEveryCommit ? nil : WALSync(databasePath: path)
         app.storage[WALSyncKey.self] = sync
-        checkpointer.value = try await WALCheckpointer.start(path: path, interval: interval, sync: sync, logger: app.logger)
+        let started = try await WALCheckpointer.start(path: path, interval: interval, sync: sync, logger: app.logger)
+        checkpointer.withLockedValue { $0 = started }
     }
 
     func shutdownAsync(_ app: Application) async {
-        await checkpointer.value?.stop()
+        await checkpointer.withLockedValue { $0 }?.stop()
         await app.storage[WALSyncKey.self]?.shutdown()
     }
 }
 
 struct WALSyncKey: StorageKey { typealias Value = WALSync }
-
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _value: Value
-    init(_ value: Value) { _value = value }
-    var value: Value {
-        get { lock.withLock { _value } }
-        set { lock.withLock { _value = newValue } }
-    }
-}
 
 func routes(_ app: Application) throws {
     try app.register(collection: AuthController())
