@@ -20,15 +20,11 @@ public enum FHIRExporter {
         func entry(_ resource: JSONValue) { entries.append(["resource": resource]) }
 
         // RiskAssessment per valid score.
-        for (n, score) in a.scores.enumerated() where score.valid {
-            let j = score.json
-            let band = j["category"]?.stringValue ?? j["risk_group"]?.stringValue ?? j["predicted_survival"]?.stringValue
-                ?? j["stage_group"]?.stringValue ?? j["stage"]?.stringValue ?? j["severity"]?.stringValue ?? j["huvos_grade"]?.stringValue
-                ?? j["band"]?.stringValue ?? j["recommendation"]?.stringValue
-            var prediction: [(String, JSONValue)] = []
-            if let band { prediction.append(("outcome", ["text": .string(band)])) }
-            if let total = j["total"]?.numberValue { prediction.append(("qualitativeRisk", ["text": .string("total \(format(total))")])) }
-            prediction.append(("rationale", .string(j["rationale"]?.stringValue ?? "")))
+        for (n, score) in a.scores.enumerated() {
+            guard let result = score.result, let report = score.report else { continue }
+            var prediction: [(String, JSONValue)] = [("outcome", ["text": .string(result.headline)])]
+            if let total = report.total { prediction.append(("qualitativeRisk", ["text": .string("total \(total)")])) }
+            prediction.append(("rationale", .string(report.rationale.joined(separator: " "))))
             let basis = a.sources.filter { src in
                 guard let lesion = score.lesionID else { return true }
                 return src.path.contains(lesion) || !src.path.hasPrefix("lesions")
@@ -38,13 +34,13 @@ public enum FHIRExporter {
                 ("id", .string(fhirID("osteon", a.patientID, score.id, score.lesionID ?? "patient", String(n)))),
                 ("status", "final"),
                 ("method", ["coding": [["system": .string("\(codeSystemBase)/score"), "code": .string(score.id),
-                                        "display": .string(j["title"]?.stringValue ?? score.id)]]]),
+                                        "display": .string(report.title)]]]),
                 ("subject", patientRef),
                 ("occurrenceDateTime", date),
             ]
             if !basis.isEmpty { resource.append(("basis", .array(basis.map { ["reference": .string($0)] }))) }
             resource.append(("prediction", [.object(prediction)]))
-            var notes: [JSONValue] = [["text": .string("Citation: \(j["citation"]?.stringValue ?? "")")]]
+            var notes: [JSONValue] = [["text": .string("Citation: \(report.citations.map(\.text).joined(separator: "; "))")]]
             if let lesion = score.lesionID { notes.append(["text": .string("Lesion \(lesion)")]) }
             resource.append(("note", .array(notes)))
             entry(.object(resource))
@@ -55,7 +51,7 @@ public enum FHIRExporter {
         if !items.isEmpty {
             let activities: [JSONValue] = items.map { item in
                 var detail: [(String, JSONValue)] = [
-                    ("code", ["coding": [["system": .string("\(codeSystemBase)/plan-item"), "code": .string(item.code)]], "text": .string(item.text)]),
+                    ("code", ["coding": [["system": .string("\(codeSystemBase)/plan-item"), "code": .string(item.code.rawValue)]], "text": .string(item.text)]),
                     ("reasonCode", [["text": .string(item.reason)]]),
                     ("status", .string(activityStatus(item.status))),
                     ("description", .string("\(item.text) Source: \(item.citations.map(\.text).joined(separator: "; "))")),
@@ -81,7 +77,7 @@ public enum FHIRExporter {
                 ("resourceType", "DetectedIssue"),
                 ("id", .string(fhirID("osteon", a.patientID, "alert", String(n)))),
                 ("status", "final"),
-                ("code", ["coding": [["system": .string("\(codeSystemBase)/alert"), "code": .string(alert.code)]], "text": .string(alert.title)]),
+                ("code", ["coding": [["system": .string("\(codeSystemBase)/alert"), "code": .string(alert.code.rawValue)]], "text": .string(alert.title)]),
                 ("severity", .string(alert.severity == .soon ? "moderate" : "high")),
                 ("patient", patientRef),
                 ("identifiedDateTime", date),
@@ -94,7 +90,7 @@ public enum FHIRExporter {
                 ("resourceType", "DetectedIssue"),
                 ("id", .string(fhirID("osteon", a.patientID, "gap", String(n)))),
                 ("status", "final"),
-                ("code", ["coding": [["system": .string("\(codeSystemBase)/care-gap"), "code": .string(gap.code)]], "text": .string(gap.code)]),
+                ("code", ["coding": [["system": .string("\(codeSystemBase)/care-gap"), "code": .string(gap.code.rawValue)]], "text": .string(gap.reason)]),
                 ("severity", "moderate"),
                 ("patient", patientRef),
                 ("identifiedDateTime", date),
@@ -110,11 +106,12 @@ public enum FHIRExporter {
         ])
     }
 
-    static func activityStatus(_ status: String?) -> String {
+    static func activityStatus(_ status: PlanStatus?) -> String {
         switch status {
-        case "done"?: "completed"
-        case "active"?, "referred"?: "in-progress"
-        case "due"?, "due_now"?, "overdue"?, "upcoming"?: "scheduled"
+        case .done?: "completed"
+        case .active?, .referred?: "in-progress"
+        case .due?, .dueNow?, .overdue?, .upcoming?: "scheduled"
+        case .withheld?: "on-hold"
         default: "not-started"
         }
     }

@@ -373,7 +373,8 @@ struct PatientMapper {
         let words = concept.words
         var m = Medication()
         m.name = concept.firstLabel
-        m.status = ["active", "on-hold", "intended", "in-progress"].contains(status) ? "active" : status
+        // MedicationAdministration's status is the event's, not the course's: the course status stays unknown (asked).
+        m.status = r.resourceType == "MedicationAdministration" ? nil : MedicationStatus.parse(status)
         if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.has("zoledron") || words.has("zometa") {
             m.agent = .zoledronicAcid
         } else if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.has("denosumab") || words.has("xgeva") || words.has("prolia") {
@@ -400,7 +401,7 @@ struct PatientMapper {
             var existing = c.medications![i]
             if (m.lastDoseDate ?? m.startDate).map({ d in (existing.lastDoseDate ?? existing.startDate).map { d > $0 } ?? true }) ?? false {
                 existing.lastDoseDate = m.lastDoseDate ?? m.startDate
-                existing.status = m.status
+                if let status = m.status { existing.status = status }
             }
             existing.startDate = [existing.startDate, m.startDate].compactMap { $0 }.min()
             c.medications![i] = existing

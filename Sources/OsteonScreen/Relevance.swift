@@ -4,7 +4,15 @@ import OsteonDomain
 /// mapped in the second pass; everything else is counted as ignored. The test
 /// is generous (a false "keep" costs one parse; a false "ignore" would lose a fact).
 struct Relevance {
-    enum Kind { case patient, keep, ignore }
+    enum Kind {
+        case patient, keep, ignore
+        /// A medicine that carries no bone-oncology fact itself: only that a
+        /// medication list exists is kept ("no list" and "no relevant medicine" differ, REFERENCE §18.2.3).
+        case presence
+    }
+
+    /// What pass 1 writes for a `.presence` line instead of the line itself.
+    static let medicationListMarker: [UInt8] = [0x01, 0x4D]
 
     static let conditionCodes: Set<String> = [
         "94222008", "94217008", "94218003", "94219006", "94220000", "94221001", "134421000", "91281000119103", "91271000119101",
@@ -52,7 +60,7 @@ struct Relevance {
         case "Observation":
             return hasCode(line, scan, observationCodes, icd10Cancer: false) || hasMCODE(line, scan) || observationWords.matchAny(line, scan.texts) ? .keep : .ignore
         case "MedicationRequest", "MedicationStatement", "MedicationAdministration":
-            return hasCode(line, scan, medicationCodes, icd10Cancer: false) || medicationWords.matchAny(line, scan.texts) || hasMCODE(line, scan) ? .keep : .ignore
+            return hasCode(line, scan, medicationCodes, icd10Cancer: false) || medicationWords.matchAny(line, scan.texts) || hasMCODE(line, scan) ? .keep : .presence
         case "Procedure":
             return hasCode(line, scan, procedureCodes, icd10Cancer: false) || procedureWords.matchAny(line, scan.texts) || hasMCODE(line, scan) ? .keep : .ignore
         default:

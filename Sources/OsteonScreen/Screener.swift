@@ -121,7 +121,7 @@ public final class Screener: @unchecked Sendable {
     let options: ScreenOptions
     private let lock = NSLock()
     private var progress: Progress?
-    static let classes = ["emergency", "urgent", "soon", "care_gap"]
+    static let classes = Urgency.allCases.filter { $0 != .none }.map(\.rawValue)
 
     public init(options: ScreenOptions) { self.options = options }
 
@@ -295,7 +295,8 @@ public final class Screener: @unchecked Sendable {
                 return true
             }
             var key: [UInt8]
-            switch Relevance.classify(line, scan) {
+            let kind = Relevance.classify(line, scan)
+            switch kind {
             case .ignore:
                 result.counts.ignored += 1
                 return true
@@ -306,7 +307,7 @@ public final class Screener: @unchecked Sendable {
                     return true
                 }
                 key = Array("Patient/".utf8) + Array(UnsafeRawBufferPointer(rebasing: line[id]))
-            case .keep:
+            case .keep, .presence:
                 guard let ref = scan.reference else {
                     result.counts.ignored += 1   // no subject: cannot be attributed to a patient
                     return true
@@ -318,7 +319,11 @@ public final class Screener: @unchecked Sendable {
                 let writer = worker.buckets[Int(Self.hash(k) % UInt64(bucketCount))]
                 writer.write(k)
                 writer.write(byte: 0x09)
-                writer.write(line)
+                if kind == .presence {
+                    Relevance.medicationListMarker.withUnsafeBytes { writer.write($0) }
+                } else {
+                    writer.write(line)
+                }
                 writer.write(byte: 0x0A)
             }
             if reader.bytesRead - reported > 16 << 20 {
@@ -394,13 +399,22 @@ public final class Screener: @unchecked Sendable {
             for key in order {
                 var importer = FHIRImporter()
                 var hasPatient = false
+                var medicationList = false
                 for r in groups[key]! {
-                    guard case .success(let value) = JSONValue.parse(bytes: UnsafeRawBufferPointer(rebasing: all[r])) else { continue }
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[r])
+                    if bytes.elementsEqual(Relevance.medicationListMarker) {
+                        medicationList = true
+                        continue
+                    }
+                    guard case .success(let value) = JSONValue.parse(bytes: bytes) else { continue }
                     if value.resourceType == "Patient" { hasPatient = true }
                     importer.add(value)
                 }
                 if hasPatient { worker.summary.patientsRead += 1 }
-                for imported in importer.importAll() { assess(imported, worker) }
+                for var imported in importer.importAll() {
+                    if medicationList && imported.patientCase.medications == nil { imported.patientCase.medications = [] }
+                    assess(imported, worker)
+                }
             }
         }
     }
@@ -409,26 +423,20 @@ public final class Screener: @unchecked Sendable {
         let a = Assessor.assess(p.patientCase, asOf: options.asOf)
         worker.summary.patientsAssessed += 1
         if a.boneMetastasis == true || a.myelomaBoneDisease { worker.summary.withSkeletalMetastases += 1 }
-        for g in a.careGaps { worker.summary.gaps[g.code, default: 0] += 1 }
-        for al in a.alerts { worker.summary.alerts[al.code, default: 0] += 1 }
-        guard !a.alerts.isEmpty || !a.careGaps.isEmpty else { return }
+        for g in a.careGaps { worker.summary.gaps[g.code.rawValue, default: 0] += 1 }
+        for al in a.alerts { worker.summary.alerts[al.code.rawValue, default: 0] += 1 }
+        let urgency = a.urgency
+        guard urgency != .none else { return }
         worker.summary.onWorklist += 1
-        let cls: Int
-        switch a.alerts.first?.severity {
-        case .emergency?: cls = 0
-        case .urgent?: cls = 1
-        case .soon?: cls = 2
-        case nil: cls = 3
-        }
-        let alerts = a.alerts.map(\.code).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let gaps = a.careGaps.map(\.code).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let urgency = Screener.classes[cls]
-        let action = a.alerts.first?.action ?? a.careGaps.first?.reason ?? ""
+        let cls = urgency.rank
+        let alerts = a.alerts.map(\.code.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let gaps = a.careGaps.map(\.code.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let action = a.firstAction
         let row: JSONValue = [
-            "patient_id": .string(a.patientID), "urgency": .string(urgency), "alerts": JSONValue(alerts), "care_gaps": JSONValue(gaps),
+            "patient_id": .string(a.patientID), "urgency": .string(urgency.rawValue), "alerts": JSONValue(alerts), "care_gaps": JSONValue(gaps),
             "primary_sites": JSONValue(a.primarySites), "bone_metastasis": JSONValue(a.boneMetastasis), "first_action": .string(action),
         ]
-        let fields = [a.patientID, urgency, alerts.joined(separator: ";"), gaps.joined(separator: ";"), a.primarySites.joined(separator: ";"),
+        let fields = [a.patientID, urgency.rawValue, alerts.joined(separator: ";"), gaps.joined(separator: ";"), a.primarySites.joined(separator: ";"),
                       a.boneMetastasis.map { $0 ? "true" : "false" } ?? "", action]
         worker.rows[cls].write(fields.map(Self.csvField).joined(separator: ","))
         worker.rows[cls].write(byte: 0x1F)

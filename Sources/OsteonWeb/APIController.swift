@@ -108,9 +108,9 @@ struct APIController: RouteCollection {
             ("case_id", .string(c.id!.uuidString)), ("case_version", .int(c.version)), ("state", .string(c.state)),
         ]
         if let a {
-            pairs.append(("urgency", .string(a.alerts.first?.severity.rawValue ?? (a.careGaps.isEmpty ? "none" : "care_gap"))))
-            pairs.append(("alerts", JSONValue(a.alerts.map(\.code))))
-            pairs.append(("care_gaps", JSONValue(a.careGaps.map(\.code))))
+            pairs.append(("urgency", .string(a.urgency.rawValue)))
+            pairs.append(("alerts", JSONValue(a.alerts.map(\.code.rawValue))))
+            pairs.append(("care_gaps", JSONValue(a.careGaps.map(\.code.rawValue))))
         }
         return .object(pairs)
     }

@@ -122,12 +122,15 @@ struct BoardController: RouteCollection {
             let tasks = try await req.board.tasks(caseID: item.caseRecord.id!).filter { decision != nil && $0.$decision.id == decision?.id }
             var summary: [String] = []
             summary.append("Primary: \(a.primarySites.isEmpty ? "none recorded" : a.primarySites.joined(separator: ", ")); bone metastasis: \(a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown").")
-            for s in a.scores where s.valid {
-                let total = s.json["total"]?.numberValue.map { " \(format($0))" } ?? ""
-                summary.append("\(ScoreCatalog.rule(id: s.id)?.title ?? s.id)\(s.lesionID.map { " [\($0)]" } ?? ""):\(total) — \(s.json["recommendation_text"]?.stringValue ?? "")")
+            for s in a.scores {
+                guard let r = s.report else { continue }
+                let total = r.total.map { " \($0)" } ?? ""
+                summary.append("\(r.title)\(s.lesionID.map { " [\($0)]" } ?? ""):\(total) — \(r.recommendation)")
             }
             if let note = a.survivalNote { summary.append(note) }
             for t in a.treatmentPlan { summary.append("Plan: \(t.text)") }
+            // What the recorded facts forbid is part of the summary, so the board sees why an item is absent.
+            for p in a.prohibitions { summary.append("Not advised: \(p.what) — \(p.reason)") }
             let given = Set(opinions.map(\.specialty))
             items.append(AgendaVM(
                 id: item.id!, position: item.position, patientID: patient.id!, patientName: patient.name, externalID: patient.externalID,

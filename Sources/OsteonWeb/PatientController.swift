@@ -11,6 +11,7 @@ struct PatientRow: Content {
     let birthDate: String
     let state: String
     let urgency: String
+    let urgencyLabel: String
     let rank: Int
     let alerts: [String]
     let gaps: Int
@@ -102,11 +103,11 @@ struct PatientController: RouteCollection {
             let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
             if let state, r.caseRecord.state != state { continue }
             let a = Assessor.assess(c, asOf: req.today)
-            let urgency = a.alerts.first?.severity.rawValue ?? (a.careGaps.isEmpty ? "none" : "care_gap")
-            if urgentOnly && urgency != "emergency" && urgency != "urgent" { continue }
+            let urgency = a.urgency
+            if urgentOnly && !urgency.isUrgent { continue }
             rows.append(PatientRow(id: p.id!, externalID: p.externalID, name: p.name, birthDate: p.birthDate ?? "",
-                                   state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state, urgency: urgency,
-                                   rank: ["emergency": 0, "urgent": 1, "soon": 2, "care_gap": 3][urgency] ?? 4,
+                                   state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state,
+                                   urgency: urgency.rawValue.replacingOccurrences(of: "_", with: "-"), urgencyLabel: urgency.label, rank: urgency.rank,
                                    alerts: a.alerts.map(\.title), gaps: a.careGaps.count,
                                    primary: a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")))
         }

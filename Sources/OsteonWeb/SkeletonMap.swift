@@ -54,9 +54,9 @@ enum SkeletonMap {
         var dots = ""
         for (i, l) in lesions.enumerated() {
             let (cx, cy) = position(l, index: i)
-            let risk = PatientPage.risk(l.id, a)
-            let label = HTMLEscape.escape("\(l.id): \(PatientPage.describe(l)) — \(risk == "unscored" ? "not scored" : "\(risk) risk")")
-            dots += "<g class=\"lesion risk-\(risk)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
+            let risk = a.risk(lesion: l.id)
+            let label = HTMLEscape.escape("\(l.id): \(PatientPage.describe(l)) — \(risk.label)")
+            dots += "<g class=\"lesion risk-\(risk.rawValue)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk.rawValue]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
                 + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLEscape.escape(l.id))</text></g>"
         }
         let bones = """

@@ -46,23 +46,20 @@ struct ScoreVM: Content {
     let missing: [String]
 
     init(_ entry: Assessment.ScoreEntry) {
-        let j = entry.json
         id = entry.id
         lesionID = entry.lesionID
         title = ScoreCatalog.rule(id: entry.id)?.title ?? entry.id
         valid = entry.valid
-        total = j["total"]?.numberValue.map(format)
-        band = j["category"]?.stringValue ?? j["risk_group"]?.stringValue ?? j["predicted_survival"]?.stringValue
-            ?? j["stage_group"]?.stringValue ?? j["stage"]?.stringValue ?? j["severity"]?.stringValue ?? j["band"]?.stringValue
-        recommendation = j["recommendation_text"]?.stringValue
-        rationale = j["rationale"]?.stringValue
-        citation = j["citation"]?.stringValue
-        provenance = j["provenance_mark"].flatMap { m in j["provenance"]?.stringValue.map { "\(m.stringValue ?? "") \($0)" } }
-        components = (j["components"]?.arrayValue ?? []).map {
-            Component(key: $0["key"]?.stringValue ?? "", finding: $0["finding"]?.stringValue ?? "", points: $0["points"]?.intValue ?? 0)
-        }
-        error = j["error"]?.stringValue
-        missing = (j["missing"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let r = entry.report
+        total = r?.total.map(String.init)
+        band = entry.result?.headline
+        recommendation = r?.recommendation
+        rationale = r?.rationale.joined(separator: " ")
+        citation = r?.citations.map(\.text).joined(separator: "; ")
+        provenance = r.map { "\($0.provenance.mark) \($0.provenance.rawValue)" }
+        components = (r?.components ?? []).map { Component(key: $0.key, finding: $0.finding, points: $0.points) }
+        error = entry.problem?.message
+        missing = entry.problem?.problems.map(\.field) ?? []
     }
 }
 
@@ -148,12 +145,12 @@ struct PatientPage {
             let lesion = read.patientCase.lesions?.first { $0.id == record.label }
             let scores = a.scores.filter { $0.lesionID == record.label }.map(ScoreVM.init)
             return LesionVM(id: record.id!, label: record.label, description: lesion.map(describe) ?? record.label,
-                            classification: classes[record.label] ?? "", version: record.version, risk: risk(record.label, a),
+                            classification: classes[record.label] ?? "", version: record.version, risk: a.risk(lesion: record.label).rawValue,
                             scores: scores)
         }
         func plan(_ items: [Assessment.PlanItem]) -> [PlanVM] {
-            items.map { PlanVM(code: $0.code, text: $0.text, reason: $0.reason, citation: $0.citations.map(\.text).joined(separator: "; "),
-                               status: $0.status?.replacingOccurrences(of: "_", with: " "), due: $0.due?.description) }
+            items.map { PlanVM(code: $0.code.rawValue, text: $0.text, reason: $0.reason, citation: $0.citations.map(\.text).joined(separator: "; "),
+                               status: $0.status?.rawValue.replacingOccurrences(of: "_", with: " "), due: $0.due?.description) }
         }
         return PatientPage(
             patientID: r.patient.id!, externalID: r.patient.externalID, name: r.patient.name,
@@ -163,7 +160,7 @@ struct PatientPage {
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) })),
             primary: a.primarySites.isEmpty ? "none recorded" : a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", "),
             boneMetastasis: a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown",
-            alerts: a.alerts.map { AlertVM(code: $0.code, severity: $0.severity.rawValue, title: $0.title, action: $0.action, reason: $0.reason,
+            alerts: a.alerts.map { AlertVM(code: $0.code.rawValue, severity: $0.severity.rawValue, title: $0.title, action: $0.action, reason: $0.reason,
                                            citation: $0.citations.map(\.text).joined(separator: "; ")) },
             lesions: lesions,
             patientScores: a.scores.filter { $0.lesionID == nil }.map(ScoreVM.init),
@@ -176,7 +173,7 @@ struct PatientPage {
                 }
             },
             imaging: plan(a.imagingPlan), treatment: plan(a.treatmentPlan), surveillance: plan(a.surveillance), prevention: plan(a.prevention),
-            gaps: a.careGaps.map { PlanVM(code: $0.code, text: $0.code.replacingOccurrences(of: "_", with: " "), reason: $0.reason,
+            gaps: a.careGaps.map { PlanVM(code: $0.code.rawValue, text: $0.code.summary, reason: $0.reason,
                                           citation: $0.citations.map(\.text).joined(separator: "; "), status: nil, due: nil) },
             dataNeeded: a.dataNeeded.map { PlanVM(code: $0.field, text: $0.field, reason: $0.detail, citation: "", status: $0.neededFor.joined(separator: ", "), due: nil) },
             warnings: a.warnings,
@@ -195,14 +192,6 @@ struct PatientPage {
         let bone = [l.side, l.bone?.rawValue].compactMap { $0 }.joined(separator: " ")
         guard let region = l.region?.rawValue.replacingOccurrences(of: "_", with: " ") else { return bone }
         return "\(bone) (\(region))"
-    }
-
-    /// high, borderline, low or unscored: the colour of the lesion on the skeleton map.
-    static func risk(_ label: String, _ a: Assessment) -> String {
-        if a.alerts.contains(where: { $0.lesionID == label && $0.severity != .soon }) { return "high" }
-        if a.alerts.contains(where: { $0.lesionID == label }) { return "borderline" }
-        if a.scores.contains(where: { $0.lesionID == label && $0.valid && ($0.id == Mirels.id || $0.id == SINS.id) }) { return "low" }
-        return "unscored"
     }
 
     static func timeline(_ c: PatientCase) -> [TimelineVM] {

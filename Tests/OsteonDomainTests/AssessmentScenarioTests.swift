@@ -55,8 +55,12 @@ let scenarios: [Scenario] = [
     Scenario(file: "thyroid-escc3-unfit", boneMetastasis: true, alerts: ["high_grade_escc", "potential_spinal_instability"], noAlerts: ["suspected_mscc"],
              scores: ["noms": ["high_grade_escc": true, "separation_surgery": false,
                                "radiation_plan": "conventional external beam RT (cEBRT) ± dexamethasone (palliative)"],
-                      "tokuhashi_revised_2005": ["total": 11], "sins": ["total": 11]],
-             plan: ["dexamethasone_with_radiotherapy", "radiotherapy_rt_alone_for_compression"]),
+                      "sins": ["total": 11]],
+             // One lesion, whole-spine MRI only: the extraspinal count is not known (REFERENCE §18.5).
+             invalidScores: ["tokuhashi_revised_2005", "tomita_2001"],
+             plan: ["dexamethasone_with_radiotherapy", "radiotherapy_rt_alone_for_compression"],
+             noPlan: ["radiotherapy_surgery_then_postoperative_rt"],
+             dataNeeded: ["skeletal_metastasis_counts.extraspinal", "skeletal_metastasis_counts"]),
     Scenario(file: "kidney-escc2-separation-surgery", boneMetastasis: true, alerts: ["high_grade_escc"],
              scores: ["noms": ["separation_surgery": true, "radiation_plan": "separation surgery, then spine SBRT/SRS"],
                       "tomita_2001": ["total": 3], "sins": ["total": 12]],
@@ -145,7 +149,7 @@ enum Cases {
     func scenario(_ s: Scenario) throws {
         let (a, json) = try Cases.assess(s.file)
         if case .some(let expected) = s.boneMetastasis { #expect(a.boneMetastasis == expected, "bone_metastasis") }
-        let alerts = a.alerts.map(\.code)
+        let alerts = a.alerts.map(\.code.rawValue)
         for code in s.alerts { #expect(alerts.contains(code), "missing alert \(code); got \(alerts)") }
         for code in s.noAlerts { #expect(!alerts.contains(code), "unexpected alert \(code)") }
         let scores = json["scores"]
@@ -156,10 +160,10 @@ enum Cases {
         }
         for id in s.invalidScores { #expect(scores?[id]?["valid"] == false, "\(id) should be shown as cannot score") }
         for id in s.noScores { #expect(scores?[id] == nil, "\(id) should not apply") }
-        let plan = (a.imagingPlan + a.treatmentPlan + a.surveillance + a.prevention).map(\.code)
+        let plan = (a.imagingPlan + a.treatmentPlan + a.surveillance + a.prevention).map(\.code.rawValue)
         for code in s.plan { #expect(plan.contains(code), "missing plan item \(code); got \(plan)") }
         for code in s.noPlan { #expect(!plan.contains(code), "unexpected plan item \(code)") }
-        let gaps = a.careGaps.map(\.code)
+        let gaps = a.careGaps.map(\.code.rawValue)
         for code in s.gaps { #expect(gaps.contains(code), "missing care gap \(code); got \(gaps)") }
         for code in s.noGaps { #expect(!gaps.contains(code), "unexpected care gap \(code)") }
         let needed = a.dataNeeded.map(\.field)

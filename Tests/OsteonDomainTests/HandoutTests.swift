@@ -34,7 +34,7 @@ import Testing
         #expect(text.has("metal rod or plate"), "fixation is in the plan")
         #expect(text.has("spine surgeon"))
         #expect(text.has("See a dentist"), "a bone medicine is to start")
-        #expect(a.treatmentPlan.contains { $0.code == "start_bone_modifying_agent" })
+        #expect(a.treatmentPlan.contains { $0.code.rawValue == "start_bone_modifying_agent" })
         #expect(!text.has("Chemotherapy"), "no chemotherapy for this case")
         // Every glossary term appears in the guide's own text.
         let body = h.sections.filter { $0.id != "glossary" }.map(\.text).joined(separator: " ").lowercased()

@@ -146,8 +146,13 @@ import Testing
         #expect(out.serialized().contains("20 Gy in 8 fractions"))
     }
 
-    @Test func shortExpectedSurvival() {
-        #expect(run(PalliativeRadiotherapy.self, with(base, [("expected_survival_weeks", 3)]))["recommendation"] == "best_supportive_care_consider")
+    /// REFERENCE §18.1.5: expected survival < 4 weeks does not withdraw RT for pain (ASTRO 2024): a single 8 Gy fraction.
+    @Test func shortExpectedSurvivalStillGetsASingle8GyFractionForPain() {
+        let out = run(PalliativeRadiotherapy.self, with(base, [("expected_survival_weeks", 3)]))
+        #expect(out["recommendation"] == "single_fraction_8_gy")
+        #expect(out["preferred"] == "8 Gy in 1 fraction")
+        #expect(out["recommendation_text"]?.stringValue?.contains("best supportive care") == false)
+        #expect(out["sbrt_option"] == false)
     }
 }
 

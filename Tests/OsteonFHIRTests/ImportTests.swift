@@ -117,7 +117,9 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(c.sources["lesions[mCODETrialMatchingSecondaryCancerConditionPatientExample02]"] == "Condition/mCODETrialMatchingSecondaryCancerConditionPatientExample02")
         let a = Assessor.assess(c, asOf: Day("2026-11-26")!)
         #expect(a.boneMetastasis == true)
-        #expect(a.careGaps.contains { $0.code == "bma_not_prescribed" })
+        // Zoledronic acid recorded as completed (2019): a stopped course, not "never prescribed" (REFERENCE §18.2.3).
+        #expect(a.careGaps.contains { $0.code == .bmaInterrupted })
+        #expect(!a.careGaps.contains { $0.code == .bmaNotPrescribed })
     }
 
     @Test func trialMatchingPatient01HasBoneAndOtherMetastases() throws {
@@ -241,7 +243,7 @@ func codes(_ concept: JSONValue?) -> [String] {
         ])
         let a = Assessor.assess(p.patientCase, asOf: Day("2026-11-26")!)
         // 2.9 mmol/L = 11.62 mg/dL; + 0.8 × (4.0 − 3.0) = 12.42 → moderate.
-        #expect(a.alerts.contains { $0.code == "hypercalcaemia_moderate" })
+        #expect(a.alerts.contains { $0.code.rawValue == "hypercalcaemia_moderate" })
         #expect(a.warnings.contains { $0.contains("mg/mmol") && $0.contains("cannot be converted") })
         #expect(p.patientCase.sources["labs[0].calcium"] == "Observation/ca")
     }

@@ -148,8 +148,8 @@ func temporaryDirectory(_ name: String) -> String {
             for (_, json) in cohort.resources(of: n) { importer.add(json) }
             let a = Assessor.assess(importer.importAll()[0].patientCase, asOf: Day("2026-06-30")!)
             if !a.alerts.isEmpty || !a.careGaps.isEmpty {
-                expected[a.patientID] = (a.alerts.map(\.code).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                                         a.careGaps.map(\.code).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+                expected[a.patientID] = (a.alerts.map(\.code.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                                         a.careGaps.map(\.code.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
             }
         }
         var got: [String: (alerts: [String], gaps: [String])] = [:]

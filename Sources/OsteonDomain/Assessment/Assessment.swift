@@ -1,20 +1,23 @@
 /// Everything the care pathway needs for one patient on one date, each item
-/// with its reason and citation, and what data is still needed.
+/// with its reason, citation and the recorded facts behind it, and what data
+/// is still needed. Results stay typed; `json` (AssessmentJSON.swift) is the edge.
 public struct Assessment: Sendable {
-    public enum Severity: String, Sendable, Comparable {
+    public enum Severity: String, Sendable, Comparable, CaseIterable {
         case emergency, urgent, soon
         var rank: Int { switch self { case .emergency: 0; case .urgent: 1; case .soon: 2 } }
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
 
     public struct Alert: Sendable {
-        public let code: String
+        public let code: AlertCode
         public let severity: Severity
         public let title: String
         public let action: String
         public let reason: String
         public let citations: [Citation]
         public var lesionID: String? = nil
+        /// The recorded facts that raised it.
+        public var facts: [Fact] = []
     }
 
     public struct Candidate: Sendable {
@@ -32,22 +35,29 @@ public struct Assessment: Sendable {
     }
 
     public struct PlanItem: Sendable {
-        public let code: String
-        public let category: String
+        public let code: PlanCode
+        public let category: PlanCategory
         public let text: String
         public let reason: String
         public let citations: [Citation]
         public var lesionID: String? = nil
-        public var status: String? = nil
+        public var status: PlanStatus? = nil
         public var due: Day? = nil
-        public var details: JSONValue? = nil
+        public var details: PlanDetails? = nil
+        /// The recorded facts that triggered the item.
+        public var facts: [Fact] = []
+        /// Case paths of missing facts that would change it.
+        public var wouldChangeWith: [String] = []
+        /// What the item asks someone to do (checked against what the facts forbid).
+        public var actions: Set<ClinicalAction> = []
     }
 
     public struct CareGap: Sendable {
-        public let code: String
+        public let code: GapCode
         public let reason: String
         public let citations: [Citation]
         public var lesionID: String? = nil
+        public var facts: [Fact] = []
     }
 
     public struct DataNeed: Sendable, Equatable {
@@ -56,11 +66,15 @@ public struct Assessment: Sendable {
         public let detail: String
     }
 
+    /// One score as computed for this patient: the typed result (or why it
+    /// could not be computed) and the uniform report built from it.
     public struct ScoreEntry: Sendable {
         public let id: String
         public let lesionID: String?
-        public let json: JSONValue
-        public var valid: Bool { json["valid"] == true }
+        public let result: ScoreResult?
+        public let report: ScoreReport?
+        public let problem: CannotScore?
+        public var valid: Bool { result != nil }
     }
 
     public let patientID: String
@@ -80,6 +94,11 @@ public struct Assessment: Sendable {
     public var careGaps: [CareGap] = []
     public var dataNeeded: [DataNeed] = []
     public var warnings: [String] = []
+    /// What the recorded facts forbid, and why (Safety.swift): the plan, the
+    /// board summary and the guide all read this one list.
+    public var prohibitions: [Prohibition] = []
+    /// Plan items that were proposed but are forbidden by a recorded fact.
+    public var withheld: [(item: PlanItem, prohibition: Prohibition)] = []
     /// Where each fact came from (case path → e.g. "Condition/abc"), for imported records.
     public var sources: [(path: String, source: String)] = []
 
@@ -96,88 +115,91 @@ public struct Assessment: Sendable {
         }
     }
 
-    mutating func gap(_ code: String, _ reason: String, _ citations: [Citation], lesion: String? = nil) {
+    mutating func gap(_ code: GapCode, _ reason: String, _ citations: [Citation], lesion: String? = nil, facts: [Fact] = []) {
         guard !careGaps.contains(where: { $0.code == code && $0.lesionID == lesion }) else { return }
-        careGaps.append(CareGap(code: code, reason: reason, citations: citations, lesionID: lesion))
+        careGaps.append(CareGap(code: code, reason: reason, citations: citations, lesionID: lesion, facts: facts))
     }
 
-    /// A valid score object, for one lesion or for the patient.
-    public func score(_ id: String, lesion: String? = nil) -> JSONValue? {
-        scores.first { $0.id == id && $0.lesionID == lesion && $0.valid }?.json
+    mutating func alert(_ alert: Alert) {
+        guard !alerts.contains(where: { $0.code == alert.code && $0.lesionID == alert.lesionID }) else { return }
+        alerts.append(alert)
     }
 
-    /// The score objects by id: one per id; for per-lesion scores, the lesion
+    /// The typed result of a valid score, for one lesion or for the patient.
+    public func result<R: AssessedRule>(_ rule: R.Type, lesion: String? = nil) -> R.Result? {
+        for entry in scores where entry.id == R.id && entry.lesionID == lesion {
+            if let r = entry.result.flatMap(R.unwrap) { return r }
+        }
+        return nil
+    }
+
+    public func entry(_ id: String, lesion: String? = nil) -> ScoreEntry? {
+        scores.first { $0.id == id && $0.lesionID == lesion }
+    }
+
+    /// The score entries by id: one per id; for per-lesion scores, the lesion
     /// with the highest total (others are in `lesion_scores`).
-    public var scoresByID: [(String, JSONValue)] {
-        var out: [(String, JSONValue)] = []
+    public var scoresByID: [ScoreEntry] {
+        var out: [ScoreEntry] = []
         for entry in scores {
-            if let i = out.firstIndex(where: { $0.0 == entry.id }) {
-                let current = out[i].1
-                let better = (entry.json["total"]?.numberValue ?? -1) > (current["total"]?.numberValue ?? -1)
-                    || (current["valid"] != true && entry.valid)
-                if better { out[i].1 = entry.json }
+            if let i = out.firstIndex(where: { $0.id == entry.id }) {
+                let current = out[i]
+                let better = (entry.report?.total ?? -1) > (current.report?.total ?? -1) || (!current.valid && entry.valid)
+                if better { out[i] = entry }
             } else {
-                out.append((entry.id, entry.json))
+                out.append(entry)
             }
         }
         return out
     }
+
+    /// Every plan item, in the order the sections are shown.
+    public var planItems: [PlanItem] { imagingPlan + treatmentPlan + surveillance + prevention }
+
+    public func has(_ code: PlanCode) -> Bool { planItems.contains { $0.code == code } }
+    public func has(_ code: AlertCode) -> Bool { alerts.contains { $0.code == code } }
+    public func has(_ code: GapCode) -> Bool { careGaps.contains { $0.code == code } }
 }
 
-extension Assessment {
-    /// The stable, snake_case JSON of `osteon assess --format json`.
-    public var json: JSONValue {
-        func cites(_ c: [Citation]) -> JSONValue { .string(c.map(\.text).joined(separator: "; ")) }
-        func item(_ p: PlanItem) -> JSONValue {
-            var pairs: [(String, JSONValue)] = [("code", .string(p.code)), ("category", .string(p.category)), ("text", .string(p.text)),
-                                                ("reason", .string(p.reason)), ("citation", cites(p.citations))]
-            if let l = p.lesionID { pairs.append(("lesion_id", .string(l))) }
-            if let s = p.status { pairs.append(("status", .string(s))) }
-            if let d = p.due { pairs.append(("due", .string(d.description))) }
-            if let x = p.details { pairs.append(("details", x)) }
-            return .object(pairs)
-        }
-        return .object([
-            ("patient_id", .string(patientID)),
-            ("as_of", .string(asOf.description)),
-            ("primary_sites", JSONValue(primarySites)),
-            ("bone_metastasis", JSONValue(boneMetastasis)),
-            ("myeloma_bone_disease", .bool(myelomaBoneDisease)),
-            ("lesions", .array(lesionClasses.map { ["lesion_id": .string($0.lesionID), "classification": .string($0.classification)] })),
-            ("alerts", .array(alerts.map { a in
-                var pairs: [(String, JSONValue)] = [("code", .string(a.code)), ("severity", .string(a.severity.rawValue)),
-                                                    ("title", .string(a.title)), ("action", .string(a.action)),
-                                                    ("reason", .string(a.reason)), ("citation", cites(a.citations))]
-                if let l = a.lesionID { pairs.append(("lesion_id", .string(l))) }
-                return .object(pairs)
-            })),
-            ("scores", .object(scoresByID)),
-            ("lesion_scores", .array(scores.filter { $0.lesionID != nil }.map { s in
-                ["lesion_id": .string(s.lesionID!), "score": .string(s.id), "result": s.json]
-            })),
-            ("survival_note", JSONValue(survivalNote)),
-            ("differential", .array(differential.map { d in
-                .object([
-                    ("lesion_id", JSONValue(d.lesionID)),
-                    ("confirmed", JSONValue(d.confirmed)),
-                    ("candidates", .array(d.candidates.enumerated().map { n, c in
-                        ["rank": .int(n + 1), "diagnosis": .string(c.diagnosis), "reasons_for": JSONValue(c.reasonsFor),
-                         "reasons_against": JSONValue(c.reasonsAgainst), "citation": cites(c.citations)]
-                    })),
-                ])
-            })),
-            ("imaging_plan", .array(imagingPlan.map(item))),
-            ("treatment_plan", .array(treatmentPlan.map(item))),
-            ("surveillance", .array(surveillance.map(item))),
-            ("prevention", .array(prevention.map(item))),
-            ("care_gaps", .array(careGaps.map { g in
-                var pairs: [(String, JSONValue)] = [("code", .string(g.code)), ("reason", .string(g.reason)), ("citation", cites(g.citations))]
-                if let l = g.lesionID { pairs.append(("lesion_id", .string(l))) }
-                return .object(pairs)
-            })),
-            ("data_needed", .array(dataNeeded.map { ["field": .string($0.field), "needed_for": JSONValue($0.neededFor), "detail": .string($0.detail)] })),
-            ("warnings", JSONValue(warnings)),
-            ("sources", .object(sources.map { ($0.path, .string($0.source)) })),
-        ])
+/// A recorded fact, by its case path and its value in words
+/// ("labs.calcium", "14.5 mg/dL on 2026-11-20").
+public struct Fact: Sendable, Hashable {
+    public let path: String
+    public let value: String
+    public init(_ path: String, _ value: String) {
+        self.path = path
+        self.value = value
     }
+}
+
+/// Extra structured detail of a plan item, serialised at the edge.
+public enum PlanDetails: Sendable {
+    case survivalEstimates(SurvivalSummary)
+    case prechecks([Precheck])
+    case radiotherapy(PalliativeRadiotherapy.Result)
+    case surveillanceSchedule(guideline: String, windowStart: Day, nextVisits: [Day])
+    case predisposition(gene: String, inheritance: String)
+    case checkSinceLastDose(test: String, done: Bool)
+}
+
+/// One check before starting or continuing a bone-modifying agent.
+public struct Precheck: Sendable {
+    public enum Code: String, Sendable {
+        case dentalEvaluation = "dental_evaluation"
+        case calciumVitaminD = "calcium_vitamin_d"
+        case creatinineBeforeEachDose = "creatinine_before_each_dose"
+        case calciumBeforeDenosumab = "calcium_before_denosumab"
+    }
+    public let code: Code
+    public let text: String
+    public let status: String
+}
+
+/// The survival scores in one line each, shown beside every surgical item.
+public struct SurvivalSummary: Sendable {
+    public var tokuhashi: TokuhashiRevised.Result?
+    public var tomita: Tomita.Result?
+    public var katagiri: KatagiriNew.Result?
+    public var note: String?
+    public var isEmpty: Bool { tokuhashi == nil && tomita == nil && katagiri == nil && note == nil }
 }

@@ -13,6 +13,9 @@ extension Assessment {
         let mets = boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown"
         out.append("Primary: \(sites). Bone metastasis: \(mets).\(myelomaBoneDisease ? " Myeloma bone disease." : "")")
 
+        section("Not advised (a recorded fact forbids it)", prohibitions.map { p in
+            "• \(p.what.prefix(1).uppercased() + p.what.dropFirst()). \(p.reason)\(p.decidedBy.map { " (\($0) safety decision)" } ?? "")"
+        })
         section("Urgent alerts", alerts.map { a in
             "• [\(a.severity.rawValue.uppercased())] \(a.title). \(a.action)\n    Why: \(a.reason)\n    Source: \(a.citations.map(\.text).joined(separator: "; "))"
         })
@@ -26,16 +29,16 @@ extension Assessment {
         })
         section("Scores", scores.map { s in
             let who = s.lesionID.map { " [\($0)]" } ?? ""
-            if s.valid {
-                let total = s.json["total"]?.numberValue.map { "total \(format($0)); " } ?? ""
-                return "• \(s.id)\(who): \(total)\(s.json["recommendation_text"]?.stringValue ?? "")\n    Source: \(s.json["citation"]?.stringValue ?? "")"
+            if let r = s.report {
+                let total = r.total.map { "total \($0); " } ?? ""
+                return "• \(s.id)\(who): \(total)\(r.recommendation)\n    Source: \(r.citations.map(\.text).joined(separator: "; "))"
             }
-            return "• \(s.id)\(who): \(s.json["error"]?.stringValue ?? "cannot score") — collect: \(s.json["missing"].map { $0.serialized() } ?? "")"
+            return "• \(s.id)\(who): \(s.problem?.message ?? "cannot score") — collect: \(s.problem?.problems.map(\.field).joined(separator: ", ") ?? "")"
         } + (survivalNote.map { ["• Survival: \($0)"] } ?? []))
         func items(_ list: [PlanItem]) -> [String] {
             list.map { p in
                 var line = "• \(p.text)"
-                if let s = p.status { line += " [\(s.replacingOccurrences(of: "_", with: " "))\(p.due.map { ", due \($0)" } ?? "")]" }
+                if let s = p.status { line += " [\(s.rawValue.replacingOccurrences(of: "_", with: " "))\(p.due.map { ", due \($0)" } ?? "")]" }
                 else if let d = p.due { line += " [due \(d)]" }
                 return line + "\n    Why: \(p.reason)\n    Source: \(p.citations.map(\.text).joined(separator: "; "))"
             }
@@ -44,7 +47,7 @@ extension Assessment {
         section("Treatment plan", items(treatmentPlan))
         section("Surveillance and follow-up", items(surveillance))
         section("Prevention and screening", items(prevention))
-        section("Care gaps", careGaps.map { "• \($0.code): \($0.reason)" })
+        section("Care gaps", careGaps.map { "• \($0.code.rawValue): \($0.reason)" })
         section("Data needed", dataNeeded.map { "• \($0.field) — \($0.detail) (for \($0.neededFor.joined(separator: ", ")))" })
         section("Warnings", warnings.map { "• \($0)" })
         section("Where the facts came from", sources.map { "• \($0.path): \($0.source)" })

@@ -8,15 +8,19 @@ public enum Assessor {
         a.warnings += dataQuality(c, asOf: asOf)
         a.sources = c.sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
+        // The order matters: calcium decides what is forbidden before any plan
+        // item is proposed; scores come before the pathways that read them.
         Classification.run(&ctx, &a)
-        Alerts.mscc(ctx, &a)
         Alerts.calcium(ctx, &a)
+        Alerts.mscc(ctx, &a)
         Alerts.fractures(ctx, &a)
         CaseScores.run(ctx, &a)
         TreatmentPlan.run(ctx, &a)
         ImagingPlan.run(ctx, &a)
         FollowUp.run(ctx, &a)
         Prevention.run(ctx, &a)
+        if let p = Safety.weightBearing(a) { a.forbid(p) }
+        a.enforceProhibitions()
 
         if ctx.age == nil { a.need("patient.birth_date", for: "assessment", "birth date (or age_years): age drives the differential and dosing") }
         a.alerts = a.alerts.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)

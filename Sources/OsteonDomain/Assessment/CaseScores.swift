@@ -3,25 +3,22 @@
 enum CaseScores {
     typealias Where = [String: (path: String, detail: String)]
 
-    static func record<R: ClinicalRule>(_ rule: R.Type, _ outcome: Outcome<R.Result>, lesion: Lesion? = nil,
+    /// Keeps the typed result and its report; a score that cannot be computed
+    /// lists every missing or invalid input in data_needed, by case path.
+    @discardableResult
+    static func record<R: AssessedRule>(_ rule: R.Type, _ outcome: Outcome<R.Result>, lesion: Lesion? = nil,
                                         where places: Where, into a: inout Assessment) -> R.Result? {
-        var json: JSONValue
         switch outcome {
         case .scored(let result):
-            json = rule.report(result).json
+            a.scores.append(Assessment.ScoreEntry(id: rule.id, lesionID: lesion?.id, result: R.wrap(result), report: rule.report(result), problem: nil))
         case .cannotScore(let problem):
-            json = ScoreReport.invalidJSON(problem)
-            for field in problem.missingFields {
+            for field in problem.problems.map(\.field) {
                 let place = places[field] ?? places[String(field.split(separator: ".").first ?? "")]
                     ?? (path: field, detail: "input \(field) of \(rule.id)")
                 a.need(place.path, for: rule.id, place.detail)
             }
+            a.scores.append(Assessment.ScoreEntry(id: rule.id, lesionID: lesion?.id, result: nil, report: nil, problem: problem))
         }
-        if let lesion, case .object(var pairs) = json {
-            pairs.insert(("lesion_id", .string(lesion.id)), at: 1)
-            json = .object(pairs)
-        }
-        a.scores.append(Assessment.ScoreEntry(id: rule.id, lesionID: lesion?.id, json: json))
         return outcome.value
     }
 
@@ -31,13 +28,14 @@ enum CaseScores {
             if lesion.isSpinal { spine(lesion, ctx, &a) }
         }
         survival(ctx, &a)
-        if let cc = ctx.correctedCalcium {
-            _ = record(CorrectedCalcium.self, .scored(cc), where: [:], into: &a)
-        } else if ctx.confirmedSkeletalDisease || ctx.c.labs?.contains(where: { $0.test == .calcium }) == true {
-            let ca = ctx.c.latestLab(.calcium, on: ctx.asOf), alb = ctx.c.latestLab(.albumin, on: ctx.asOf)
-            _ = record(CorrectedCalcium.self, CorrectedCalcium.evaluate(.mgDl(calcium: ca?.value, albuminGDl: alb?.value)),
-                       where: ["total_calcium_mg_dl": ("labs.calcium", "serum calcium with its unit and date"),
-                               "albumin_g_dl": ("labs.albumin", "serum albumin, to correct the calcium")], into: &a)
+        if let cc = ctx.calcium.corrected {
+            record(CorrectedCalcium.self, .scored(cc), where: [:], into: &a)
+        } else if ctx.confirmedSkeletalDisease || ctx.calcium.total != nil {
+            // Without a same-day albumin the calcium is not corrected (REFERENCE §18.3.3).
+            record(CorrectedCalcium.self, CorrectedCalcium.evaluate(.mgDl(calcium: ctx.calcium.total?.value, albuminGDl: nil)),
+                   where: ["total_calcium_mg_dl": ("labs.calcium", "serum calcium with its unit and date"),
+                           "albumin_g_dl": ("labs.albumin", ctx.calcium.needs.first?.1 ?? "serum albumin from the same sample as the calcium, to correct it")],
+                   into: &a)
         }
         sarcomaStaging(ctx, &a)
     }
@@ -49,7 +47,9 @@ enum CaseScores {
         guard let bone = lesion.bone else { return nil }
         if bone.isUpperLimbLongBone { return .upperLimb }
         guard bone.isLowerLimbLongBone else { return nil }
-        if bone == .femur, let r = lesion.region {
+        if bone == .femur {
+            // Without a region the lesion could be peritrochanteric (3 points): ask, never assume.
+            guard let r = lesion.region else { return nil }
             if [.peritrochanteric, .trochanteric, .intertrochanteric].contains(r) { return .peritrochanteric }
             // Femoral neck/head and subtrochanteric are not named by the source: the clinician picks.
             if [.femoralNeck, .femoralHead, .subtrochanteric, .proximal].contains(r) { return nil }
@@ -60,8 +60,8 @@ enum CaseScores {
     static func mirels(_ lesion: Lesion, _ ctx: Context, _ a: inout Assessment) {
         let size = lesion.mirelsSize ?? lesion.sizeFraction.map { Mirels.Size(fractionOfDiameter: $0) }
         let input = Mirels.Input(site: mirelsSite(lesion), pain: lesion.limbPain, lesionType: lesion.phenotype.flatMap { Mirels.LesionType(rawValue: $0.rawValue) }, size: size)
-        let siteDetail = lesion.bone == .femur && lesion.region != nil
-            ? "proximal femur: choose mirels_site (peritrochanteric for the trochanteric region, else lower_limb)"
+        let siteDetail = lesion.bone == .femur
+            ? "femur: choose the Mirels site (peritrochanteric for the trochanteric region, else lower limb), or record the region"
             : "bone and region of the lesion"
         let result = record(Mirels.self, Mirels.evaluate(input), lesion: lesion, where: [
             "site": (ctx.path(lesion, lesion.bone == .femur ? "mirels_site" : "bone"), siteDetail),
@@ -88,26 +88,22 @@ enum CaseScores {
         ], into: &a)
         if let sins { Alerts.sins(sins, lesion, ctx, &a) }
 
-        let escc = record(ESCC.self, ESCC.evaluate(ESCC.Input(grade: lesion.escc)), lesion: lesion, where: [
+        record(ESCC.self, ESCC.evaluate(ESCC.Input(grade: lesion.escc)), lesion: lesion, where: [
             "escc_grade": (ctx.path(lesion, "escc_grade"), "Bilsky grade on axial T2 MRI at the level of worst compression"),
         ], into: &a)
 
-        guard ctx.lesionClass[lesion.id]?.isConfirmedMetastaticType == true else {
-            if let escc { Alerts.escc(escc, nil, lesion, ctx, &a) }
-            return
-        }
-        let primary = ctx.likelyPrimary
+        guard ctx.lesionClass[lesion.id]?.isConfirmedMetastaticType == true else { return }
+        let primary = ctx.primaryCancer(of: lesion)
         let sensitivity = primary.flatMap(radiosensitivity)
-        let noms = record(NOMS.self, NOMS.evaluate(NOMS.Input(escc: escc?.grade, radiosensitivity: sensitivity, sinsTotal: sins?.total,
-                                                               medicallyFitForSurgery: ctx.c.fitForSurgery,
-                                                               primary: primary?.primarySite?.rawValue)),
-                          lesion: lesion, where: [
-                            "escc_grade": (ctx.path(lesion, "escc_grade"), "Bilsky grade on axial T2 MRI"),
-                            "radiosensitivity": ("cancers[].radiosensitivity", "radiosensitive or radioresistant: the board classifies this histology"),
-                            "sins_total": (ctx.path(lesion, "SINS inputs"), "complete the SINS inputs"),
-                            "medically_fit_for_surgery": ("fit_for_surgery", "systemic assessment: can the patient tolerate surgery"),
-                          ], into: &a)
-        if let escc { Alerts.escc(escc, noms, lesion, ctx, &a) }
+        record(NOMS.self, NOMS.evaluate(NOMS.Input(escc: lesion.escc, radiosensitivity: sensitivity, sinsTotal: sins?.total,
+                                                   medicallyFitForSurgery: ctx.c.fitForSurgery, primary: primary?.primarySite?.rawValue)),
+               lesion: lesion, where: [
+                "escc_grade": (ctx.path(lesion, "escc_grade"), "Bilsky grade on axial T2 MRI"),
+                "radiosensitivity": (primary.map { ctx.cancerPath($0, "radiosensitivity") } ?? "cancers[].radiosensitivity",
+                                     "radiosensitive or radioresistant: the board classifies this histology"),
+                "sins_total": (ctx.path(lesion, "SINS inputs"), "complete the SINS inputs"),
+                "medically_fit_for_surgery": ("fit_for_surgery", "systemic assessment: can the patient tolerate surgery"),
+               ], into: &a)
     }
 
     /// NOMS radiosensitivity: the clinician's entry, else the histologies the
@@ -193,12 +189,12 @@ enum CaseScores {
         guard !metastatic.isEmpty else { return }
         let primary = ctx.hasMyeloma && ctx.metastasizingCancers.isEmpty ? ctx.cancers.first { $0.primarySite == .myeloma } : ctx.likelyPrimary
         let spinal = metastatic.filter(\.isSpinal)
-        let extraspinal = ctx.c.skeletalCounts?.extraspinal ?? (ctx.c.lesions == nil ? nil : metastatic.filter { !$0.isSpinal }.count)
-        let vertebral = ctx.c.skeletalCounts?.vertebral ?? (ctx.c.lesions == nil ? nil : spinal.count)
+        let counts = SkeletalInventory(ctx, metastatic: metastatic)
+        let extraspinal = counts.extraspinal, vertebral = counts.vertebral
         let others = ctx.c.otherMetastases
         let visceral = others?.filter { $0.site != .lymphNode }
         let perf = ctx.c.performance
-        let countsNote = ctx.c.skeletalCounts == nil ? " (counted from the lesions entered)" : ""
+        let countsNote = counts.note.map { " (\($0))" } ?? ""
         var results: [(String, String)] = []
 
         if !spinal.isEmpty, !ctx.hasMyeloma || !ctx.metastasizingCancers.isEmpty {
@@ -214,8 +210,8 @@ enum CaseScores {
             if perf?.kps == nil, let r = perf?.kpsRange { input.kpsRange = r.range; input.kpsRangeSource = "converted from ECOG \(perf!.ecog!)" }
             if let t = record(TokuhashiRevised.self, TokuhashiRevised.evaluate(input), where: [
                 "kps": ("performance_status.kps", perf?.ecog != nil ? "Karnofsky: ECOG \(perf!.ecog!) converts to a KPS range that spans two Tokuhashi bands" : "Karnofsky performance status"),
-                "extraspinal_bone_metastases_count": ("skeletal_metastasis_counts.extraspinal", "number of extraspinal bone metastases (bone scan)"),
-                "vertebral_body_metastases_count": ("skeletal_metastasis_counts.vertebral", "number of vertebral body metastases"),
+                "extraspinal_bone_metastases_count": ("skeletal_metastasis_counts.extraspinal", "number of extraspinal bone metastases, from a whole-skeleton survey (bone scan or PET)"),
+                "vertebral_body_metastases_count": ("skeletal_metastasis_counts.vertebral", "number of vertebral bodies involved, from MRI of the whole spine or a whole-skeleton survey"),
                 "major_internal_organ_metastases": ("other_metastases[].removable", "lung, liver, kidney or brain metastases: none, removable or unremovable"),
                 "primary_site": ("cancers[].primary_site", "the primary tumour (one known primary)"),
                 "frankel_grade": ("neurology.frankel_grade", "Frankel grade A–E"),
@@ -229,13 +225,12 @@ enum CaseScores {
                 else if visceral.allSatisfy({ $0.treatable == true }) { tomitaVisceral = .treatable }
                 else if visceral.contains(where: { $0.treatable == false }) { tomitaVisceral = .untreatable }
             }
-            let boneCount = (extraspinal ?? 0) + (vertebral ?? 0)
-            let boneMets: Tomita.BoneMetastases? = (extraspinal == nil || vertebral == nil) ? nil : boneCount > 1 ? .multiple : .solitaryOrIsolated
+            let boneMets: Tomita.BoneMetastases? = counts.multiple.map { $0 ? .multiple : .solitaryOrIsolated }
             if let t = record(Tomita.self, Tomita.evaluate(Tomita.Input(primarySite: primary?.primarySite?.rawValue, growthGroup: tomitaGroup(primary),
                                                                          visceral: tomitaVisceral, bone: boneMets)), where: [
                 "primary_growth_group": ("cancers[].tomita_growth_group", "slow, moderate or rapid: this primary is not among Tomita's examples"),
                 "visceral_metastases": ("other_metastases[].treatable", "visceral metastases: none, treatable or untreatable"),
-                "bone_metastases": ("skeletal_metastasis_counts", "solitary or multiple bone metastases"),
+                "bone_metastases": ("skeletal_metastasis_counts", "solitary or multiple bone metastases: the counts from a whole-skeleton survey"),
             ], into: &a) {
                 results.append(("Tomita \(t.total)", t.total <= 3 ? "good" : t.total <= 5 ? "intermediate" : "poor"))
             }
@@ -254,18 +249,18 @@ enum CaseScores {
         }
         let chemo: Bool? = ctx.c.medications.map { meds in meds.contains { $0.medicationClass == .chemotherapy } }
         let group = katagiriGroup(primary)
-        let multipleSkeletal: Bool? = ctx.c.skeletalCounts.map { ($0.extraspinal ?? 0) + ($0.vertebral ?? 0) > 1 } ?? (ctx.c.lesions == nil ? nil : metastatic.count > 1)
+        let multipleSkeletal = counts.multiple
         var kInput = KatagiriNew.Input(primarySite: primary?.primarySite?.rawValue, growthGroup: group.group, visceral: katVisceral, labs: labs,
                                        ecog: perf?.ecog, previousChemotherapy: chemo, multipleSkeletalMetastases: multipleSkeletal)
         if perf?.ecog == nil { kInput.ecogRange = perf?.ecogRange?.range }
         var places: Where = [
-            "visceral_or_cerebral_metastases": ("other_metastases", "visceral or brain metastases: none, nodular or disseminated (an empty list means none)"),
+            "visceral_or_cerebral_metastases": ("other_metastases", "visceral or brain metastases: none, nodular or disseminated"),
             "labs.crp_mg_dl": ("labs.crp", "C-reactive protein"), "labs.ldh_iu_l": ("labs.ldh", "lactate dehydrogenase"),
             "labs.albumin_g_dl": ("labs.albumin", "serum albumin"), "labs.platelets_per_ul": ("labs.platelets", "platelet count"),
             "labs.calcium_mg_dl": ("labs.calcium", "serum calcium"), "labs.total_bilirubin_mg_dl": ("labs.bilirubin", "total bilirubin"),
             "ecog_ps": ("performance_status.ecog", "ECOG performance status"),
-            "previous_chemotherapy": ("medications", "the medication history (an empty list means none)"),
-            "multiple_skeletal_metastases": ("skeletal_metastasis_counts", "number of skeletal metastases"),
+            "previous_chemotherapy": ("medications", "the medication history (record \"none\" if there is none)"),
+            "multiple_skeletal_metastases": ("skeletal_metastasis_counts", "number of skeletal metastases, from a whole-skeleton survey"),
         ]
         if let m = group.missing { places["primary_growth_group"] = m }
         if let k = record(KatagiriNew.self, KatagiriNew.evaluate(kInput), where: places, into: &a) {
@@ -293,13 +288,20 @@ enum CaseScores {
                 "distant_metastases": ("\(path).distant_metastases", "none, lung_only or other_distant_sites (chest CT, bone scan/PET)"),
                 "histology": ("cancers[\(n)].histology", "tumour type"),
             ]
-            switch s.siteGroup {
+            let fromLesions = siteGroupFromLesions(ctx)
+            if let recorded = s.siteGroup, let derived = fromLesions, recorded != derived {
+                a.warnings.append("\(path).site_group is \(recorded.rawValue) but the lesion's bone says \(derived.rawValue): the recorded site group is used; check it.")
+            }
+            switch s.siteGroup ?? fromLesions {
+            case nil:
+                // Never defaulted to appendicular (REFERENCE §18.5): the T categories differ by site.
+                a.need("\(path).site_group", for: "ajcc8_bone", "AJCC site group: appendicular skeleton/trunk/skull, spine or pelvis (record the bone of the tumour, or the site group)")
             case .spine?:
                 _ = record(AJCC8BoneSpine.self, AJCC8BoneSpine.evaluate(AJCC8BoneSpine.Input(
                     histology: histology, segmentsInvolved: s.segmentsInvolved, nonAdjacentSegments: s.nonAdjacentSegments,
                     spinalCanalExtension: s.spinalCanalExtension, greatVesselExtension: s.greatVesselExtension, grade: s.grade,
                     nodes: s.regionalNodes, metastases: s.distantMetastases)), where: common.merging([
-                        "segments_involved": ("\(path).segments_involved", "number of vertebral segments"),
+                        "segments_involved": ("\(path).segments_involved", "vertebral segments involved: each vertebra has five (right pedicle, right body, left body, left pedicle, posterior element); count segments, not vertebral levels"),
                         "non_adjacent_segments": ("\(path).non_adjacent_segments", "any non-adjacent segments"),
                         "spinal_canal_extension": ("\(path).spinal_canal_extension", "extension into the spinal canal"),
                         "great_vessel_extension": ("\(path).great_vessel_extension", "extension into the great vessels"),
@@ -316,28 +318,88 @@ enum CaseScores {
                         "crosses_sacroiliac_joint_to_neuroforamen": ("\(path).crosses_sacroiliac_joint_to_neuroforamen", "crosses the SI joint"),
                         "encases_external_iliac_vessels_or_tumor_thrombus": ("\(path).encases_external_iliac_vessels_or_tumor_thrombus", "vessel involvement"),
                     ]) { x, _ in x }, into: &a)
-            default:
+            case .appendicularTrunkSkull?:
                 _ = record(AJCC8BoneAppendicular.self, AJCC8BoneAppendicular.evaluate(AJCC8BoneAppendicular.Input(
                     histology: histology, greatestDimensionCm: s.greatestDimensionCm, discontinuous: s.discontinuous, grade: s.grade,
                     nodes: s.regionalNodes, metastases: s.distantMetastases)), where: common.merging([
                         "greatest_dimension_cm": ("\(path).greatest_dimension_cm", "greatest tumour dimension (cm) on MRI"),
                         "discontinuous_tumor_in_primary_bone": ("\(path).discontinuous_tumor_in_primary_bone", "skip lesions on whole-bone MRI"),
                     ]) { x, _ in x }, into: &a)
-                if s.siteGroup == nil { a.warnings.append("\(path).site_group not given: staged as appendicular skeleton/trunk/skull (give spine or pelvis if so).") }
             }
-            let grade: Enneking.Grade? = s.grade.map { $0.isHighGrade ? .high : .low }
+            // Enneking has no GX (REFERENCE §18.5): a grade that cannot be assessed cannot be staged.
+            let grade: Enneking.Grade? = s.grade.flatMap { $0 == .GX ? nil : $0.isHighGrade ? .high : .low }
             let metastasis: Bool? = {
                 guard let m = s.distantMetastases, let n = s.regionalNodes else { return nil }
                 return m != AJCC8Bone.DistantMetastases.none || n == .N1 || s.discontinuous == true
             }()
-            _ = record(Enneking.self, Enneking.evaluate(Enneking.Input(grade: grade, compartment: s.compartment, metastasisOrSkipOrNode: metastasis)), where: [
-                "grade": ("\(path).grade", "histologic grade"),
+            let enneking: Outcome<Enneking.Result> = s.grade == .GX
+                ? .cannotScore(.invalid("grade", "GX (grade cannot be assessed): Enneking needs low (G1) or high (G2–G3) grade"))
+                : Enneking.evaluate(Enneking.Input(grade: grade, compartment: s.compartment, metastasisOrSkipOrNode: metastasis))
+            _ = record(Enneking.self, enneking, where: [
+                "grade": ("\(path).grade", s.grade == .GX ? "histologic grade: GX cannot be staged by Enneking (low or high grade needed)" : "histologic grade"),
                 "compartment": ("\(path).compartment", "intracompartmental or extracompartmental"),
                 "metastasis_or_skip_or_node": ("\(path).distant_metastases", "metastases, skip lesions or nodes"),
             ], into: &a)
             if let necrosis = s.percentNecrosis {
                 _ = record(Huvos.self, Huvos.evaluate(Huvos.Input(percentNecrosis: necrosis)), where: [:], into: &a)
             }
+        }
+    }
+
+    /// The AJCC site group from the bone of the primary tumour's lesions, when they agree (REFERENCE §18.5).
+    static func siteGroupFromLesions(_ ctx: Context) -> SarcomaStaging.SiteGroup? {
+        let bones = ctx.lesions { if case .primaryBoneTumor = $0 { true } else { false } }.map(\.bone)
+        let groups = Set(bones.map { bone -> SarcomaStaging.SiteGroup? in
+            switch bone {
+            case .pelvis?, .sacrum?: .pelvis
+            case .vertebra?: .spine
+            case nil, .other?: nil
+            default: .appendicularTrunkSkull
+            }
+        })
+        guard groups.count == 1, let only = groups.first else { return nil }
+        return only
+    }
+}
+
+/// The counts the survival scores need (REFERENCE §18.5): recorded counts
+/// first; the lesions entered are an inventory only when a whole-skeleton
+/// survey is on record; without one, the lesions entered still prove a lower
+/// bound, used only where that bound already decides the item (two lesions
+/// are "multiple"; three vertebral levels or three extraspinal lesions are
+/// "3 or more"). Absence is never concluded from what was not entered.
+struct SkeletalInventory {
+    var extraspinal: Int?
+    var vertebral: Int?
+    var multiple: Bool?
+    var note: String?
+
+    init(_ ctx: Context, metastatic: [Lesion]) {
+        let levels = Set(metastatic.filter(\.isSpinal).flatMap { $0.spinalLevels ?? [] })
+        let spinalWithoutLevel = metastatic.contains { $0.isSpinal && $0.spinalLevels == nil }
+        let extraLesions = metastatic.filter { !$0.isSpinal }.count
+        let recorded = ctx.c.skeletalCounts
+        if let survey = ctx.wholeSkeletonSurvey {
+            let surveyName = "\(survey.modality?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "survey")\(survey.date.map { " of \($0)" } ?? "")"
+            extraspinal = recorded?.extraspinal ?? extraLesions
+            vertebral = recorded?.vertebral ?? (spinalWithoutLevel ? nil : levels.count)
+            if recorded?.extraspinal == nil || recorded?.vertebral == nil { note = "counted from the lesions entered, with the \(surveyName) on record" }
+        } else {
+            // MRI of the whole spine counts the vertebral levels, not the rest of the skeleton.
+            let wholeSpine = (ctx.c.imaging ?? []).contains { $0.isWholeSpineMRI && ($0.date.map { $0 <= ctx.asOf } ?? true) }
+            extraspinal = recorded?.extraspinal ?? (extraLesions >= 3 ? extraLesions : nil)
+            vertebral = recorded?.vertebral ?? (wholeSpine && !spinalWithoutLevel ? levels.count : levels.count >= 3 ? levels.count : nil)
+            if (recorded?.extraspinal == nil && extraspinal != nil) || (recorded?.vertebral == nil && vertebral != nil) {
+                note = wholeSpine && extraspinal == nil ? "vertebral levels from the whole-spine MRI" : "at least the lesions entered; no whole-skeleton survey is on record"
+            }
+        }
+        if let e = recorded?.extraspinal, let v = recorded?.vertebral {
+            multiple = e + v > 1
+        } else if ctx.wholeSkeletonSurvey != nil {
+            multiple = metastatic.count > 1
+        } else if metastatic.count >= 2 {
+            multiple = true
+            if note == nil { note = "multiple: \(metastatic.count) lesions entered" }
         }
     }
 }

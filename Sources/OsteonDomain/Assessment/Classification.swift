@@ -106,7 +106,7 @@ enum Classification {
         if ctx.hasMyeloma { mm.append((5, "known myeloma")) }
         if over40 && lesion.phenotype == .lytic { mm.append((2, "age over 40 with a lytic lesion: metastasis or myeloma until proven otherwise")) }
         if multiple && lesion.phenotype == .lytic { mm.append((1, "several lesions; myeloma lesions are lytic")) }
-        if let cc = ctx.correctedCalcium, cc.severity != .none { mm.append((1, "hypercalcaemia (lytic disease)")) }
+        if ctx.calcium.hyper != nil { mm.append((1, "hypercalcaemia (lytic disease)")) }
         if lesion.phenotype == .blastic { mm.append((-2, "blastic lesion; myeloma is lytic")) }
         if !carcinomas.isEmpty { mm.append((-1, "a known primary cancer makes metastasis likelier")) }
         if let age, age < 30 { mm.append((-2, "age \(age)")) }

@@ -35,8 +35,8 @@ struct Context {
     let age: Int?
     let cancers: [Cancer]
     var lesionClass: [String: LesionClass] = [:]
-    let correctedCalcium: CorrectedCalcium.Result?
-    let calciumDate: Day?
+    /// Calcium decided once: pairing, hyper- and hypocalcaemia (Calcium.swift).
+    let calcium: CalciumStatus
     let clearance: CockcroftGault.Result?
     let creatinineDate: Day?
 
@@ -45,19 +45,52 @@ struct Context {
         self.asOf = asOf
         age = c.patient.age(on: asOf)
         cancers = c.cancers ?? []
-        if let ca = c.latestLab(.calcium, on: asOf), let alb = c.latestLab(.albumin, on: asOf) {
-            correctedCalcium = CorrectedCalcium.evaluate(.mgDl(calcium: ca.value, albuminGDl: alb.value)).value
-            calciumDate = ca.date
-        } else {
-            correctedCalcium = nil
-            calciumDate = nil
-        }
+        calcium = CalciumStatus(c, asOf: asOf)
         let scr = c.latestLab(.creatinine, on: asOf)
         creatinineDate = scr?.date
-        clearance = CockcroftGault.evaluate(CockcroftGault.Input(
-            ageYears: (c.patient.age(on: asOf)).map(Double.init), weightKg: c.patient.weightKg,
-            serumCreatinineMgDl: scr?.value, sex: c.patient.sex.map { $0 == .female ? .female : .male },
-            weightKind: c.patient.weightKind)).value
+        clearance = CockcroftGault.evaluate(Self.clearanceInput(c, age: age, creatinine: scr?.value)).value
+    }
+
+    static func clearanceInput(_ c: PatientCase, age: Int?, creatinine: Double?) -> CockcroftGault.Input {
+        CockcroftGault.Input(ageYears: age.map(Double.init), weightKg: c.patient.weightKg, serumCreatinineMgDl: creatinine,
+                             sex: c.patient.sex.map { $0 == .female ? .female : .male }, weightKind: c.patient.weightKind)
+    }
+
+    var calciumDate: Day? { calcium.total?.date }
+
+    /// Cockcroft–Gault inputs from the record, with the creatinine given.
+    func clearanceInput(creatinine: Double?) -> CockcroftGault.Input { Self.clearanceInput(c, age: age, creatinine: creatinine) }
+
+    /// Good performance status for SBRT: ECOG 0–1 (KPS ≥ 70) — an Osteon working definition (REFERENCE §18.1.4).
+    var goodPerformanceStatus: Bool? {
+        guard let p = c.performance else { return nil }
+        if let ecog = p.ecog { return ecog <= 1 }
+        if let kps = p.kps { return kps >= 70 }
+        return nil
+    }
+
+    var performanceFact: Fact? {
+        guard let p = c.performance else { return nil }
+        if let ecog = p.ecog { return Fact("performance_status.ecog", "ECOG \(ecog)") }
+        if let kps = p.kps { return Fact("performance_status.kps", "KPS \(kps)") }
+        return nil
+    }
+
+    /// A whole-skeleton survey on record (bone scan, PET, whole-body MRI or CT), so the lesions entered are the inventory.
+    var wholeSkeletonSurvey: ImagingStudy? {
+        (c.imaging ?? []).first { s in
+            guard let m = s.modality, s.date.map({ $0 <= asOf }) ?? true else { return false }
+            switch m {
+            case .boneScan, .petCT, .psmaPET: return true
+            case .mri, .ct: return s.region.map { Self.isWholeBody($0) } ?? false
+            case .xray: return s.region.map { $0.lowercased().contains("skeletal survey") || $0.lowercased().contains("skeletal_survey") } ?? false
+            }
+        }
+    }
+
+    static func isWholeBody(_ region: String) -> Bool {
+        let r = region.lowercased().replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")
+        return r.contains("whole body") || r.contains("skeletal survey") || r.contains("whole skeleton")
     }
 
     var lesions: [Lesion] { c.lesions ?? [] }
@@ -80,9 +113,35 @@ struct Context {
     /// The cancer a metastatic lesion most likely comes from: the only one, or nil.
     var likelyPrimary: Cancer? { metastasizingCancers.count == 1 ? metastasizingCancers[0] : nil }
 
-    var activeBMAs: [Medication] {
-        (c.medications ?? []).filter { $0.medicationClass == .boneModifyingAgent && $0.isActive }
+    /// Index in `cancers` of the cancer a lesion comes from: the myeloma for
+    /// myeloma bone disease, the only metastasising cancer for a metastasis.
+    func primaryCancerIndex(of lesion: Lesion) -> Int? {
+        func only(_ test: (Cancer) -> Bool) -> Int? {
+            let found = cancers.indices.filter { test(cancers[$0]) }
+            return found.count == 1 ? found[0] : nil
+        }
+        let metastasising: (Cancer) -> Bool = { $0.primarySite.map { !$0.isPrimaryBoneTumor && $0 != .myeloma && $0 != .lymphoma } ?? false }
+        switch lesionClass[lesion.id] {
+        case .myeloma?: return only { $0.primarySite == .myeloma }
+        case .metastasis?: return only(metastasising)
+        case .primaryBoneTumor?: return only { $0.primarySite?.isPrimaryBoneTumor == true }
+        case .undetermined?, nil: return nil
+        }
     }
+
+    func primaryCancer(of lesion: Lesion) -> Cancer? { primaryCancerIndex(of: lesion).map { cancers[$0] } }
+
+    func cancerPath(_ cancer: Cancer, _ field: String) -> String {
+        // Cancers are values: find the entry with the same site (first match).
+        let i = cancers.firstIndex { $0.primarySite == cancer.primarySite && $0.histology == cancer.histology }
+        return i.map { "cancers[\($0)].\(field)" } ?? "cancers[].\(field)"
+    }
+
+    /// Every bone-modifying agent recorded, whatever its status.
+    var recordedBMAs: [Medication] {
+        (c.medications ?? []).filter { $0.medicationClass == .boneModifyingAgent && !$0.notGiven }
+    }
+    var activeBMAs: [Medication] { recordedBMAs.filter(\.isActive) }
     func medications(_ cls: MedicationClass) -> [Medication] { (c.medications ?? []).filter { $0.medicationClass == cls } }
 
     func referral(_ specialties: [Specialty], since: Day? = nil) -> Referral? {

@@ -43,23 +43,24 @@ enum FollowUp {
             let years = Double(end.days(until: anchor)) / 365.25
             let (lo, hi) = table.interval(years)
             let earliest = anchor.adding(months: lo), latest = anchor.adding(months: hi)
-            let status = ctx.asOf > latest ? "overdue" : ctx.asOf >= earliest ? "due" : "upcoming"
+            let status: PlanStatus = ctx.asOf > latest ? .overdue : ctx.asOf >= earliest ? .due : .upcoming
             // The next few visits after this one, for the printed schedule.
-            var schedule: [JSONValue] = []
+            var schedule: [Day] = []
             var next = latest
             for _ in 0..<4 {
-                schedule.append(.string(next.description))
+                schedule.append(next)
                 let (_, step) = table.interval(Double(end.days(until: next)) / 365.25)
                 next = next.adding(months: step)
             }
             let window = lo == hi ? "every \(lo) months" : "every \(lo)–\(hi) months"
-            a.surveillance.append(Item(code: "sarcoma_surveillance_visit", category: "surveillance",
+            a.propose(Item(code: .sarcomaSurveillanceVisit, category: .surveillance,
                                        text: "Surveillance visit (\(table.name), \(window) at this stage): examination of the tumour site and any reconstruction, chest CT (finds resectable lung relapse better than X-ray), imaging of the primary site; blood tests as indicated.",
                                        reason: "\(site.rawValue.replacingOccurrences(of: "_", with: " ").capitalized) treated until \(end); last visit \(visits.max()?.description ?? "none since the end of treatment").",
                                        citations: table.citations + [References.rizzoliChestCT], status: status, due: latest,
-                                       details: ["guideline": .string(table.name), "window_start": .string(earliest.description), "next_visits": .array(schedule)]))
-            if status == "overdue" {
-                a.gap("surveillance_overdue", "Sarcoma surveillance visit was due by \(latest) (\(table.name), \(window)).", table.citations)
+                                       details: .surveillanceSchedule(guideline: table.name, windowStart: earliest, nextVisits: schedule),
+                                       facts: [Fact("cancers[\(n)].end_of_treatment_date", end.description)]), to: \.surveillance)
+            if status == .overdue {
+                a.gap(.surveillanceOverdue, "Sarcoma surveillance visit was due by \(latest) (\(table.name), \(window)).", table.citations)
             }
         }
     }
@@ -73,30 +74,43 @@ enum FollowUp {
                 a.need("medications[\(agent.rawValue)].last_dose_date", for: "bone_modifying_agent", "date of the last dose, to schedule the next")
                 continue
             }
-            let weeks: Int?
-            if agent == .denosumab { weeks = 4 } else { weeks = med.interval.map { $0 == .q4w ? 4 : 12 } }
-            guard let weeks else { continue }
-            let due = last.adding(days: weeks * 7)
+            var due: Day
+            var every: String
+            if agent == .denosumab {
+                // Loading doses on days 8, 15 and 29 of the first month for GCTB and refractory hypercalcaemia (§9.4).
+                let indication = med.indication.map(DenosumabChecks.Indication.init) ?? .boneMetastasesOrMyeloma
+                let start = med.startDate ?? last
+                let loading = DenosumabChecks.loadingDays(for: indication).map { start.adding(days: $0) }.first { $0 > last }
+                due = loading ?? last.adding(days: 28)
+                every = loading != nil ? "loading dose of the first month" : "every 4 weeks"
+            } else {
+                guard let interval = med.interval else { continue }
+                due = last.adding(days: (interval == .q4w ? 4 : 12) * 7)
+                every = interval == .q4w ? "every 4 weeks" : "every 12 weeks"
+            }
             let checkSinceLast = agent == .zoledronicAcid ? ctx.creatinineDate.map { $0 > last } ?? false : ctx.calciumDate.map { $0 > last } ?? false
             let test = agent == .zoledronicAcid ? "serum creatinine" : "serum calcium"
-            a.surveillance.append(Item(code: "\(agent.rawValue)_next_dose", category: "bone_modifying_agent",
-                                       text: "Next \(agent.rawValue.replacingOccurrences(of: "_", with: " ")) dose (every \(weeks) weeks), after a \(test) result.",
-                                       reason: agent == .zoledronicAcid ? "Creatinine before every dose (label)." : "Calcium monitoring on denosumab (label).",
-                                       citations: agent == .zoledronicAcid ? [References.zometaLabel] : [References.xgevaLabel],
-                                       status: ctx.asOf > due ? "overdue" : ctx.asOf == due ? "due" : "upcoming", due: due,
-                                       details: ["\(test.replacingOccurrences(of: " ", with: "_"))_since_last_dose": .bool(checkSinceLast)]))
+            a.propose(Item(code: .nextDose(agent), category: .boneModifyingAgent,
+                           text: "Next \(agent.rawValue.replacingOccurrences(of: "_", with: " ")) dose (\(every)), after a \(test) result.",
+                           reason: agent == .zoledronicAcid ? "Creatinine before every dose (label)." : "Calcium monitoring on denosumab (label).",
+                           citations: agent == .zoledronicAcid ? [References.zometaLabel] : [References.xgevaLabel],
+                           status: ctx.asOf > due ? .overdue : ctx.asOf == due ? .due : .upcoming, due: due,
+                           details: .checkSinceLastDose(test: test, done: checkSinceLast),
+                           facts: [Fact("medications[\(agent.rawValue)].last_dose_date", last.description)],
+                           actions: [agent == .zoledronicAcid ? .zoledronicAcidDose : .denosumabDose]), to: \.surveillance)
             if agent == .zoledronicAcid, ctx.asOf >= due, !checkSinceLast {
-                a.gap("creatinine_check_missing", "Zoledronic acid dose due \(due) with no creatinine measured since the last dose (\(last)).", [References.zometaLabel])
+                a.gap(.creatinineCheckMissing, "Zoledronic acid dose due \(due) with no creatinine measured since the last dose (\(last)).", [References.zometaLabel])
             }
         }
         if let lastDental = ctx.c.dental?.lastEvaluationDate {
             let due = lastDental.adding(months: 6)
-            a.surveillance.append(Item(code: "dental_review", category: "bone_modifying_agent",
-                                       text: "Dental review every 6 months while on a bone-modifying agent.",
-                                       reason: "MRONJ prevention (MASCC/ISOO/ASCO).", citations: [References.yarom2019],
-                                       status: ctx.asOf > due ? "overdue" : "upcoming", due: due))
+            a.propose(Item(code: .dentalReview, category: .boneModifyingAgent,
+                           text: "Dental review every 6 months while on a bone-modifying agent.",
+                           reason: "MRONJ prevention (MASCC/ISOO/ASCO).", citations: [References.yarom2019],
+                           status: ctx.asOf > due ? .overdue : .upcoming, due: due,
+                           facts: [Fact("dental.last_evaluation_date", lastDental.description)]), to: \.surveillance)
             if ctx.asOf > due {
-                a.gap("dental_follow_up_overdue", "Dental review was due by \(due) (every 6 months on a bone-modifying agent).", [References.yarom2019])
+                a.gap(.dentalFollowUpOverdue, "Dental review was due by \(due) (every 6 months on a bone-modifying agent).", [References.yarom2019])
             }
         }
     }

@@ -24,23 +24,37 @@ enum Prevention {
     static func run(_ ctx: Context, _ a: inout Assessment) {
         for p in ctx.c.predispositions ?? [] {
             guard let i = implications[p] else { continue }
-            a.prevention.append(Item(code: "predisposition_\(p.rawValue)", category: "prevention",
-                                     text: "\(p.rawValue.replacingOccurrences(of: "_", with: " ").capitalized): \(i.action)",
-                                     reason: "Gene \(i.gene), \(i.inheritance); raises the risk of \(i.risk).",
-                                     citations: [References.nciPDQ, References.bovee2008],
-                                     details: ["gene": .string(i.gene), "inheritance": .string(i.inheritance)]))
+            a.propose(Item(code: .predisposition(p), category: .prevention,
+                           text: "\(p.rawValue.replacingOccurrences(of: "_", with: " ").capitalized): \(i.action)",
+                           reason: "Gene \(i.gene), \(i.inheritance); raises the risk of \(i.risk).",
+                           citations: [References.nciPDQ, References.bovee2008],
+                           details: .predisposition(gene: i.gene, inheritance: i.inheritance),
+                           facts: [Fact("predispositions", p.rawValue)]), to: \.prevention)
         }
         if ctx.primaries.contains(.osteosarcoma) {
             let counselled = ctx.referral([.genetics]) != nil
-            a.prevention.append(Item(code: "germline_testing_osteosarcoma", category: "prevention",
-                                     text: "Ask the family history and offer germline testing (TP53 and other cancer-susceptibility genes).",
-                                     reason: "About 28 % of people with osteosarcoma carry a likely pathogenic germline variant. (Indication wording ✘.)",
-                                     citations: [References.alexander2021, References.nciPDQ], status: counselled ? "referred" : "to_offer"))
+            a.propose(Item(code: .germlineTestingOsteosarcoma, category: .prevention,
+                           text: "Ask the family history and offer germline testing (TP53 and other cancer-susceptibility genes).",
+                           reason: "About 28 % of people with osteosarcoma carry a likely pathogenic germline variant. (Indication wording ✘.)",
+                           citations: [References.alexander2021, References.nciPDQ], status: counselled ? .referred : .toOffer,
+                           facts: [Fact("cancers[].primary_site", "osteosarcoma")]), to: \.prevention)
             if !counselled {
-                a.gap("germline_testing_not_offered", "Osteosarcoma without a recorded genetics referral or germline testing offer.", [References.alexander2021])
+                a.gap(.germlineTestingNotOffered, "Osteosarcoma without a recorded genetics referral or germline testing offer.", [References.alexander2021])
             }
             if ctx.c.familyHistory == nil {
                 a.need("family_history", for: "prevention", "family history of cancer (osteosarcoma can be part of an inherited syndrome)")
+            }
+        }
+        // Metastatic prostate cancer: germline testing for every patient (§18.5, NCCN prostate ◐).
+        if ctx.cancers.contains(where: { $0.primarySite == .prostate }), a.boneMetastasis == true || ctx.cancers.contains(where: { $0.primarySite == .prostate && $0.stage?.uppercased().contains("IV") == true }) {
+            let counselled = ctx.referral([.genetics]) != nil
+            a.propose(Item(code: .germlineTestingMetastaticProstate, category: .prevention,
+                           text: "Offer germline testing (genetic counselling) for metastatic prostate cancer (◐ NCCN prostate; wording ✘).",
+                           reason: "Germline testing is advised for every patient with metastatic prostate cancer.",
+                           citations: [References.nccnProstateGermline], status: counselled ? .referred : .toOffer,
+                           facts: [Fact("cancers[].primary_site", "prostate, metastatic")]), to: \.prevention)
+            if !counselled {
+                a.gap(.germlineTestingNotOffered, "Metastatic prostate cancer without a recorded genetics referral or germline testing offer.", [References.nccnProstateGermline])
             }
         }
         if ctx.primaries.contains(where: { $0 == .chondrosarcoma }), ctx.c.predispositions == nil {
@@ -50,10 +64,11 @@ enum Prevention {
             let condition = item.condition?.lowercased() ?? ""
             if ["sarcoma", "osteosarcoma", "li-fraumeni", "li_fraumeni", "retinoblastoma"].contains(where: condition.contains),
                ctx.referral([.genetics]) == nil {
-                a.prevention.append(Item(code: "genetics_referral_family_history", category: "prevention",
-                                         text: "Offer genetic counselling: \(item.relation ?? "a relative") had \(item.condition!).",
-                                         reason: "Sarcoma, retinoblastoma or Li–Fraumeni in the family can mean an inherited predisposition.",
-                                         citations: [References.nciPDQ], status: "to_offer"))
+                a.propose(Item(code: .geneticsReferralFamilyHistory, category: .prevention,
+                               text: "Offer genetic counselling: \(item.relation ?? "a relative") had \(item.condition!).",
+                               reason: "Sarcoma, retinoblastoma or Li–Fraumeni in the family can mean an inherited predisposition.",
+                               citations: [References.nciPDQ], status: .toOffer,
+                               facts: [Fact("family_history", "\(item.relation ?? "relative"): \(item.condition!)")]), to: \.prevention)
                 break
             }
         }

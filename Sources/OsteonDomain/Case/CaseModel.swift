@@ -147,7 +147,29 @@ public struct Cancer: Sendable {
     public var radiosensitivity: NOMS.Radiosensitivity?
     public var staging: SarcomaStaging?
     public var endOfTreatmentDate: Day?
+    /// Active disease, remission, resolved or recurrence (FHIR Condition.clinicalStatus / mCODE disease status).
+    public var clinicalStatus: CancerStatus?
     public init() {}
+
+    /// Prostate only: hormone-dependent is castration-sensitive, hormone-independent castration-resistant.
+    public var castrationSensitive: Bool? {
+        guard primarySite == .prostate, let hormoneStatus else { return nil }
+        return hormoneStatus == .hormoneDependent
+    }
+
+    /// Treated and in remission: staging rows no longer apply without new symptoms (REFERENCE §18.4).
+    public func inRemission(on day: Day) -> Bool {
+        if let s = clinicalStatus { return s == .remission || s == .resolved }
+        return endOfTreatmentDate.map { $0 <= day } ?? false
+    }
+}
+
+public enum CancerStatus: String, InputEnum {
+    case active, recurrence, remission, resolved
+    public static var aliases: [String: CancerStatus] {
+        ["relapse": .recurrence, "progression": .active, "progressive": .active, "inactive": .remission, "in_remission": .remission,
+         "no_evidence_of_disease": .remission, "ned": .remission, "stable": .active]
+    }
 }
 
 public enum Bone: String, InputEnum {
@@ -280,6 +302,15 @@ public struct Neurology: Sendable {
         newWeakness == true || sensoryLevel == true || bladderBowelDysfunction == true
             || [.A, .B, .C, .D].contains(frankel)
     }
+
+    /// Signs recorded present (true), recorded absent (false: Frankel E, or
+    /// weakness, sensory level and sphincters each recorded "no"), or not known.
+    public var neurologicalSigns: Bool? {
+        if hasDeficit { return true }
+        if frankel == .E { return false }
+        if newWeakness == false && sensoryLevel == false && bladderBowelDysfunction == false { return false }
+        return nil
+    }
 }
 
 public enum Agent: String, InputEnum {
@@ -300,18 +331,58 @@ public enum MedicationClass: String, InputEnum {
     public static var aliases: [String: MedicationClass] { ["bma": .boneModifyingAgent, "endocrine": .hormonal, "supplement": .calciumVitaminD] }
 }
 
+/// A medicine's status, as FHIR MedicationStatement/Request spell it. Never
+/// assumed: a medicine without a status is asked about (REFERENCE §18.2.3).
+public enum MedicationStatus: String, InputEnum {
+    case active
+    case onHold = "on_hold"
+    case completed, stopped, intended
+    case notTaken = "not_taken"
+    case enteredInError = "entered_in_error"
+    case unknown
+    public static var aliases: [String: MedicationStatus] {
+        ["ongoing": .active, "in_progress": .active, "current": .active, "held": .onHold, "withheld": .onHold, "suspended": .onHold,
+         "paused": .onHold, "discontinued": .stopped, "cancelled": .stopped, "canceled": .stopped, "finished": .completed,
+         "planned": .intended, "draft": .intended, "not_done": .notTaken]
+    }
+}
+
+/// Why a bone-modifying agent is given (labels: the regimen depends on it).
+public enum BMAIndication: String, InputEnum {
+    case boneMetastasesOrMyeloma = "bone_metastases_or_myeloma"
+    case hypercalcaemiaOfMalignancy = "hypercalcaemia_of_malignancy"
+    case hypercalcaemiaRefractoryToBisphosphonate = "hypercalcaemia_refractory_to_bisphosphonate"
+    case giantCellTumorOfBone = "giant_cell_tumor_of_bone"
+    public static var aliases: [String: BMAIndication] {
+        ["bone_metastases": .boneMetastasesOrMyeloma, "myeloma": .boneMetastasesOrMyeloma, "hypercalcemia_of_malignancy": .hypercalcaemiaOfMalignancy,
+         "hcm": .hypercalcaemiaOfMalignancy, "hypercalcemia_refractory_to_bisphosphonate": .hypercalcaemiaRefractoryToBisphosphonate,
+         "refractory_hypercalcaemia": .hypercalcaemiaRefractoryToBisphosphonate, "giant_cell_tumour_of_bone": .giantCellTumorOfBone,
+         "gctb": .giantCellTumorOfBone]
+    }
+}
+
 public struct Medication: Sendable {
     public var name: String?
     public var medicationClass: MedicationClass?
     public var agent: Agent?
-    public var status: String?
+    public var status: MedicationStatus?
+    public var indication: BMAIndication?
     public var startDate: Day?
     public var lastDoseDate: Day?
     public var interval: ZoledronicAcidRenalDose.Interval?
     public var doseMg: Double?
     public init() {}
 
-    public var isActive: Bool { status.map { ["active", "on_hold", "ongoing"].contains($0.lowercased()) } ?? true }
+    /// Given now (recorded active).
+    public var isActive: Bool { status == .active }
+    public var isOnHold: Bool { status == .onHold }
+    /// A course that ended: completed or stopped.
+    public var hasStopped: Bool { status == .completed || status == .stopped }
+    /// No usable status: neither given nor stopped is known.
+    public var statusUnknown: Bool { status == nil || status == .unknown }
+    /// Recorded in error, not taken, or only planned: not a course at all.
+    public var notGiven: Bool { status == .enteredInError || status == .notTaken || status == .intended }
+    public var displayName: String { agent.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? name ?? "bone-modifying agent" }
 }
 
 public struct RadiotherapyCourse: Sendable {

@@ -27,14 +27,14 @@ public enum CaseReader {
         "": ["patient_id", "as_of", "patient", "cancers", "lesions", "other_metastases", "skeletal_metastasis_counts", "labs", "performance_status", "neurology", "medications", "radiotherapy", "surgeries", "imaging", "referrals", "dental", "family_history", "predispositions", "fit_for_surgery", "expected_survival_weeks", "care_setting", "follow_up_visits", "notes"],
         "patient": ["birth_date", "age_years", "sex", "weight_kg", "weight_kind"],
         "cancers[].staging": ["site_group", "greatest_dimension_cm", "discontinuous_tumor_in_primary_bone", "grade", "regional_nodes", "distant_metastases", "compartment", "segments_involved", "non_adjacent_segments", "spinal_canal_extension", "great_vessel_extension", "pelvic_segments", "extraosseous_extension", "crosses_sacroiliac_joint_to_neuroforamen", "encases_external_iliac_vessels_or_tumor_thrombus", "percent_necrosis"],
-        "cancers[]": ["primary_site", "histology", "lung_type", "hormone_status", "targeted_therapy", "stage", "t_category", "psa_ng_ml", "gleason", "diagnosis_date", "tomita_growth_group", "katagiri_growth_group", "radiosensitivity", "end_of_treatment_date", "staging"],
+        "cancers[]": ["primary_site", "histology", "lung_type", "hormone_status", "targeted_therapy", "stage", "t_category", "psa_ng_ml", "gleason", "diagnosis_date", "tomita_growth_group", "katagiri_growth_group", "radiosensitivity", "end_of_treatment_date", "clinical_status", "staging"],
         "lesions[]": ["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "size", "mirels_site", "pain", "fracture", "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade", "lodwick_grade", "expansile", "detected_date"],
         "other_metastases[]": ["site", "pattern", "removable", "treatable"],
         "skeletal_metastasis_counts": ["extraspinal", "vertebral"],
-        "labs[]": ["test", "value", "unit", "date"],
+        "labs[]": ["test", "value", "unit", "date", "reference_low", "reference_high", "interpretation"],
         "performance_status": ["ecog", "kps", "date"],
         "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
-        "medications[]": ["name", "class", "agent", "status", "start_date", "last_dose_date", "interval", "dose_mg"],
+        "medications[]": ["name", "class", "agent", "status", "indication", "start_date", "last_dose_date", "interval", "dose_mg"],
         "radiotherapy[]": ["lesion_id", "site", "dose_gy", "fractions", "date"],
         "surgeries[]": ["kind", "lesion_id", "date"],
         "imaging[]": ["modality", "region", "date"],
@@ -80,6 +80,7 @@ public enum CaseReader {
             k.katagiriGrowthGroup = x.enumValue("katagiri_growth_group")
             k.radiosensitivity = x.enumValue("radiosensitivity")
             k.endOfTreatmentDate = x.day("end_of_treatment_date")
+            k.clinicalStatus = x.enumValue("clinical_status")
             k.staging = x.nested("staging") { s -> SarcomaStaging in
                 var st = SarcomaStaging()
                 st.siteGroup = s.enumValue("site_group")
@@ -167,6 +168,9 @@ public enum CaseReader {
             lab.value = x.double("value", in: 0...10_000_000)
             lab.unit = x.string("unit")
             lab.date = x.day("date")
+            lab.referenceLow = x.double("reference_low", in: 0...10_000_000)
+            lab.referenceHigh = x.double("reference_high", in: 0...10_000_000)
+            lab.interpretation = x.enumValue("interpretation")
             unknown += x.unknown(keys["labs[]"]!)
             return lab
         }
@@ -203,7 +207,8 @@ public enum CaseReader {
             m.agent = x.enumValue("agent")
             if m.agent == nil, let name = m.name { m.agent = Agent.parse(name) }
             if m.medicationClass == nil, m.agent != nil, m.agent != .other { m.medicationClass = .boneModifyingAgent }
-            m.status = x.string("status")
+            m.status = x.enumValue("status")
+            m.indication = x.enumValue("indication")
             m.startDate = x.day("start_date")
             m.lastDoseDate = x.day("last_dose_date")
             m.interval = x.enumValue("interval")

@@ -20,7 +20,8 @@ public enum CaseWriter {
         if let v = c.labs {
             top.append(("labs", .array(v.map { l in
                 object([("test", l.test.map { .string($0.rawValue) }), ("value", l.value.map { .double($0) }), ("unit", l.unit.map { .string($0) }),
-                        ("date", l.date.map { .string($0.description) })])
+                        ("date", l.date.map { .string($0.description) }), ("reference_low", l.referenceLow.map { .double($0) }),
+                        ("reference_high", l.referenceHigh.map { .double($0) }), ("interpretation", l.interpretation.map { .string($0.rawValue) })])
             })))
         }
         if let p = c.performance {
@@ -95,6 +96,7 @@ public enum CaseWriter {
             ("katagiri_growth_group", k.katagiriGrowthGroup.map { .string($0.rawValue) }),
             ("radiosensitivity", k.radiosensitivity.map { .string($0.rawValue) }),
             ("end_of_treatment_date", k.endOfTreatmentDate.map { .string($0.description) }),
+            ("clinical_status", k.clinicalStatus.map { .string($0.rawValue) }),
         ]
         if let s = k.staging {
             pairs.append(("staging", object([
@@ -130,7 +132,7 @@ public enum CaseWriter {
 
     public static func medication(_ m: Medication) -> JSONValue {
         object([("name", m.name.map { .string($0) }), ("class", m.medicationClass.map { .string($0.rawValue) }), ("agent", m.agent.map { .string($0.rawValue) }),
-                ("status", m.status.map { .string($0) }), ("start_date", m.startDate.map { .string($0.description) }),
+                ("status", m.status.map { .string($0.rawValue) }), ("indication", m.indication.map { .string($0.rawValue) }), ("start_date", m.startDate.map { .string($0.description) }),
                 ("last_dose_date", m.lastDoseDate.map { .string($0.description) }), ("interval", m.interval.map { .string($0.rawValue) }),
                 ("dose_mg", m.doseMg.map { .double($0) })])
     }

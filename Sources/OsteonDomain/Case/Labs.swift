@@ -64,11 +64,21 @@ private let commonUnits: [String: String] = [
     "U/L": "u/l", "IU/L": "iu/l", "10*3/uL": "10*3/ul", "10*9/L": "10*9/l", "/uL": "/ul", "ng/mL": "ng/ml", "K/uL": "k/ul",
 ]
 
+/// The laboratory's own judgment of a value (FHIR Observation.interpretation).
+public enum LabInterpretation: String, InputEnum {
+    case normal, high, low, abnormal
+    public static var aliases: [String: LabInterpretation] { ["n": .normal, "h": .high, "l": .low, "a": .abnormal, "hh": .high, "ll": .low] }
+}
+
 public struct LabResult: Sendable {
     public var test: LabTest?
     public var value: Double?
     public var unit: String?
     public var date: Day?
+    /// The laboratory's reference range, in the result's own unit.
+    public var referenceLow: Double?
+    public var referenceHigh: Double?
+    public var interpretation: LabInterpretation?
     public var source: String?
     public init() {}
 

@@ -57,6 +57,23 @@ public enum DenosumabChecks: ClinicalRule {
         public let calciumMonitoringAlert: Bool
     }
 
+    /// The label's regimen by indication (§9.4): loading doses on days 8 and 15 of
+    /// the first month for giant cell tumour of bone ✔ and for hypercalcaemia
+    /// refractory to bisphosphonates ◐.
+    public static func regimen(for indication: Indication) -> String {
+        switch indication {
+        case .boneMetastasesOrMyeloma: "120 mg subcutaneously every 4 weeks (upper arm, upper thigh or abdomen)"
+        case .giantCellTumorOfBone: "120 mg subcutaneously every 4 weeks, with extra 120 mg doses on days 8 and 15 of the first month"
+        case .hypercalcemiaRefractoryToBisphosphonate:
+            "120 mg subcutaneously every 4 weeks, with extra 120 mg doses on days 8 and 15 of the first month (days 1, 8, 15, 29, then every 4 weeks)"
+        }
+    }
+
+    /// Days after the first dose on which the first month's doses fall.
+    public static func loadingDays(for indication: Indication) -> [Int] {
+        indication == .boneMetastasesOrMyeloma ? [] : [7, 14, 28]
+    }
+
     /// CrCl below which denosumab hypocalcaemia risk is higher (label ◐).
     public static let hypocalcemiaRiskCrCl = 30.0
 
@@ -92,9 +109,7 @@ public enum DenosumabChecks: ClinicalRule {
         guard let indication, let hypo, let supplements, let crcl, let dialysis, let dental else {
             return .cannotScore(need.cannotScore!)
         }
-        let regimen = indication == .giantCellTumorOfBone
-            ? "120 mg subcutaneously every 4 weeks, with extra 120 mg doses on days 8 and 15 of the first month"
-            : "120 mg subcutaneously every 4 weeks (upper arm, upper thigh or abdomen)"
+        let regimen = regimen(for: indication)
         let lowClearance = roundHalfUp(crcl, places: 1) < hypocalcemiaRiskCrCl || dialysis
         var checks = [
             Check(code: "hypocalcemia", actionNeeded: hypo,
@@ -133,5 +148,16 @@ public enum DenosumabChecks: ClinicalRule {
             ],
             cautions: ["Do not extend denosumab beyond every 4 weeks for metastatic disease (◐)."]
         )
+    }
+}
+
+extension DenosumabChecks.Indication {
+    /// Denosumab's hypercalcaemia indication is for disease refractory to bisphosphonates only.
+    public init(_ recorded: BMAIndication) {
+        switch recorded {
+        case .boneMetastasesOrMyeloma: self = .boneMetastasesOrMyeloma
+        case .giantCellTumorOfBone: self = .giantCellTumorOfBone
+        case .hypercalcaemiaOfMalignancy, .hypercalcaemiaRefractoryToBisphosphonate: self = .hypercalcemiaRefractoryToBisphosphonate
+        }
     }
 }

@@ -73,7 +73,7 @@ public enum HandoutWriter {
         var warning = Handout.Section(id: "warning_signs", title: "Get help now if you notice these signs",
                                       paragraphs: ["Call \(team) right away, day or night, if you have any of these signs. If you cannot reach them, call \(emergency) or go to the emergency room. Do not wait to see if it gets better."],
                                       urgent: true)
-        if hasBoneDisease || spinal || a.alerts.contains(where: { $0.code == "suspected_mscc" }) {
+        if hasBoneDisease || spinal || a.has(AlertCode.suspectedMSCC) {
             g.use("spinal cord compression")
             warning.bullets.append("New back or neck pain with weak legs, numb skin, or trouble passing urine or stool. The tumor may be pressing on the nerves in your spine. This is called spinal cord compression. Fast care can save your ability to walk.")
         }
@@ -81,7 +81,7 @@ public enum HandoutWriter {
             g.use("fracture")
             warning.bullets.append("An arm or leg that hurts badly all of a sudden, or a leg you cannot stand on. The bone may be broken. A doctor calls this a fracture.")
         }
-        if hasBoneDisease || a.alerts.contains(where: { $0.code.hasPrefix("hypercalcaemia") }) {
+        if hasBoneDisease || a.alerts.contains(where: { $0.code.family == "hypercalcaemia" }) {
             g.use("calcium")
             warning.bullets.append("Great thirst, passing lots of urine, feeling mixed up or very sleepy, feeling sick, or hard stools. This can mean there is too much calcium in your blood.")
         }
@@ -119,7 +119,7 @@ public enum HandoutWriter {
         // 3. Tests.
         var tests = Handout.Section(id: "tests", title: "Tests that are planned", paragraphs: [])
         var seen = Set<String>()
-        for item in a.imagingPlan where item.status != "done" && !item.code.hasPrefix("no_") {
+        for item in a.imagingPlan where item.status != .done {
             for (kind, why) in testsFor(item.code) where !seen.contains(kind) {
                 seen.insert(kind)
                 g.use(kind)
@@ -136,30 +136,57 @@ public enum HandoutWriter {
         // 4. Treatments.
         var treat = Handout.Section(id: "treatments", title: "Your treatment", paragraphs: [])
         let codes = Set(a.treatmentPlan.map(\.code))
-        if codes.contains("start_bone_modifying_agent") || codes.contains("continue_bone_modifying_agent") {
+        let highCalcium = a.forbids(.calciumVitaminDSupplements) != nil
+        if codes.contains(.startBoneModifyingAgent) || codes.contains(.continueBoneModifyingAgent) {
             let denosumab = (c.medications ?? []).contains { $0.agent == .denosumab && $0.isActive }
-                || a.alerts.contains { $0.code == "denosumab_hypocalcaemia_risk" }
+                || a.has(AlertCode.denosumabHypocalcaemiaRisk)
             g.use("osteonecrosis of the jaw")
             g.use("calcium")
             treat.bullets.append("A bone-strengthening medicine. \(denosumab ? "It is called denosumab. It is a shot under the skin every 4 weeks." : "It may be zoledronic acid, given by drip into a vein, or denosumab, given as a shot under the skin.") It makes bones stronger. It lowers the chance of breaks and bone pain.")
             treat.bullets.append("See a dentist before you start, and every 6 months after. Keep your mouth clean. Tell your dentist about this medicine. Try not to have teeth pulled while you take it. Rarely, part of the jaw bone does not heal. This is called osteonecrosis of the jaw.")
-            treat.bullets.append("Take calcium and vitamin D as your team tells you. This medicine can make your calcium too low. Tell your team if you get tingling around the mouth or in your fingers, or muscle cramps.")
+            if highCalcium {
+                treat.bullets.append("Do not take calcium or vitamin D pills for now. Your calcium is too high. Your team will tell you when to start them.")
+            } else {
+                treat.bullets.append("Take calcium and vitamin D as your team tells you. This medicine can make your calcium too low. Tell your team if you get tingling around the mouth or in your fingers, or muscle cramps.")
+            }
             if !denosumab { treat.bullets.append("If you get zoledronic acid, you will have a blood test for your kidneys before each dose.") }
         }
-        if a.treatmentPlan.contains(where: { $0.category == "radiotherapy" }) {
+        if codes.contains(.withholdZoledronicAcid) || a.withheld.contains(where: { $0.item.category == .boneModifyingAgent }) {
+            treat.bullets.append("Your next dose of bone medicine is on hold for now. Your team will tell you when it is safe to have it again.")
+        }
+        if highCalcium && !codes.contains(.startBoneModifyingAgent) && !codes.contains(.continueBoneModifyingAgent) {
+            g.use("calcium")
+            treat.bullets.append("Your calcium is too high. Do not take calcium or vitamin D pills until your team says so. Drink fluids as your team tells you.")
+        }
+        let radiotherapy = a.treatmentPlan.compactMap { item -> PalliativeRadiotherapy.Result? in
+            if case .radiotherapy(let r)? = item.details { r } else { nil }
+        }
+        if !radiotherapy.isEmpty {
             g.use("radiotherapy")
             g.use("pain flare")
-            treat.bullets.append("Radiotherapy to a sore bone. Beams of energy are aimed at the bone to ease the pain. Often one visit is enough. It does not hurt while it is given.")
+            let visits: String
+            if radiotherapy.contains(where: { $0.plan == .surgeryThenPostoperativeRT }) {
+                visits = "It is given after the operation. Your team will tell you how many visits it takes."
+            } else if radiotherapy.allSatisfy({ $0.regimens.allSatisfy { $0.fractions == 1 } && !$0.regimens.isEmpty }) {
+                visits = "One visit is enough."
+            } else if radiotherapy.allSatisfy({ $0.preferred?.fractions == 1 }) {
+                visits = "Often one visit is enough. Some people have a few visits instead. Your team will tell you which."
+            } else {
+                visits = "It may take one visit or several. Your team will tell you how many."
+            }
+            treat.bullets.append("Radiotherapy to a sore bone. Beams of energy are aimed at the bone to ease the pain. \(visits) It does not hurt while it is given.")
             treat.bullets.append("For a few days after, the pain can get worse for a short time. This is called a pain flare. It passes. Ask your team about pain medicine for those days.")
         }
-        if a.treatmentPlan.contains(where: { $0.code == "prophylactic_fixation_referral" || $0.code == "fracture_fixation_referral" || $0.code == "board_discussion_fixation" }) {
+        if a.treatmentPlan.contains(where: { [.prophylacticFixationReferral, .fractureFixationReferral, .boardDiscussionFixation].contains($0.code) }) {
             g.use("fracture")
             treat.bullets.append("An operation on a weak bone. A surgeon may put a metal rod or plate in the bone. This can stop it from breaking, or fix a break. Then you can move with less pain.")
         }
-        if codes.contains("spine_surgery_consultation") {
+        if radiotherapy.contains(where: { $0.plan == .surgeryThenPostoperativeRT }) {
+            treat.bullets.append("An operation on your spine. The surgeon takes the pressure off the nerves in your spine. Then you have radiotherapy.")
+        } else if codes.contains(.spineSurgeryConsultation) {
             treat.bullets.append("A visit with a spine surgeon. The surgeon checks if your spine is stable and safe to move. Some people need an operation to make the spine firm.")
         }
-        if codes.contains("dexamethasone_with_radiotherapy") {
+        if codes.contains(.dexamethasoneWithRadiotherapy) {
             g.use("steroid")
             treat.bullets.append("A steroid medicine to bring down swelling around the spinal cord. You take it with the radiation.")
         }
@@ -170,7 +197,7 @@ public enum HandoutWriter {
         if sarcoma != nil {
             treat.bullets.append("Care from a bone tumor team. They plan the surgery and any other treatment. If you need a biopsy, they plan it, so that it does not make surgery harder later.")
         }
-        if codes.contains("confirm_diagnosis") || codes.contains("refer_sarcoma_centre_before_biopsy") {
+        if codes.contains(.confirmDiagnosis) || codes.contains(.referSarcomaCentreBeforeBiopsy) {
             g.use("biopsy")
             treat.bullets.append("First, tests to find out what the spot is. Treatment is chosen after that.")
         }
@@ -187,17 +214,21 @@ public enum HandoutWriter {
             guard let due = item.due else { continue }
             let when = spoken(due)
             switch item.code {
-            case "sarcoma_surveillance_visit":
+            case .sarcomaSurveillanceVisit:
                 follow.bullets.append("A check-up with your bone tumor team by \(when). They will look at the place of the tumor and scan your chest.")
-            case "dental_review":
+            case .dentalReview:
                 follow.bullets.append("A dental check by \(when).")
-            case "zoledronic_acid_next_dose", "denosumab_next_dose":
+            case .nextDose:
                 follow.bullets.append("Your next dose of bone medicine around \(when), with a blood test first.")
             default: break
             }
         }
         follow.paragraphs.append(follow.bullets.isEmpty ? "Your team will give you the dates of your next visits." : "Please keep these dates. Call if you need to change one.")
-        follow.bullets.append("Stay as active as you safely can. Walking is good. Ask which moves to avoid if a bone is weak.")
+        if a.forbids(.weightBearingExercise) != nil {
+            follow.bullets.append("Ask your team how much weight the bone can take before you walk, lift or exercise. Until then, take care with every move.")
+        } else {
+            follow.bullets.append("Stay as active as you safely can. Walking is good. Ask which moves to avoid if a bone is weak.")
+        }
         follow.bullets.append("Try to keep a healthy weight, and eat well.")
         sections.append(follow)
 
@@ -205,20 +236,23 @@ public enum HandoutWriter {
         var family = Handout.Section(id: "family", title: "Your family and your genes", paragraphs: [])
         for item in a.prevention {
             switch item.code {
-            case "germline_testing_osteosarcoma":
+            case .germlineTestingOsteosarcoma:
                 g.use("gene")
                 family.paragraphs.append("Some people with this tumor were born with a change in a gene that raises the risk of cancer. Your team may offer a blood test to look for it. If you have such a change, your close family can be tested too.")
-            case "predisposition_li_fraumeni", "predisposition_hereditary_retinoblastoma":
+            case .germlineTestingMetastaticProstate:
+                g.use("gene")
+                family.paragraphs.append("Some men with prostate cancer that has spread were born with a gene change that raises the risk of cancer. Your team may offer a blood test to look for it. If you have such a change, your close family can be tested too.")
+            case .predisposition(.liFraumeni), .predisposition(.hereditaryRetinoblastoma):
                 g.use("gene")
                 family.paragraphs.append("You have a gene change that raises the risk of some cancers. Each of your children has a one in two chance of having it too. A genetic counselor can talk with your family about tests and checks.")
-            case "predisposition_multiple_hereditary_exostoses":
+            case .predisposition(.multipleHereditaryExostoses):
                 g.use("gene")
                 family.paragraphs.append("You have a condition that makes bony lumps grow near the joints. Tell your team at once if a lump grows or starts to hurt once you are fully grown. Each of your children has a one in two chance of having it too.")
-            case "predisposition_ollier", "predisposition_maffucci":
+            case .predisposition(.ollier), .predisposition(.maffucci):
                 family.paragraphs.append("You have a condition that makes lumps of cartilage grow inside bones. Tell your team if a lump hurts or grows. It is not passed on from parent to child.")
-            case "predisposition_paget", "predisposition_prior_radiotherapy":
+            case .predisposition(.paget), .predisposition(.priorRadiotherapy):
                 family.paragraphs.append("Tell your team about any new or changing bone pain, or a lump in a part of the body that was treated before.")
-            case "genetics_referral_family_history":
+            case .geneticsReferralFamilyHistory:
                 g.use("gene")
                 family.paragraphs.append("Some of your family members had cancer. Your team may suggest a talk with a genetic counselor. They can tell you if your family should have tests.")
             default: break
@@ -233,7 +267,7 @@ public enum HandoutWriter {
         var questions = Handout.Section(id: "questions", title: "Questions you may want to ask", paragraphs: ["It can help to write down your questions before a visit. Bring someone with you if you can."])
         questions.bullets = ["Which of my bones are at risk of breaking?", "What moves or jobs should I avoid?", "Who do I call at night or at the weekend?",
                              "How will we know if the treatment is working?", "What side effects should I look out for?"]
-        if a.prevention.contains(where: { $0.category == "prevention" && $0.code != "" }) { questions.bullets.append("Should my family have any tests?") }
+        if !a.prevention.isEmpty { questions.bullets.append("Should my family have any tests?") }
         sections.append(questions)
 
         // 8. Glossary of the words used.
@@ -274,16 +308,18 @@ public enum HandoutWriter {
     }
 
     /// The scans a plan item asks for, with why, in plain words.
-    static func testsFor(_ code: String) -> [(String, String)] {
+    static func testsFor(_ code: PlanCode) -> [(String, String)] {
         switch code {
-        case "mri_whole_spine_24h": [("MRI", "to see if anything presses on your spinal cord. It must be done within one day")]
-        case "mri_spine_1_week": [("MRI", "to find the cause of your back pain")]
-        case "mri_whole_involved_bone": [("MRI", "to see the whole bone and the tissue around the tumor")]
-        case "ct_chest": [("CT scan", "to check your lungs")]
-        case "bone_scan_or_pet", "whole_skeleton_survey": [("bone scan", "to look for spots in other bones")]
-        case "bone_scan_prostate_staging", "bone_scan_for_symptoms": [("bone scan", "to check if the cancer has reached your bones")]
-        case "breast_systemic_staging": [("CT scan", "to check your chest and belly"), ("bone scan", "to check your bones")]
-        case "radiograph_whole_bone": [("X-ray", "to see how weak the bone is")]
+        case .mriWholeSpine24h: [("MRI", "to see if anything presses on your spinal cord. It must be done within one day")]
+        case .mriSpine1Week: [("MRI", "to find the cause of your back pain")]
+        case .mriWholeInvolvedBone: [("MRI", "to see the whole bone and the tissue around the tumor")]
+        case .ctChest: [("CT scan", "to check your lungs")]
+        case .ctChestAbdomenPelvis: [("CT scan", "to check your chest, belly and hips for where the spot came from")]
+        case .wholeBodyLowDoseCT: [("CT scan", "of the whole body at a low dose, to look for weak spots in all your bones")]
+        case .boneScanOrPET, .wholeSkeletonSurvey: [("bone scan", "to look for spots in other bones")]
+        case .boneScanProstateStaging, .boneScanForSymptoms: [("bone scan", "to check if the cancer has reached your bones")]
+        case .breastSystemicStaging: [("CT scan", "to check your chest and belly"), ("bone scan", "to check your bones")]
+        case .radiographWholeBone: [("X-ray", "to see how weak the bone is")]
         default: []
         }
     }
