@@ -128,7 +128,15 @@ struct PatientController: RouteCollection {
         let selects: [String: [Option]] = [
             "sex": options(Self.sexes, selected: values["sex"], blank: "Not recorded"),
             "primary_site": options(PrimarySite.allCases.map(\.rawValue), selected: values["primary_site"], blank: "Not recorded"),
-            "hormone_status": options(HormoneStatus.allCases.map(\.rawValue), selected: values["hormone_status"], blank: "Not recorded"),
+            "hormone_status": options(HormoneStatus.allCases.map(\.rawValue), selected: values["hormone_status"],
+                                      labels: ["hormone_dependent": "hormone-dependent (prostate: castration-sensitive)",
+                                               "hormone_independent": "hormone-independent (prostate: castration-resistant)"], blank: "Not recorded"),
+            "clinical_status": options(CancerStatus.allCases.map(\.rawValue), selected: values["clinical_status"],
+                                       labels: ["active": "active disease", "recurrence": "recurrence", "remission": "in remission", "resolved": "resolved"],
+                                       blank: "Not recorded"),
+            "weight_kind": options(CockcroftGault.WeightKind.allCases.filter { $0 != .asGiven }.map(\.rawValue), selected: values["weight_kind"],
+                                   labels: ["actual": "actual body weight", "ideal": "ideal body weight", "adjusted": "adjusted body weight"],
+                                   blank: "Not recorded"),
             "lung_type": options(LungType.allCases.map(\.rawValue), selected: values["lung_type"], blank: "Not applicable / not recorded"),
             "targeted_therapy": options(["true", "false"], selected: values["targeted_therapy"], labels: ["true": "yes", "false": "no"], blank: "Not recorded"),
             "radiosensitivity": options(NOMS.Radiosensitivity.allCases.map(\.rawValue), selected: values["radiosensitivity"], blank: "Let Osteon derive it"),
@@ -183,14 +191,16 @@ struct PatientController: RouteCollection {
         func bool(_ key: String) -> JSONValue? { value(key).map { .bool($0 == "true") } }
         func int(_ key: String) -> JSONValue? { value(key).flatMap(Int.init).map { .int($0) } }
         var cancer: [(String, JSONValue)] = []
-        for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date"] {
+        for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date", "clinical_status"] {
             if let v = value(key) { cancer.append((key, .string(v))) }
         }
         if let t = bool("targeted_therapy") { cancer.append(("targeted_therapy", t)) }
         var document: [(String, JSONValue)] = []
         if !cancer.isEmpty { document.append(("cancers", [.object(cancer)])) }
         var patient: [(String, JSONValue)] = []
-        if let w = number("weight_kg") { patient.append(("weight_kg", w)); patient.append(("weight_kind", "actual")) }
+        // The weight's kind is recorded only when chosen: the assessment asks for it otherwise.
+        if let w = number("weight_kg") { patient.append(("weight_kg", w)) }
+        if let kind = value("weight_kind") { patient.append(("weight_kind", .string(kind))) }
         if !patient.isEmpty { document.append(("patient", .object(patient))) }
         var performance: [(String, JSONValue)] = []
         if let e = int("ecog") { performance.append(("ecog", e)) }
@@ -237,7 +247,7 @@ struct PatientController: RouteCollection {
     /// stored case (staging, Gleason, dates, family history, …) is kept.
     static let formKeys: [String: Set<String>] = [
         "cancers[0]": ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity",
-                       "end_of_treatment_date", "targeted_therapy"],
+                       "end_of_treatment_date", "targeted_therapy", "clinical_status"],
         "patient": ["weight_kg", "weight_kind"],
         "performance_status": ["ecog", "kps"],
         "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
@@ -285,12 +295,13 @@ struct PatientController: RouteCollection {
         var v: [String: String] = ["name": p.name, "external_id": p.externalID, "birth_date": p.birthDate ?? "", "sex": p.sex ?? ""]
         let doc = (try? JSONValue.parse(c.document)) ?? .object([])
         if let cancer = doc["cancers"]?.arrayValue?.first {
-            for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date"] {
+            for key in ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity", "end_of_treatment_date", "clinical_status"] {
                 v[key] = cancer[key]?.stringValue ?? ""
             }
             if case .bool(let b)? = cancer["targeted_therapy"] { v["targeted_therapy"] = String(b) }
         }
         if let w = doc["patient"]?["weight_kg"]?.numberValue { v["weight_kg"] = format(w) }
+        v["weight_kind"] = doc["patient"]?["weight_kind"]?.stringValue ?? ""
         if let e = doc["performance_status"]?["ecog"]?.numberValue { v["ecog"] = String(Int(e)) }
         if let k = doc["performance_status"]?["kps"]?.numberValue { v["kps"] = String(Int(k)) }
         if let others = doc["other_metastases"]?.arrayValue {
@@ -459,7 +470,10 @@ struct PatientController: RouteCollection {
             "side": options(["left", "right", "midline"], selected: values["side"], blank: "Not recorded"),
             "origin": options(LesionOrigin.allCases.map(\.rawValue), selected: values["origin"], blank: "Not recorded"),
             "phenotype": options(Phenotype.allCases.map(\.rawValue), selected: values["phenotype"], blank: "Not recorded"),
-            "mirels_site": options(Mirels.Site.allCases.map(\.rawValue), selected: values["mirels_site"], blank: "Derive from the bone"),
+            "mirels_site": options(Mirels.Site.allCases.map(\.rawValue), selected: values["mirels_site"],
+                                   labels: ["upper_limb": "upper limb", "lower_limb": "lower limb (not the trochanteric region)",
+                                            "peritrochanteric": "peritrochanteric (trochanteric region of the femur)"],
+                                   blank: "Not recorded: derive from the bone and region"),
             "pain": options(["mild", "moderate", "functional", "mechanical", "occasional_non_mechanical", "pain_free"], selected: values["pain"],
                             labels: ["mild": "mild (limb)", "moderate": "moderate (limb)", "functional": "functional (limb)",
                                      "mechanical": "mechanical (spine)", "occasional_non_mechanical": "occasional, not mechanical (spine)",
@@ -591,7 +605,7 @@ struct PatientController: RouteCollection {
         let id = try pid(req)
         let f = try formFields(req)
         var pairs: [(String, JSONValue)] = []
-        for key in ["name", "class", "agent", "status", "start_date", "last_dose_date", "interval"] {
+        for key in ["name", "class", "agent", "status", "indication", "start_date", "last_dose_date", "interval"] {
             if let v = f[key], !v.isEmpty { pairs.append((key, .string(v))) }
         }
         if let d = f["dose_mg"], !d.isEmpty {

@@ -251,8 +251,14 @@ extension PatientPage {
             <option value="chemotherapy">chemotherapy</option><option value="targeted_therapy">targeted therapy</option>\
             <option value="hormonal">hormonal</option><option value="steroid">steroid</option>\
             <option value="calcium_vitamin_d">calcium and vitamin D</option><option value="other">other</option></select></div>
-            <div class="field"><label for="med-status">Status</label><select id="med-status" name="status"><option value="active">active</option>\
+            <div class="field"><label for="med-status">Status</label><select id="med-status" name="status"><option value="">not recorded</option>\
+            <option value="active">given now</option><option value="on_hold">on hold</option>\
             <option value="completed">completed</option><option value="stopped">stopped</option></select></div>
+            <div class="field"><label for="med-indication">Given for</label><select id="med-indication" name="indication"><option value="">not recorded</option>\
+            <option value="bone_metastases_or_myeloma">bone metastases or myeloma</option>\
+            <option value="hypercalcaemia_of_malignancy">hypercalcaemia</option>\
+            <option value="hypercalcaemia_refractory_to_bisphosphonate">hypercalcaemia not responding to a bisphosphonate</option>\
+            <option value="giant_cell_tumor_of_bone">giant cell tumour of bone</option></select></div>
             <div class="field"><label for="med-start">Start date</label><input id="med-start" name="start_date" placeholder="YYYY-MM-DD"></div>
             <div class="field"><label for="med-last">Last dose</label><input id="med-last" name="last_dose_date" placeholder="YYYY-MM-DD"></div>
             <div class="field"><label for="med-interval">Interval</label><select id="med-interval" name="interval"><option value="">not recorded</option>\

@@ -253,6 +253,17 @@ import VaporTesting
         }
     }
 
+    /// REFERENCE §9.1: the weight's kind is recorded with it, never assumed ("weight_kind: actual" was written silently).
+    @Test("a weight without its kind is stored without a kind, and the assessment asks for it")
+    func weightKindNotDefaulted() {
+        let (_, document, errors) = PatientController.readPatientForm(["name": "W", "external_id": "W-1", "weight_kg": "72"])
+        #expect(errors.isEmpty)
+        #expect(document["patient"]?["weight_kg"] == 72.0)
+        #expect(document["patient"]?["weight_kind"] == nil)
+        let (_, chosen, _) = PatientController.readPatientForm(["name": "W", "external_id": "W-1", "weight_kg": "72", "weight_kind": "ideal"])
+        #expect(chosen["patient"]?["weight_kind"] == "ideal")
+    }
+
     @Test("unanswered neurology questions stay unrecorded instead of becoming 'no'")
     func neurologyNotDefaulted() async throws {
         try await withOsteon { app in

@@ -83,9 +83,8 @@ enum Alerts {
     static func calcium(_ ctx: Context, _ a: inout Assessment) {
         let status = ctx.calcium
         a.warnings += status.warnings
-        for (path, detail) in status.needs where status.hyper != nil || ctx.confirmedSkeletalDisease {
-            a.need(path, for: CorrectedCalcium.id, detail)
-        }
+        // What the calcium forbids is decided here, before any plan item is proposed.
+        for p in Safety.hypercalcaemia(status) + Safety.hypocalcaemia(status) { a.forbid(p) }
         if let hyper = status.hyper {
             let management = CorrectedCalcium.management.joined(separator: " ")
             let cites = [References.statPearlsCalcium, References.zometaLabel]
@@ -121,6 +120,5 @@ enum Alerts {
                           action: "Correct the calcium (calcium and vitamin D as needed) and do not give denosumab or zoledronic acid until it is corrected; look for the cause (vitamin D, magnesium, renal function).",
                           reason: hypo.description + ".", citations: [References.ctcae5, References.xgevaLabel, References.zometaLabel], facts: status.facts))
         }
-        a.prohibitions += Safety.hypercalcaemia(status) + Safety.hypocalcaemia(status)
     }
 }

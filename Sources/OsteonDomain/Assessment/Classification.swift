@@ -22,7 +22,8 @@ enum Classification {
             let cls: Context.LesionClass
             switch lesion.origin {
             case .metastasis?:
-                cls = .metastasis(from: ctx.likelyPrimary?.primarySite)
+                // With myeloma as the only cancer, a lesion called a metastasis is myeloma bone disease.
+                cls = ctx.hasMyeloma && ctx.metastasizingCancers.isEmpty ? .myeloma : .metastasis(from: ctx.likelyPrimary?.primarySite)
             case .primary?:
                 if ctx.hasMyeloma && ctx.boneSarcomas.isEmpty { cls = .myeloma }
                 else { cls = .primaryBoneTumor(ctx.boneSarcomas.count == 1 ? ctx.boneSarcomas[0].primarySite : nil) }

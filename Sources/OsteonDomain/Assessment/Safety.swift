@@ -39,7 +39,15 @@ extension Assessment {
             self[keyPath: section] = []
             for item in items { propose(item, to: section) }
         }
-        if forbids(.calciumVitaminDSupplements) != nil { careGaps.removeAll { $0.code == .calciumVitaminDMissing } }
+        if let p = forbids(.calciumVitaminDSupplements) {
+            careGaps.removeAll { $0.code == .calciumVitaminDMissing }
+            // The label's supplement caution on the dose card gives way to the prohibition.
+            for i in scores.indices where scores[i].report?.cautions.contains(ZoledronicAcidRenalDose.supplementCaution) == true {
+                var report = scores[i].report!
+                report.cautions = report.cautions.map { $0 == ZoledronicAcidRenalDose.supplementCaution ? "Not now: \(p.what) (\(p.reason))" : $0 }
+                scores[i] = ScoreEntry(id: scores[i].id, lesionID: scores[i].lesionID, result: scores[i].result, report: report, problem: nil)
+            }
+        }
     }
 }
 

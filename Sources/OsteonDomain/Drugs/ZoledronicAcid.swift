@@ -51,6 +51,9 @@ public enum ZoledronicAcidRenalDose: BandedRule {
         return bands.band(for: min(max(tenths, 0), 3000))
     }
 
+    /// The label's supplement advice for the bone-metastasis indication (not for hypercalcaemia, §18.3.1).
+    public static let supplementCaution = "Give oral calcium 500 mg and a multivitamin with 400 IU vitamin D daily."
+
     /// Serum creatinine below which hypercalcaemia of malignancy needs no dose adjustment (label).
     public static let hcmCreatinineLimitMgDl = 4.5
     public static let minimumInfusionMinutes = 15
@@ -127,7 +130,7 @@ public enum ZoledronicAcidRenalDose: BandedRule {
         case (.boneMetastasesOrMyeloma, .give):
             text = "Give zoledronic acid \(format(r.doseMg!)) mg IV over no less than 15 minutes."
             rationale.append("Baseline CrCl band \(r.band.category.label) mL/min → \(format(r.doseMg!)) mg (label Table 1).")
-            cautions.append("Give oral calcium 500 mg and a multivitamin with 400 IU vitamin D daily.")
+            cautions.append(supplementCaution)
             cautions.append("Dental examination and preventive dentistry before starting (Van Poznak 2011).")
         case (.boneMetastasesOrMyeloma, _):
             text = "Zoledronic acid is not recommended: CrCl below 30 mL/min (severe renal impairment). Consider denosumab with calcium monitoring."
