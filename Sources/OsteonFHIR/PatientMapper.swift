@@ -341,6 +341,13 @@ struct PatientMapper {
             lab.value = value
             lab.unit = q["code"]?.stringValue ?? q["unit"]?.stringValue
             lab.date = date
+            if let range = r["referenceRange"]?.array.first {
+                lab.referenceLow = range.at("low", "value")?.numberValue
+                lab.referenceHigh = range.at("high", "value")?.numberValue
+            }
+            if let flag = (r["interpretation"]?.array ?? []).flatMap({ Concept($0).codings.map(\.code) }).first {
+                lab.interpretation = ["N": .normal, "H": .high, "HH": .high, "L": .low, "LL": .low, "A": .abnormal, "AA": .abnormal][flag]
+            }
             lab.source = Self.ref(r)
             if c.labs == nil { c.labs = [] }
             c.labs!.append(lab)

@@ -597,7 +597,14 @@ struct PatientController: RouteCollection {
         }
         let date = f["date"].flatMap { $0.isEmpty ? nil : $0 }
         if let date, Day(date) == nil { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
-        _ = try await req.cases.addLab(caseID: try await req.cases.caseRecord(patientID: id).id!, test: test.rawValue, value: value, unit: unit, date: date)
+        func limit(_ key: String) throws -> Double? {
+            guard let raw = f[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let v = Double(raw), v >= 0 else { throw ValidationFailure(fields: [key: "enter the laboratory's limit as a number, in the same unit"]) }
+            return v
+        }
+        let low = try limit("reference_low"), high = try limit("reference_high")
+        _ = try await req.cases.addLab(caseID: try await req.cases.caseRecord(patientID: id).id!, test: test.rawValue, value: value, unit: unit, date: date,
+                                       referenceLow: low, referenceHigh: high)
         return req.redirect(to: "/patients/\(id)#labs")
     }
 

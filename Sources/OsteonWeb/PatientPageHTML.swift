@@ -36,6 +36,13 @@ extension PatientPage {
             }
             w.raw("</ul>\n")
         }
+        if !notAdvised.isEmpty {
+            w.raw("<h3>Not advised: a recorded fact forbids it</h3>\n<ul class=\"not-advised\">\n")
+            for n in notAdvised {
+                w.raw("<li><strong>"); w.text(n.text); w.raw(".</strong>"); why(&w, n.reason); source(&w, n.citation); w.raw("</li>\n")
+            }
+            w.raw("</ul>\n")
+        }
         w.raw("</section>\n\n")
 
         w.raw("""
@@ -234,6 +241,8 @@ extension PatientPage {
             <div class="field"><label for="lab-value">Value</label><input id="lab-value" name="value" inputmode="decimal" required></div>
             <div class="field"><label for="lab-unit">Unit</label><input id="lab-unit" name="unit" placeholder="mg/dL" required></div>
             <div class="field"><label for="lab-date">Date</label><input id="lab-date" name="date" placeholder="YYYY-MM-DD"></div>
+            <div class="field"><label for="lab-low">Lower limit of normal</label><input id="lab-low" name="reference_low" inputmode="decimal"></div>
+            <div class="field"><label for="lab-high">Upper limit of normal</label><input id="lab-high" name="reference_high" inputmode="decimal"></div>
             <button type="submit">Add lab</button>
             </form>
             </div>

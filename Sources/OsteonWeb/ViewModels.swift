@@ -117,6 +117,8 @@ struct PatientPage {
     let primary: String
     let boneMetastasis: String
     let alerts: [AlertVM]
+    /// What the recorded facts forbid, with the items held back.
+    let notAdvised: [PlanVM]
     let lesions: [LesionVM]
     let patientScores: [ScoreVM]
     let survivalNote: String?
@@ -162,6 +164,12 @@ struct PatientPage {
             boneMetastasis: a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown",
             alerts: a.alerts.map { AlertVM(code: $0.code.rawValue, severity: $0.severity.rawValue, title: $0.title, action: $0.action, reason: $0.reason,
                                            citation: $0.citations.map(\.text).joined(separator: "; ")) },
+            notAdvised: a.prohibitions.map { p in
+                let held = a.withheld.filter { $0.prohibition.action == p.action }.map(\.item.text)
+                return PlanVM(code: "", text: p.what.prefix(1).uppercased() + p.what.dropFirst(),
+                              reason: p.reason + (held.isEmpty ? "" : " Held back: " + held.joined(separator: " ")) + (p.decidedBy.map { " (\($0) safety decision.)" } ?? ""),
+                              citation: p.citations.map(\.text).joined(separator: "; "), status: nil, due: nil)
+            },
             lesions: lesions,
             patientScores: a.scores.filter { $0.lesionID == nil }.map(ScoreVM.init),
             survivalNote: a.survivalNote,

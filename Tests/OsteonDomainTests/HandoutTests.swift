@@ -79,3 +79,49 @@ import Testing
         #expect(!h.text.has("bone-strengthening medicine"))
     }
 }
+
+/// REFERENCE §18.6: the guide never gives advice a recorded fact contraindicates,
+/// and describes the radiotherapy and surgery the plan holds.
+@Suite struct HandoutSafetyTests {
+    func guide(_ c: JSONValue) throws -> Handout {
+        let read = try CaseReader.read(c)
+        let a = Assessor.assess(read.patientCase, asOf: Day("2026-11-26")!)
+        return HandoutWriter.write(a, for: read.patientCase)
+    }
+
+    /// A man with an impending femoral fracture, cord compression and corrected calcium 12.4 mg/dL.
+    static let man: JSONValue = [
+        "patient_id": "G-1", "patient": ["birth_date": "1950-02-02", "sex": "male", "weight_kg": 80, "weight_kind": "actual"],
+        "cancers": [["primary_site": "prostate", "hormone_status": "castration_resistant", "stage": "IV"]],
+        "lesions": [["id": "L1", "bone": "femur", "region": "peritrochanteric", "origin": "metastasis", "phenotype": "lytic", "pain": "functional",
+                     "size": "one_third_to_two_thirds"],
+                    ["id": "L2", "bone": "vertebra", "level": "T10", "origin": "metastasis", "phenotype": "mixed", "pain": "mechanical",
+                     "alignment": "normal", "vertebral_body_collapse": "none_of_the_above", "posterolateral_involvement": "none", "escc_grade": "3"]],
+        "skeletal_metastasis_counts": ["extraspinal": 3, "vertebral": 1],
+        "labs": [["test": "calcium", "value": 11.6, "unit": "mg/dL", "date": "2026-11-24"], ["test": "albumin", "value": 3.0, "unit": "g/dL", "date": "2026-11-24"],
+                 ["test": "creatinine", "value": 1.0, "unit": "mg/dL", "date": "2026-11-24"]],
+        "neurology": ["new_weakness": true, "symptom_onset": "2026-11-25"], "fit_for_surgery": true, "medications": [],
+    ]
+
+    @Test func noWalkingOrSupplementAdviceWhenTheFactsForbidIt() throws {
+        let text = try guide(Self.man).text
+        #expect(!text.contains("Walking is good"), "walking advised with an impending fracture and cord compression")
+        #expect(!text.contains("Take calcium and vitamin D"), "supplements advised at corrected calcium 12.4 mg/dL")
+        #expect(text.contains("how much weight the bone can take"))
+        #expect(text.contains("Do not take calcium or vitamin D"))
+        // Surgery first for the spine, then radiotherapy: not "one visit is enough" for that course.
+        #expect(text.contains("operation on your spine"), "the spine surgery in the plan is never mentioned")
+        #expect(text.contains("after the operation"))
+    }
+
+    @Test func withoutThoseFactsTheUsualAdviceStays() throws {
+        let plain = with(Self.man, [("lesions", [["id": "L1", "bone": "rib", "origin": "metastasis", "phenotype": "blastic", "pain": "mild"]]),
+                                    ("labs", [["test": "calcium", "value": 9.4, "unit": "mg/dL", "date": "2026-11-24"],
+                                              ["test": "albumin", "value": 4.0, "unit": "g/dL", "date": "2026-11-24"],
+                                              ["test": "creatinine", "value": 1.0, "unit": "mg/dL", "date": "2026-11-24"]]),
+                                    ("neurology", ["new_weakness": false, "sensory_level": false, "bladder_bowel_dysfunction": false])])
+        let text = try guide(plain).text
+        #expect(text.contains("Walking is good"))
+        #expect(text.contains("Take calcium and vitamin D"))
+    }
+}

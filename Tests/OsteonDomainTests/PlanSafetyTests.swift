@@ -429,3 +429,24 @@ extension PlanSafetyTests {
         #expect(P.needed(a).contains("lesions[L1].mirels_site"))
     }
 }
+
+@Suite struct StableCodeTests {
+    /// Every alert, gap and plan code the assessment can emit is documented in the README.
+    @Test func theReadmeDocumentsEveryCode() throws {
+        let readme = try String(contentsOf: Cases.dir.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        for code in AlertCode.allCases.map(\.rawValue) + GapCode.allCases.map(\.rawValue) {
+            #expect(readme.contains("`\(code)`"), "README lacks \(code)")
+        }
+        for code in PlanCode.all {
+            if case .predisposition = code { continue }
+            #expect(readme.contains("`\(code.rawValue)`"), "README lacks \(code.rawValue)")
+        }
+        #expect(readme.contains("`predisposition_<syndrome>`"))
+        // The codes that existed before stay.
+        for kept in ["bma_not_prescribed", "surgical_review_missing", "mscc_imaging_overdue", "dental_check_missing", "dental_follow_up_overdue",
+                     "calcium_vitamin_d_missing", "creatinine_check_missing", "surveillance_overdue", "sarcoma_centre_referral_missing",
+                     "biopsy_before_sarcoma_referral", "germline_testing_not_offered"] {
+            #expect(GapCode(rawValue: kept) != nil, "\(kept)")
+        }
+    }
+}

@@ -133,7 +133,7 @@ public enum PlanCode: Hashable, Sendable {
     case dexamethasoneWithRadiotherapy, treatHypercalcaemia, correctHypocalcaemia
     case prophylacticFixationReferral, fractureFixationReferral, spineSurgeryConsultation, boardDiscussionFixation
     case radiotherapy(PalliativeRadiotherapy.Plan)
-    case startBoneModifyingAgent, continueBoneModifyingAgent, withholdZoledronicAcid, withholdBoneModifyingAgent
+    case startBoneModifyingAgent, continueBoneModifyingAgent, withholdZoledronicAcid
     case askBoneModifyingAgentStatus, reviewStoppedBoneModifyingAgent, noBoneModifyingAgentCastrationSensitive
     case noBoneModifyingAgentShortSurvival
     case confirmDiagnosis, myelomaWorkUpLyticProstate, referSarcomaCentreBeforeBiopsy, sarcomaCentreCare, chemotherapyResponse
@@ -171,7 +171,6 @@ public enum PlanCode: Hashable, Sendable {
         case .startBoneModifyingAgent: "start_bone_modifying_agent"
         case .continueBoneModifyingAgent: "continue_bone_modifying_agent"
         case .withholdZoledronicAcid: "withhold_zoledronic_acid"
-        case .withholdBoneModifyingAgent: "withhold_bone_modifying_agent"
         case .askBoneModifyingAgentStatus: "ask_bone_modifying_agent_status"
         case .reviewStoppedBoneModifyingAgent: "review_stopped_bone_modifying_agent"
         case .noBoneModifyingAgentCastrationSensitive: "no_bone_modifying_agent_castration_sensitive"
@@ -199,7 +198,7 @@ public enum PlanCode: Hashable, Sendable {
          .boneScanForSymptoms, .noRoutineBoneImaging, .noRoutineImagingSurvivorship, .dexamethasoneWithRadiotherapy, .treatHypercalcaemia,
          .correctHypocalcaemia, .prophylacticFixationReferral, .fractureFixationReferral, .spineSurgeryConsultation, .boardDiscussionFixation]
             + PalliativeRadiotherapy.Plan.allCases.map { .radiotherapy($0) }
-            + [.startBoneModifyingAgent, .continueBoneModifyingAgent, .withholdZoledronicAcid, .withholdBoneModifyingAgent,
+            + [.startBoneModifyingAgent, .continueBoneModifyingAgent, .withholdZoledronicAcid,
                .askBoneModifyingAgentStatus, .reviewStoppedBoneModifyingAgent, .noBoneModifyingAgentCastrationSensitive,
                .noBoneModifyingAgentShortSurvival, .confirmDiagnosis, .myelomaWorkUpLyticProstate, .referSarcomaCentreBeforeBiopsy,
                .sarcomaCentreCare, .chemotherapyResponse, .androgenDeprivationForMSCC, .sarcomaSurveillanceVisit,

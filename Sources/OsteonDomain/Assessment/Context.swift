@@ -123,7 +123,9 @@ struct Context {
         let metastasising: (Cancer) -> Bool = { $0.primarySite.map { !$0.isPrimaryBoneTumor && $0 != .myeloma && $0 != .lymphoma } ?? false }
         switch lesionClass[lesion.id] {
         case .myeloma?: return only { $0.primarySite == .myeloma }
-        case .metastasis?: return only(metastasising)
+        case .metastasis?:
+            // Lymphoma in bone, with no carcinoma recorded, is the lymphoma's.
+            return only(metastasising) ?? (cancers.contains(where: metastasising) ? nil : only { $0.primarySite == .lymphoma })
         case .primaryBoneTumor?: return only { $0.primarySite?.isPrimaryBoneTumor == true }
         case .undetermined?, nil: return nil
         }

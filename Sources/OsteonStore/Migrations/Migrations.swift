@@ -13,6 +13,7 @@ public enum OsteonMigrations {
         M0007CreateAuditLog(),       // hash-chained audit trail
         M0008AccessAndAudit(),       // care teams, meeting members, break-glass flag, append-only audit
         M0009PatientRevision(),      // a revision per patient, bumped by the database on any change to the patient's records
+        M0010LabReferenceRange(),    // a lab's own reference range and flag (hypocalcaemia limit, normal creatinine baseline)
     ]
 }
 
@@ -355,5 +356,20 @@ struct M0009PatientRevision: AsyncMigration {
             }
         }
         try await db.schema(PatientRecord.schema).deleteField("revision").update()
+    }
+}
+
+struct M0010LabReferenceRange: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds one column per ALTER TABLE.
+        try await db.schema(LabRecord.schema).field("reference_low", .double).update()
+        try await db.schema(LabRecord.schema).field("reference_high", .double).update()
+        try await db.schema(LabRecord.schema).field("interpretation", .string).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        for column in ["interpretation", "reference_high", "reference_low"] {
+            try await db.schema(LabRecord.schema).deleteField(.key(.init(stringLiteral: column))).update()
+        }
     }
 }

@@ -112,15 +112,22 @@ public final class LabRecord: Model, @unchecked Sendable {
     @Field(key: "value") public var value: Double
     @Field(key: "unit") public var unit: String
     @OptionalField(key: "date") public var date: String?
+    @OptionalField(key: "reference_low") public var referenceLow: Double?
+    @OptionalField(key: "reference_high") public var referenceHigh: Double?
+    @OptionalField(key: "interpretation") public var interpretation: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
-    public init(caseID: UUID, test: String, value: Double, unit: String, date: String?) {
+    public init(caseID: UUID, test: String, value: Double, unit: String, date: String?,
+                referenceLow: Double? = nil, referenceHigh: Double? = nil, interpretation: String? = nil) {
         $caseRecord.id = caseID
         self.test = test
         self.value = value
         self.unit = unit
         self.date = date
+        self.referenceLow = referenceLow
+        self.referenceHigh = referenceHigh
+        self.interpretation = interpretation
     }
 }
 

@@ -217,8 +217,10 @@ public struct CaseStore: Sendable {
         try await record.delete(on: db)
     }
 
-    public func addLab(caseID: UUID, test: String, value: Double, unit: String, date: String?) async throws -> LabRecord {
-        let record = LabRecord(caseID: caseID, test: test, value: value, unit: unit, date: date)
+    public func addLab(caseID: UUID, test: String, value: Double, unit: String, date: String?,
+                       referenceLow: Double? = nil, referenceHigh: Double? = nil, interpretation: String? = nil) async throws -> LabRecord {
+        let record = LabRecord(caseID: caseID, test: test, value: value, unit: unit, date: date,
+                               referenceLow: referenceLow, referenceHigh: referenceHigh, interpretation: interpretation)
         try await record.create(on: db)
         return record
     }
@@ -289,7 +291,12 @@ public struct CaseStore: Sendable {
         let rows: [String: [JSONValue]] = [
             "lesions": r.lesions.compactMap { try? JSONValue.parse($0.data) },
             "labs": r.labs.map { l in
-                .object([("test", .string(l.test)), ("value", .double(l.value)), ("unit", .string(l.unit))] + (l.date.map { [("date", .string($0))] } ?? []))
+                var pairs: [(String, JSONValue)] = [("test", .string(l.test)), ("value", .double(l.value)), ("unit", .string(l.unit))]
+                if let d = l.date { pairs.append(("date", .string(d))) }
+                if let low = l.referenceLow { pairs.append(("reference_low", .double(low))) }
+                if let high = l.referenceHigh { pairs.append(("reference_high", .double(high))) }
+                if let flag = l.interpretation { pairs.append(("interpretation", .string(flag))) }
+                return .object(pairs)
             },
             "medications": r.medications.compactMap { try? JSONValue.parse($0.data) },
             "radiotherapy": r.procedures.filter { $0.kind == "radiotherapy" }.compactMap { try? JSONValue.parse($0.data) },
@@ -337,7 +344,8 @@ public struct CaseStore: Sendable {
         for lesion in c.lesions ?? [] { _ = try await addLesion(caseID: caseID, CaseWriter.lesion(lesion)) }
         for lab in c.labs ?? [] {
             guard let test = lab.test, let value = lab.value, let unit = lab.unit else { continue }
-            _ = try await addLab(caseID: caseID, test: test.rawValue, value: value, unit: unit, date: lab.date?.description)
+            _ = try await addLab(caseID: caseID, test: test.rawValue, value: value, unit: unit, date: lab.date?.description,
+                                 referenceLow: lab.referenceLow, referenceHigh: lab.referenceHigh, interpretation: lab.interpretation?.rawValue)
         }
         for m in c.medications ?? [] { _ = try await addMedication(caseID: caseID, CaseWriter.medication(m)) }
         if case .object(let pairs) = json {
