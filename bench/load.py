@@ -73,6 +73,7 @@ class Client:
         status, body, headers = self.call("POST", "/api/v1/session", {"username": username, "password": PASSWORD})
         assert status == 200, (status, body)
         self.cookie = headers["Set-Cookie"].split(";")[0]
+        self.csrf = json.loads(body)["csrf_token"] if isinstance(body, (bytes, str)) else body["csrf_token"]
 
     requests = 0  # every HTTP request of every client, retries included (approximate under threads)
 
@@ -81,6 +82,8 @@ class Client:
         headers = {"Accept": accept}
         if getattr(self, "cookie", None):
             headers["Cookie"] = self.cookie
+            if method != "GET":
+                headers["X-CSRF-Token"] = self.csrf
         data = None
         if body is not None:
             data = json.dumps(body).encode()

@@ -57,19 +57,21 @@ def sign_in(base):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     req = urllib.request.Request(base + "/api/v1/session", data=json.dumps({"username": "bench", "password": "bench-password-long"}).encode(),
                                  headers={"Content-Type": "application/json"}, method="POST")
-    opener.open(req)
+    token = json.loads(opener.open(req).read())["csrf_token"]
     cookie = next(c for c in jar if c.name == "osteon_session")
     patients = json.loads(opener.open(urllib.request.Request(base + "/api/v1/patients", headers={"Accept": "application/json"})).read())
     # The busiest case: most alerts, so the page has the most to render.
     patient = max(patients, key=lambda p: (len(p.get("alerts", [])), len(p.get("care_gaps", []))))
-    return f"osteon_session={cookie.value}", patient["id"]
+    # The CSRF token rides along in the header block (wrk and the open loop send it on every request).
+    return f"osteon_session={cookie.value}\r\nX-CSRF-Token: {token}", patient["id"]
 
 
 def wrk(base, path, cookie, body, seconds):
     if not shutil.which("wrk"):
         return None
     script = None
-    args = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", "-H", "Accept: text/html"]
+    session, token = cookie.split("\r\nX-CSRF-Token: ")
+    args = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"Cookie: {session}", "-H", f"X-CSRF-Token: {token}", "-H", "Accept: text/html"]
     if body is not None:
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
         script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ' + json.dumps(body.decode()) + "\n")

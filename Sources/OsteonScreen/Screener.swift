@@ -438,16 +438,12 @@ public final class Screener: @unchecked Sendable {
         ]
         let fields = [a.patientID, urgency.rawValue, alerts.joined(separator: ";"), gaps.joined(separator: ";"), a.primarySites.joined(separator: ";"),
                       a.boneMetastasis.map { $0 ? "true" : "false" } ?? "", action]
-        worker.rows[cls].write(fields.map(Self.csvField).joined(separator: ","))
+        worker.rows[cls].write(CSV.line(fields))
         worker.rows[cls].write(byte: 0x1F)
         worker.rows[cls].write(row.serialized())
         worker.rows[cls].write(byte: 0x0A)
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\u{1F}" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 
     /// Concatenates the class files, most urgent first, numbering the rows.
     /// Streams line by line so the worklist never has to fit in memory.

@@ -142,8 +142,11 @@ struct APIController: RouteCollection {
         } else {
             errors["case"] = "expected an object in the case format"
         }
+        if !external.isEmpty, PatientIdentifier.normalise(external) == nil { errors["external_id"] = "no control characters, at most 64 characters" }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
+        try await req.checkHospitalNumberFree(external)
         let (p, c) = try await req.cases.createPatient(.init(externalID: external, name: name, birthDate: birth, sex: sex), document: document)
+        req.auditPatients([p.id!])
         try await req.access.addToCareTeam(patientID: p.id!, userID: req.user!.id, addedBy: req.user!.username)
         return Self.summary(p, c, nil).response(.created)
     }
@@ -280,7 +283,7 @@ struct APIController: RouteCollection {
         let body = try req.jsonBody()
         guard let title = body["title"]?.stringValue, !title.isEmpty else { throw ValidationFailure(fields: ["title": "required"]) }
         guard let date = body["date"]?.stringValue, Day(date) != nil else { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
-        let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: body["location"]?.stringValue)
+        let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: body["location"]?.stringValue, createdBy: req.user!.id)
         try await req.access.addMeetingMember(meetingID: m.id!, userID: req.user!.id)
         return JSONValue.object([("id", .string(m.id!.uuidString)), ("title", .string(m.title)), ("date", .string(m.scheduledOn))]).response(.created)
     }
@@ -289,7 +292,9 @@ struct APIController: RouteCollection {
         guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
         let m = try await req.board.meeting(id)
         var items: [JSONValue] = []
-        for item in try await req.board.agenda(meetingID: id) {
+        let agenda = try await req.board.agenda(meetingID: id)
+        req.auditPatients(agenda.map { $0.caseRecord.$patient.id })
+        for item in agenda {
             let opinions = try await req.board.opinions(itemID: item.id!)
             let decision = try await req.board.decision(itemID: item.id!)
             let tasks = try await req.board.tasks(caseID: item.caseRecord.id!)
@@ -314,7 +319,7 @@ struct APIController: RouteCollection {
         guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
         let body = try req.jsonBody()
         guard let patientID = body["patient_id"]?.stringValue.flatMap(UUID.init(uuidString:)) else { throw ValidationFailure(fields: ["patient_id": "a patient id"]) }
-        try await req.requirePatientAccess(patientID)
+        try await req.requireCareTeam(patientID)
         let item = try await req.board.addToAgenda(meetingID: id, caseID: try await req.cases.caseRecord(patientID: patientID).id!,
                                                    question: body["question"]?.stringValue ?? "Management plan")
         return JSONValue.object([("id", .string(item.id!.uuidString)), ("position", .int(item.position))]).response(.created)
@@ -361,9 +366,15 @@ struct APIController: RouteCollection {
 /// Writes to the API must be JSON: a cross-site form cannot send that
 /// without a preflight, which is what keeps cookie-authenticated writes safe.
 struct RequireJSONWrites: AsyncMiddleware {
+    static func isJSON(_ type: HTTPMediaType?) -> Bool {
+        guard let type else { return false }
+        return type.type == "application" && (type.subType == "json" || type.subType == "fhir+json")
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if [.POST, .PUT, .PATCH].contains(request.method), request.headers.contentType != .json {
-            throw Abort(.unsupportedMediaType, reason: "send Content-Type: application/json")
+        if [.POST, .PUT, .PATCH].contains(request.method), !Self.isJSON(request.headers.contentType) {
+            throw Abort(.unsupportedMediaType, reason: request.url.path.hasPrefix("/fhir")
+                ? "send Content-Type: application/fhir+json (or application/json)" : "send Content-Type: application/json")
         }
         return try await next.respond(to: request)
     }
@@ -372,7 +383,7 @@ struct RequireJSONWrites: AsyncMiddleware {
 /// FHIR endpoints: a Bundle in, the assessment Bundle out.
 struct FHIRController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff())  // scope checked per patient below
+        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites())  // scope checked per patient below
         fhir.post(use: importBundle)
         fhir.get("Patient", ":pid", "$assess", use: assess)
     }
@@ -383,13 +394,28 @@ struct FHIRController: RouteCollection {
         var importer = FHIRImporter()
         FHIRInput.add(body, to: &importer)
         var messages: [(String, String)] = []
-        for p in importer.importAll() {
-            let id = p.patientCase.patientID
+        let patients = importer.importAll()
+        // Any number outside the user's scope refuses the whole import, with the answer a
+        // missing record gets: nothing is imported, nothing is confirmed.
+        for p in patients {
+            guard let id = PatientIdentifier.normalise(p.patientCase.patientID), let existing = try await req.cases.patient(externalID: id) else { continue }
+            if try await req.access.grant(userID: req.user!.id, patientID: existing.requireID(), now: req.now) == .none {
+                throw Request.outOfScopeNumber(id)
+            }
+        }
+        for p in patients {
+            guard let id = PatientIdentifier.normalise(p.patientCase.patientID) else {
+                messages.append(("error", "a Patient without a usable identifier (empty, too long or with control characters): not imported"))
+                continue
+            }
+            var p = p
+            p.patientCase.patientID = id
             if try await req.cases.patient(externalID: id) != nil {
                 messages.append(("warning", "Patient/\(id) already exists: not imported again"))
                 continue
             }
             let record = try await req.cases.importCase(p.patientCase, name: "Patient \(id)")
+            req.auditPatients([record.id!])
             try await req.access.addToCareTeam(patientID: record.id!, userID: req.user!.id, addedBy: req.user!.username)
             messages.append(("information", "Patient/\(id) imported as \(record.id!.uuidString)"))
             messages += p.warnings.map { ("warning", "Patient/\(id): \($0)") }
@@ -402,7 +428,10 @@ struct FHIRController: RouteCollection {
         guard let raw = req.parameters.get("pid") else { throw Abort(.notFound) }
         let patient: PatientRecord?
         if let id = UUID(uuidString: raw) { patient = try? await req.cases.patient(id) } else { patient = try await req.cases.patient(externalID: raw) }
-        guard let patient else { throw Abort(.notFound, reason: "no Patient/\(raw)") }
+        // Unknown and out of scope answer alike (403): a number cannot be confirmed.
+        guard let patient, let user = req.user,
+              try await req.access.grant(userID: user.id, patientID: patient.requireID(), now: req.now) != .none
+        else { throw Request.outOfScopeNumber(raw) }
         try await req.requirePatientAccess(patient.id!)
         let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
         let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)

@@ -28,7 +28,19 @@ public struct WebConfig: Sendable {
     /// SQLite file only: how often the log is synced and copied back into the database file.
     public var checkpointInterval: Duration = .milliseconds(100)
 
+    /// The time, injected so tests move it instead of sleeping (lock-out, break-glass expiry, inactivity).
+    public var clock: WallClock = .system
+    /// Addresses of reverse proxies whose X-Forwarded-For is believed (OSTEON_TRUSTED_PROXIES); none by default.
+    public var trustedProxies: Set<String> = []
+
     public init(backend: StoreConfiguration.Backend) { self.backend = backend }
+}
+
+/// The wall clock the server reads.
+public struct WallClock: Sendable {
+    public let now: @Sendable () -> Date
+    public init(_ now: @escaping @Sendable () -> Date) { self.now = now }
+    public static let system = WallClock { Date() }
 }
 
 struct WebConfigKey: StorageKey { typealias Value = WebConfig }
@@ -43,8 +55,9 @@ extension Request {
     var board: BoardStore { BoardStore(db: db) }
     /// The assessment date: the configured day, or today in UTC.
     var today: Day {
-        osteon.today ?? Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        osteon.today ?? Day(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
+    var now: Date { osteon.clock.now() }
 }
 
 /// Builds the application: database, migrations, sessions, views, middleware, routes.
@@ -83,6 +96,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionUserMiddleware())
+    app.middleware.use(CSRFMiddleware())
     app.middleware.use(NULGuard())
 
     if config.autoMigrate { try await app.autoMigrate() }

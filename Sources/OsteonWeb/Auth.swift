@@ -61,7 +61,7 @@ struct SessionUserMiddleware: Middleware {
         guard request.hasSession, let idText = request.session.data["user"], let id = UUID(uuidString: idText) else {
             return next.respond(to: request)
         }
-        let now = Date().timeIntervalSince1970
+        let now = request.now.timeIntervalSince1970
         let last = request.session.data["seen"].flatMap(Double.init) ?? now
         if now - last > request.osteon.sessionTimeout {
             request.session.destroy()
@@ -97,16 +97,32 @@ struct RequireSignIn: Middleware {
         guard request.auth.has(SessionUser.self) else {
             if request.wantsHTML {
                 let timedOut = request.storage[TimedOutKey.self] == true
-                let target = request.url.path.hasPrefix("/") ? request.url.path : "/patients"
+                let target = SafeRedirect.path(request.url.path)
                 return request.eventLoop.makeSucceededFuture(
-                    request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")\(timedOut ? "&timeout=1" : "")"))
+                    request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? "/patients")\(timedOut ? "&timeout=1" : "")"))
             }
             return request.eventLoop.makeFailedFuture(Abort(.unauthorized, reason: "sign in first (POST /api/v1/session)"))
         }
-        if request.method != .GET && request.method != .HEAD && request.wantsHTML {
-            do { try CSRF.check(request) } catch { return request.eventLoop.makeFailedFuture(error) }
-        }
         return next.respond(to: request)
+    }
+}
+
+/// Every state-changing request that carries a session cookie needs the
+/// session's token (form field `_csrf` or header `X-CSRF-Token`), whatever its
+/// Accept header says; sign-in forms check their own token.
+struct CSRFMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method), request.cookies[request.application.sessions.configuration.cookieName] != nil,
+              !(request.method == .POST && ["/login", "/api/v1/session"].contains(request.url.path))
+        else { return next.respond(to: request) }
+        // An expired session has no token to compare: the sign-in page takes over (RequireSignIn).
+        guard request.hasSession, request.session.data["user"] != nil else { return next.respond(to: request) }
+        // A form's token is in its body: collect it first (routes collect after middleware).
+        let form = request.headers.contentType == .urlEncodedForm || request.headers.contentType == .formData
+        let body: EventLoopFuture<Void> = form && request.body.data == nil && request.headers.first(name: "X-CSRF-Token") == nil
+            ? request.body.collect(max: request.application.routes.defaultMaxBodySize.value).map { _ in }
+            : request.eventLoop.makeSucceededVoidFuture()
+        return body.flatMapThrowing { try CSRF.check(request) }.flatMap { next.respond(to: request) }
     }
 }
 
@@ -120,7 +136,8 @@ enum CSRF {
     }
 
     static func check(_ request: Request) throws {
-        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+        let sent = request.headers.first(name: "X-CSRF-Token")
+            ?? (request.headers.contentType == .urlEncodedForm || request.headers.contentType == .formData ? try? request.content.get(String.self, at: "_csrf") : nil)
         guard let expected = request.session.data["csrf"], let sent, sent == expected else {
             throw Abort(.forbidden, reason: "the form has expired or did not come from Osteon; reload the page and send it again")
         }
@@ -134,39 +151,37 @@ enum SignIn {
 
     enum Outcome { case success(UserRecord), failure(String) }
 
+    /// The one answer for every failure (unknown name, wrong password, locked,
+    /// disabled): the answer never tells whether an account exists.
+    static let failureMessage = "The user name or password is wrong, or the account is locked for a while after repeated failed sign-ins. Try again later, or ask an administrator."
+
     static func attempt(username: String, password: String, on request: Request) async throws -> Outcome {
         // Per address, whatever the user name: guessing across many accounts is slowed too.
-        let address = request.peerAddress?.ipAddress ?? request.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = request.application.signInThrottle.blocked(address) {
+        let address = request.clientAddress
+        if let wait = request.application.signInThrottle.blocked(address, at: request.now) {
             throw Abort(.tooManyRequests, reason: "too many failed sign-ins from this address; try again in \(Int(wait / 60) + 1) minutes")
         }
         let outcome = try await check(username: username, password: password, on: request)
-        if case .failure = outcome { request.application.signInThrottle.failed(address) }
+        if case .failure = outcome { request.application.signInThrottle.failed(address, at: request.now) }
         return outcome
     }
 
     private static func check(username: String, password: String, on request: Request) async throws -> Outcome {
-        let generic = "Unknown user name or wrong password."
+        let now = request.now
+        let users = UserStore(db: request.db)
         guard let user = try await UserRecord.query(on: request.db).filter(\.$username == username).first(), user.active else {
             _ = try? await request.password.async.hash(password)  // same work either way: no user-name probing by timing
-            return .failure(generic)
+            return .failure(failureMessage)
         }
-        if let until = user.lockedUntil, until > Date() {
-            return .failure("Too many failed attempts. Try again after \(Int(until.timeIntervalSinceNow / 60) + 1) minutes, or ask an administrator.")
-        }
-        if try await request.password.async.verify(password, created: user.passwordHash) {
-            user.failedLogins = 0
-            user.lockedUntil = nil
-            try await user.save(on: request.db)
+        // The password is checked even when locked: the answer and its time are the same for every failure.
+        let matches = try await request.password.async.verify(password, created: user.passwordHash)
+        if let until = user.lockedUntil, until > now { return .failure(failureMessage) }
+        if matches {
+            try await users.clearFailedSignIns(userID: user.requireID())
             return .success(user)
         }
-        user.failedLogins += 1
-        if user.failedLogins >= maxFailures {
-            user.lockedUntil = Date().addingTimeInterval(lockout)
-            user.failedLogins = 0
-        }
-        try await user.save(on: request.db)
-        return .failure(generic)
+        _ = try await users.recordFailedSignIn(userID: user.requireID(), now: now, maxFailures: maxFailures, lockout: lockout)
+        return .failure(failureMessage)
     }
 
     /// A fresh session id at sign-in, so a planted cookie cannot ride along (session fixation).
@@ -177,7 +192,7 @@ enum SignIn {
         request.session.id = nil
         request.session.data = SessionData()
         request.session.data["user"] = try user.requireID().uuidString
-        request.session.data["seen"] = String(Date().timeIntervalSince1970)
+        request.session.data["seen"] = String(request.now.timeIntervalSince1970)
         let who = try SessionUser(user)
         request.session.data["who"] = who.encoded
         _ = CSRF.token(request)
@@ -203,7 +218,7 @@ struct AuthController: RouteCollection {
     func page(req: Request) async throws -> View {
         let next = (try? req.query.get(String.self, at: "next")) ?? "/patients"
         let timeout = (try? req.query.get(String.self, at: "timeout")) != nil
-        return try await req.view.render("login", LoginPage(next: safeNext(next), error: nil,
+        return try await req.view.render("login", LoginPage(next: SafeRedirect.path(next), error: nil,
                                                             notice: timeout ? "You were signed out after a period of inactivity." : nil,
                                                             username: "", csrf: CSRF.token(req)))
     }
@@ -224,10 +239,10 @@ struct AuthController: RouteCollection {
         switch try await SignIn.attempt(username: form.username, password: form.password, on: req) {
         case .success(let user):
             try await SignIn.start(user, on: req)
-            let home = user.role == Role.patient ? "/me" : user.role == Role.administrator ? "/admin/audit" : safeNext(form.next ?? "/patients")
+            let home = user.role == Role.patient ? "/me" : user.role == Role.administrator ? "/admin/audit" : SafeRedirect.path(form.next ?? "/patients")
             return req.redirect(to: home)
         case .failure(let message):
-            return try await req.view.render("login", LoginPage(next: safeNext(form.next ?? "/patients"), error: message, notice: nil,
+            return try await req.view.render("login", LoginPage(next: SafeRedirect.path(form.next ?? "/patients"), error: message, notice: nil,
                                                                 username: form.username, csrf: CSRF.token(req)))
                 .encodeResponse(status: .unauthorized, for: req)
         }
@@ -238,9 +253,44 @@ struct AuthController: RouteCollection {
         return req.redirect(to: "/login")
     }
 
-    /// Only local paths: no open redirect.
-    func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/patients"
+}
+
+/// Where a sign-in may send the browser afterwards: a same-origin absolute
+/// path only — no scheme or host, no second slash or backslash at the start
+/// (browsers read "/\\evil" and "//evil" as another host), no control
+/// characters (CR/LF would split the Location header), also after percent-decoding.
+enum SafeRedirect {
+    static let fallback = "/patients"
+
+    static func path(_ next: String) -> String {
+        var candidate = next
+        // Decode twice: "%255C" is "%5C" once decoded, "\\" twice.
+        for _ in 0..<2 { if let d = candidate.removingPercentEncoding { candidate = d } }
+        guard next.hasPrefix("/"), candidate.hasPrefix("/"), next.count <= 512 else { return fallback }
+        let second = candidate.dropFirst().first
+        if second == "/" || second == "\\" { return fallback }
+        for text in [next, candidate] {
+            if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" || $0.properties.generalCategory == .lineSeparator || $0.properties.generalCategory == .paragraphSeparator }) {
+                return fallback
+            }
+        }
+        // Whitespace or control characters before the path's second character (e.g. "/\t/evil").
+        if candidate.dropFirst().first.map({ $0.isWhitespace }) == true { return fallback }
+        return next
+    }
+}
+
+extension Request {
+    /// The address sign-in throttling counts: the socket's peer, unless that is a
+    /// trusted proxy (OSTEON_TRUSTED_PROXIES), whose X-Forwarded-For is then read
+    /// from the right, skipping other trusted proxies. Vapor's `peerAddress`
+    /// believes any client's header, so it is not used.
+    var clientAddress: String {
+        let socket = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = osteon.trustedProxies
+        guard trusted.contains(socket) else { return socket }
+        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        return chain.reversed().first { !trusted.contains($0) && !$0.isEmpty } ?? socket
     }
 }
 

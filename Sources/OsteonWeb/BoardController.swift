@@ -59,6 +59,7 @@ struct MeetingPage: Content {
     let ownerOptions: [Option]
     let printedOn: String
     let members: [String]
+    let canAddMembers: Bool
 }
 
 struct BoardController: RouteCollection {
@@ -105,7 +106,8 @@ struct BoardController: RouteCollection {
         guard errors.isEmpty else {
             return try await render(req, errors: errors, values: f).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: f["location"].flatMap { $0.isEmpty ? nil : $0 })
+        let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: f["location"].flatMap { $0.isEmpty ? nil : $0 },
+                                                  createdBy: req.user!.id)
         try await req.access.addMeetingMember(meetingID: m.id!, userID: req.user!.id)
         return req.redirect(to: "/board/\(m.id!)")
     }
@@ -113,7 +115,9 @@ struct BoardController: RouteCollection {
     func page(_ req: Request, id: UUID) async throws -> MeetingPage {
         let m = try await req.board.meeting(id)
         var items: [AgendaVM] = []
-        for item in try await req.board.agenda(meetingID: id) {
+        let agenda = try await req.board.agenda(meetingID: id)
+        req.auditPatients(agenda.map { $0.caseRecord.$patient.id })
+        for item in agenda {
             let patient = item.caseRecord.patient
             let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
             let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
@@ -151,7 +155,8 @@ struct BoardController: RouteCollection {
             specialtyOptions: BoardSpecialty.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             ownerOptions: BoardSpecialty.allCases.map { Option(value: $0.label, label: $0.label, selected: false) },
             printedOn: req.today.description,
-            members: try await req.access.meetingMembers(meetingID: id).map(\.displayName))
+            members: try await req.access.meetingMembers(meetingID: id).map(\.displayName),
+            canAddMembers: try await req.access.meetingCreator(meetingID: id) == req.user?.id)
     }
 
     func show(req: Request) async throws -> View {
@@ -168,7 +173,7 @@ struct BoardController: RouteCollection {
         guard let patientID = f["patient_id"].flatMap(UUID.init(uuidString:)) else {
             throw ValidationFailure(fields: ["patient_id": "choose a patient"])
         }
-        try await req.requirePatientAccess(patientID)
+        try await req.requireCareTeam(patientID)
         let caseRecord = try await req.cases.caseRecord(patientID: patientID)
         let question = (f["question"] ?? "").trimmingCharacters(in: .whitespaces)
         _ = try await req.board.addToAgenda(meetingID: id, caseID: caseRecord.id!, question: question.isEmpty ? "Management plan" : question)
@@ -224,6 +229,7 @@ struct BoardController: RouteCollection {
     /// A member adds a colleague to the meeting; members see the patients on its agenda.
     func addMember(req: Request) async throws -> Response {
         let id = try mid(req)
+        try await req.requireMeetingCreator(id)
         let user = try await req.colleagueFromForm()
         try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
         return req.redirect(to: "/board/\(id)#members")

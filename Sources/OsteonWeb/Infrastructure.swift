@@ -6,12 +6,22 @@ import Vapor
 /// A request id on every request and response, for logs and the audit trail.
 struct RequestIDMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let id = request.headers.first(name: "X-Request-ID").flatMap { $0.count <= 64 ? $0 : nil } ?? UUID().uuidString
+        let id = request.headers.first(name: "X-Request-ID").flatMap { Self.acceptable($0) ? $0 : nil } ?? UUID().uuidString
         request.logger[metadataKey: "request_id"] = .string(id)
         request.storage[RequestIDKey.self] = id
         return next.respond(to: request).map { response in
             response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
             return response
+        }
+    }
+}
+
+extension RequestIDMiddleware {
+    /// A client's id is kept only when it looks like one: 8–64 letters, digits, '-', '_' or '.'
+    /// ("cli" marks the command line's own audit entries and is never taken from a request).
+    static func acceptable(_ id: String) -> Bool {
+        (8...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x5F || b == 0x2E
         }
     }
 }
@@ -98,6 +108,7 @@ struct OsteonErrorMiddleware: Middleware {
             }
         case let e as ValidationFailure: return (.unprocessableEntity, e.description)
         case let e as StaleEdit: return (.conflict, e.message)
+        case let e as DuplicateNumber: return (.conflict, e.message)
         case let e as OutOfScope:
             return (.forbidden, "you are not on this patient's care team or board; in an emergency, POST /api/v1/patients/\(e.patientID)/break-glass with a written reason (audited)")
         case let e as any AbortError: return (e.status, e.reason)

@@ -343,12 +343,17 @@ struct PatientController: RouteCollection {
                                          status: .unprocessableEntity)
         }
         do {
+            try await req.checkHospitalNumberFree(patient.externalID)
             let (p, _) = try await req.cases.createPatient(patient, document: document)
+            req.auditPatients([p.id!])
             try await req.access.addToCareTeam(patientID: p.id!, userID: req.user!.id, addedBy: req.user!.username)
             return req.redirect(to: "/patients/\(p.id!)")
         } catch let e as StoreError {
             return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields,
                                          errors: ["external_id": e.description], version: nil, status: .unprocessableEntity)
+        } catch let e as DuplicateNumber {
+            return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields,
+                                         errors: ["external_id": e.message], version: nil, status: .conflict)
         }
     }
 
@@ -676,6 +681,7 @@ struct PatientController: RouteCollection {
     /// A care-team member adds a colleague to the patient's care team.
     func addCareTeamMember(req: Request) async throws -> Response {
         let id = try pid(req)
+        try await req.requireCareTeam(id)
         let user = try await req.colleagueFromForm()
         try await req.access.addToCareTeam(patientID: id, userID: user.id!, addedBy: req.user!.username)
         return req.redirect(to: "/patients/\(id)#care-team")
@@ -688,7 +694,7 @@ struct PatientController: RouteCollection {
         req.storage[AuditPatientKey.self] = patientID
         req.storage[AuditFlagKey.self] = "break_glass"
         guard try await PatientRecord.find(patientID, on: req.db) != nil else { throw Abort(.notFound, reason: "no such patient") }
-        return try await req.access.breakGlass(patientID: patientID, userID: user.id, reason: reason, by: user.username)
+        return try await req.access.breakGlass(patientID: patientID, userID: user.id, reason: reason, by: user.username, now: req.now)
     }
 
     func breakGlass(req: Request) async throws -> Response {

@@ -23,12 +23,29 @@ extension SessionUser {
     var isStaff: Bool { role == Role.clinician || role == Role.navigator }
 }
 
+/// A hospital number already used by a patient the user may see (409).
+struct DuplicateNumber: Error {
+    let message: String
+}
+
 /// Refused access to a patient outside the user's care teams and boards.
 struct OutOfScope: Error {
     let patientID: UUID
 }
 
 struct AuditPatientKey: StorageKey { typealias Value = UUID }
+/// Further patients a request revealed (a meeting's agenda, an import): one audit entry each.
+struct AuditMorePatientsKey: StorageKey { typealias Value = [UUID] }
+
+extension Request {
+    /// Records that this request shows or changes these patients (for the audit entry).
+    func auditPatients(_ ids: [UUID]) {
+        var all = (storage[AuditPatientKey.self].map { [$0] } ?? []) + (storage[AuditMorePatientsKey.self] ?? [])
+        for id in ids where !all.contains(id) { all.append(id) }
+        storage[AuditPatientKey.self] = all.first
+        storage[AuditMorePatientsKey.self] = Array(all.dropFirst())
+    }
+}
 struct AuditFlagKey: StorageKey { typealias Value = String }
 struct AuditActorKey: StorageKey { typealias Value = String }
 struct AuditCommitterKey: StorageKey { typealias Value = GroupCommitter }
@@ -48,7 +65,7 @@ extension Request {
     func requirePatientAccess(_ patientID: UUID) async throws {
         storage[AuditPatientKey.self] = patientID
         guard let user, user.isStaff else { throw Abort(.forbidden, reason: "this is for the care team") }
-        guard let found = try await access.patientAccess(userID: user.id, patientID: patientID) else {
+        guard let found = try await access.patientAccess(userID: user.id, patientID: patientID, now: now) else {
             throw Abort(.notFound, reason: "no such patient")
         }
         storage[PatientRevisionKey.self] = found.revision
@@ -56,6 +73,39 @@ extension Request {
         case .none: throw OutOfScope(patientID: patientID)
         case .breakGlass: storage[AuditFlagKey.self] = "break_glass"
         case .careTeam, .board: break
+        }
+    }
+
+    /// Widening who sees a patient (a colleague on the care team, the patient on a
+    /// meeting's agenda) needs care-team membership itself: not board access, and
+    /// never a break-the-glass grant, which must stay time-limited and flagged.
+    func requireCareTeam(_ patientID: UUID) async throws {
+        try await requirePatientAccess(patientID)
+        guard let user, try await access.grant(userID: user.id, patientID: patientID, now: now) == .careTeam else {
+            throw Abort(.forbidden, reason: "only the patient's care team adds people or meetings to the record; ask a member of the care team")
+        }
+    }
+
+    /// The same answer for a hospital number outside the user's scope as for one
+    /// that does not exist, so that other teams' numbers cannot be confirmed.
+    static func outOfScopeNumber(_ external: String) -> Abort {
+        Abort(.forbidden, reason: "Patient \(external) is not in your care teams or boards, or does not exist. Ask its care team, or break the glass from the patient's page with a written reason.")
+    }
+
+    /// Before creating a patient: a number already in use answers 409 with where it is when the
+    /// user may see that patient, and the uniform 403 otherwise.
+    func checkHospitalNumberFree(_ external: String) async throws {
+        guard let existing = try await cases.patient(externalID: external) else { return }
+        guard let user, try await access.grant(userID: user.id, patientID: existing.requireID(), now: now) != .none else {
+            throw Self.outOfScopeNumber(external)
+        }
+        throw DuplicateNumber(message: "a patient with hospital number \(existing.externalID) already exists: /patients/\(try existing.requireID())")
+    }
+
+    /// Only the meeting's creator adds members.
+    func requireMeetingCreator(_ meetingID: UUID) async throws {
+        guard let user, try await access.meetingCreator(meetingID: meetingID) == user.id else {
+            throw Abort(.forbidden, reason: "only the member who created this meeting adds members; ask them")
         }
     }
 
@@ -85,7 +135,7 @@ extension Request {
 
     func visiblePatientIDs() async throws -> Set<UUID> {
         guard let user, user.isStaff else { return [] }
-        return try await access.visiblePatientIDs(userID: user.id)
+        return try await access.visiblePatientIDs(userID: user.id, now: now)
     }
 }
 
@@ -151,36 +201,49 @@ struct AuditMiddleware: Middleware {
         guard let action = Self.action(method: request.method, path: request.url.path) else { return next.respond(to: request) }
         return next.respond(to: request).flatMap { response in
             request.eventLoop.makeFutureWithTask {
-                let saved = await self.record(request, action: action, status: response.status)
-                if !saved && response.status.code < 400 {
+                switch await self.record(request, action: action, status: response.status) {
+                case .saved: return response
+                case .notAudited:
+                    // Fail closed: nothing is served (or said to be saved) without its audit entry.
+                    return try await OsteonErrorMiddleware(environment: request.application.environment).response(for: Self.notAudited, request)
+                case .notSynced where response.status.code < 400:
                     // As a failed commit would: the answer must not say the change was saved.
                     return try await OsteonErrorMiddleware(environment: request.application.environment).response(for: Self.notConfirmed, request)
+                case .notSynced: return response
                 }
-                return response
             }
         }.flatMapError { error in
             request.eventLoop.makeFutureWithTask {
-                await self.record(request, action: action, status: OsteonErrorMiddleware.describe(error).0)
+                if await self.record(request, action: action, status: OsteonErrorMiddleware.describe(error).0) == .notAudited {
+                    throw Self.notAudited
+                }
                 throw error
             }
         }
     }
 
     static let notConfirmed = Abort(.internalServerError, reason: "The change could not be confirmed as saved to disk. Reload the record and check it before you make the change again.")
+    static let notAudited = Abort(.serviceUnavailable, reason: "The audit log could not be written, so nothing was shown or saved. Try again in a moment; if it persists, tell the administrator the request id.")
 
-    /// Writes the audit entry; false if a change could not be synced to disk.
-    @discardableResult
-    func record(_ req: Request, action: String, status: HTTPResponseStatus) async -> Bool {
+    enum Recorded: Equatable { case saved, notAudited, notSynced }
+
+    /// Writes the audit entry (one per patient the request revealed) and, for a change, waits for the disk.
+    func record(_ req: Request, action: String, status: HTTPResponseStatus) async -> Recorded {
         let outcome = status.code < 400 ? "success" : (status == .unauthorized || status == .forbidden) ? "denied" : "failed \(status.code)"
         let user = req.user
-        let event = AuditEvent(actor: user?.username ?? req.storage[AuditActorKey.self] ?? "anonymous", role: user?.role ?? "-",
-                               patientID: req.storage[AuditPatientKey.self] ?? req.parameters.get("pid", as: UUID.self),
-                               action: action, object: req.url.path, requestID: req.requestID, outcome: outcome, flag: req.storage[AuditFlagKey.self])
+        let first = req.storage[AuditPatientKey.self] ?? req.parameters.get("pid", as: UUID.self)
+        let patients: [UUID?] = [first] + (req.storage[AuditMorePatientsKey.self] ?? []).map { Optional($0) }
         do {
-            try await AuditLog(db: req.db, committer: req.application.auditCommitter).append(event)
+            let log = AuditLog(db: req.db, committer: req.application.auditCommitter)
+            for patient in patients {
+                try await log.append(AuditEvent(actor: user?.username ?? req.storage[AuditActorKey.self] ?? "anonymous", role: user?.role ?? "-",
+                                                patientID: patient, action: action, object: req.url.path, requestID: req.requestID,
+                                                outcome: outcome, flag: req.storage[AuditFlagKey.self]))
+            }
         } catch {
             // Never the event itself in the application log: only that writing failed.
             req.logger.critical("audit write failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
+            return .notAudited
         }
         // A change (and its audit entry) is on disk before the answer says it was made.
         if action != "read" && action != "export", let sync = req.application.storage[WALSyncKey.self] {
@@ -188,10 +251,10 @@ struct AuditMiddleware: Middleware {
                 try await sync.sync()
             } catch {
                 req.logger.critical("database log sync failed", metadata: ["error_type": .string(String(describing: type(of: error)))])
-                return false
+                return .notSynced
             }
         }
-        return true
+        return .saved
     }
 
     /// What a request does, or nil for requests that touch no stored record (health, stylesheet,
@@ -213,7 +276,7 @@ struct AuditMiddleware: Middleware {
         if last == "break-glass" { return "break_glass" }
         if last == "signoff" { return "sign_off" }
         if first == "fhir" && method == .POST { return "import" }
-        if method == .GET {
+        if method == .GET || method == .HEAD {
             return ["handout", "summary", "print", "$assess", "audit.csv"].contains(last) ? "export" : "read"
         }
         if method == .DELETE || last == "delete" { return "delete" }

@@ -50,6 +50,7 @@ struct PortalController: RouteCollection {
             return try await req.view.render("portal", Page(user: userVM(req), csrf: CSRF.token(req), linked: false, madeOn: "", sections: [], tasks: []))
                 .encodeResponse(for: req)
         }
+        req.auditPatients([id])
         let (c, read, records) = try await req.cases.patientCase(patientID: id)
         let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         let handout = HandoutWriter.write(a, for: c)
@@ -67,6 +68,7 @@ struct PortalController: RouteCollection {
     func printable(req: Request) async throws -> Response {
         guard req.user?.isPatient == true else { throw Abort(.forbidden, reason: "this page is a patient's own guide; the care team prints it from the patient page") }
         guard let id = try ownRecord(req) else { throw Abort(.notFound, reason: "no record is linked to this account yet; ask your care team") }
+        req.auditPatients([id])
         return try await PatientController.handoutResponse(req, patientID: id)
     }
 }

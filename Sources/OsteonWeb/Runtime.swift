@@ -25,6 +25,9 @@ public enum WebRuntime {
         config.autoMigrate = autoMigrate
         if let minutes = ProcessInfo.processInfo.environment["OSTEON_SESSION_MINUTES"].flatMap(Double.init) { config.sessionTimeout = minutes * 60 }
         if ProcessInfo.processInfo.environment["OSTEON_SECURE_COOKIES"] == "1" { config.secureCookies = true }
+        if let proxies = ProcessInfo.processInfo.environment["OSTEON_TRUSTED_PROXIES"] {
+            config.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         if let today = ProcessInfo.processInfo.environment["OSTEON_TODAY"].flatMap(Day.init) { config.today = today }
         config.sqliteSyncEveryCommit = syncEveryCommit
         do {
@@ -220,6 +223,14 @@ public enum WebRuntime {
         try await withApp(dataDirectory: dataDirectory) { app in
             try await UserStore(db: app.db).resetPassword(username, hash: try await app.password.async.hash(password))
             try await cliAudit(app, action: "update", object: "users/\(username)/password")
+        }
+    }
+
+    /// Lifts a sign-in lock-out without changing the password (audited).
+    public static func unlockUser(dataDirectory: String, username: String) async throws {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            try await UserStore(db: app.db).unlock(username)
+            try await cliAudit(app, action: "update", object: "users/\(username)/unlock")
         }
     }
 

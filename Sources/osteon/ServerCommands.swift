@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Unlock.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -153,6 +153,18 @@ extension UserCommand {
         try await administer {
             try await WebRuntime.setUserActive(dataDirectory: dataDir, username: username, active: active)
             print("\(active ? "enabled" : "disabled") \(username)")
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Lift a sign-in lock-out after failed attempts (the password stays).")
+        @Argument(help: "User name.") var username: String
+        @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
+        func run() async throws {
+            try await administer {
+                try await WebRuntime.unlockUser(dataDirectory: dataDir, username: username)
+                print("unlocked \(username)")
+            }
         }
     }
 

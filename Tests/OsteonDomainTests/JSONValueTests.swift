@@ -47,4 +47,28 @@ import Testing
     func trimmingSpacesMatchesFoundation(text: String) {
         #expect(String(text.trimmingSpaces()) == text.trimmingCharacters(in: .whitespaces))
     }
+
+    /// Pen test row 3: 150k distinct keys cost ~27 s (each key rescanned every earlier one).
+    /// The limit is two orders of magnitude above the linear parser's time; a quadratic one
+    /// needs minutes for 400k keys.
+    @Test(.timeLimit(.minutes(1)))
+    func hugeObjectsParseInLinearTimeAndStillRefuseDuplicates() throws {
+        let n = 400_000
+        var text = "{"
+        text.reserveCapacity(n * 14)
+        for i in 0..<n { text += "\"k\(i)\":\(i)," }
+        let ok = String(text.dropLast()) + "}"
+        guard case .object(let pairs) = try JSONValue.parse(ok) else { Issue.record("not an object"); return }
+        #expect(pairs.count == n)
+        #expect(pairs.last?.0 == "k\(n - 1)")
+        let duplicate = text + "\"k17\":0}"
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(duplicate) }
+        // Small objects keep the scan: duplicates among the first keys are found too.
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"a":1,"b":2,"a":3}"#) }
+    }
+
+    @Test func objectEqualityIgnoresKeyOrder() throws {
+        #expect(try JSONValue.parse(#"{"a":1,"b":[2]}"#) == JSONValue.parse(#"{"b":[2],"a":1}"#))
+        #expect(try JSONValue.parse(#"{"a":1}"#) != JSONValue.parse(#"{"a":1,"b":2}"#))
+    }
 }

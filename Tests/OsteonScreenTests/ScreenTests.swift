@@ -135,6 +135,20 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(summary["lines"]?["read"] == .int(s.linesRead))
     }
 
+    /// Pen test row 10: an identifier like "=2+5" reached the worklist CSV as a live formula.
+    @Test func worklistCSVDefusesFormulas() throws {
+        let dir = temporaryDirectory("formula")
+        let patient = #"{"resourceType":"Patient","id":"=2+5","birthDate":"1950-01-01","gender":"female"}"#
+        let bone = #"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/=2+5"},"clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://snomed.info/sct","code":"94222008","display":"Secondary malignant neoplasm of bone"}]},"onsetDateTime":"2026-01-01"}"#
+        try (patient + "\n").write(toFile: (dir as NSString).appendingPathComponent("Patient.000.ndjson"), atomically: true, encoding: .utf8)
+        try (bone + "\n").write(toFile: (dir as NSString).appendingPathComponent("Condition.000.ndjson"), atomically: true, encoding: .utf8)
+        let (_, out) = try screen(dir)
+        let csv = try String(contentsOfFile: (out as NSString).appendingPathComponent("worklist.csv"), encoding: .utf8)
+        let row = try #require(csv.split(separator: "\n").dropFirst().first, "the patient is on the worklist")
+        #expect(row.contains(",'=2+5,"), "\(row)")
+        #expect(!row.contains(",=2+5,"))
+    }
+
     /// Screening keeps only some lines; its worklist must equal assessing every
     /// patient from every line, so the filter loses no fact.
     @Test func theFilterLosesNothing() throws {

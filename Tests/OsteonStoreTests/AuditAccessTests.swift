@@ -151,12 +151,21 @@ extension StoreTests {
         #expect(zip(bytes, bytes.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
     }
 
-    @Test("audit CSV quotes separators and defuses spreadsheet formulas")
+    @Test("audit CSV quotes separators and defuses spreadsheet formulas, also behind a leading tab or carriage return")
     func csv() {
-        #expect(AuditLog.csvField("plain") == "plain")
-        #expect(AuditLog.csvField("a,b") == "\"a,b\"")
-        #expect(AuditLog.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(AuditLog.csvField("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+        #expect(CSV.field("plain") == "plain")
+        #expect(CSV.field("a,b") == "\"a,b\"")
+        #expect(CSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSV.field("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+        for hostile in ["+1", "-2+3", "@SUM(1)"] { #expect(CSV.field(hostile) == "'" + hostile) }
+        // Pen test row 11: a leading TAB or CR was left as it was.
+        #expect(CSV.field("\t=1+1") == "\"'\t=1+1\"")
+        #expect(CSV.field("\r=1+1") == "\"'\r=1+1\"")
+        let r = AuditRecord()
+        (r.sequence, r.at, r.actor, r.role, r.action, r.object, r.requestID, r.outcome, r.previousHash, r.hash) =
+            (1, Date(timeIntervalSince1970: 0), "\t=cmd()", "clinician", "read", "/patients", "r", "success", "0", "1")
+        let line = AuditLog.csvLine(r)
+        #expect(!line.contains(",\t=") && line.contains("\"'\t=cmd()\""))
     }
 
     @Test("care team, board membership and break-the-glass decide who sees a patient", arguments: Backends.all)

@@ -20,6 +20,7 @@ import VaporTesting
         case patientScoped    // staff, and only for patients in their care teams or boards
         case breakGlass       // staff, for any patient (with a reason)
         case meetingScoped    // staff who are members of the meeting
+        case meetingCreator   // the member who created the meeting (adds members)
         case clinicianOnly    // a clinician member of the meeting (decision, sign-off)
         case patientPortal    // the patient's own account
         case administrator    // the administrator
@@ -48,7 +49,7 @@ import VaporTesting
         "GET /fhir/Patient/:pid/$assess": .patientScoped,
         "POST /patients/:pid/break-glass": .breakGlass, "POST /api/v1/patients/:pid/break-glass": .breakGlass,
         "GET /board/:mid": .meetingScoped, "GET /board/:mid/summary": .meetingScoped, "POST /board/:mid/agenda": .meetingScoped,
-        "POST /board/:mid/items/:iid/opinions": .meetingScoped, "POST /board/:mid/members": .meetingScoped,
+        "POST /board/:mid/items/:iid/opinions": .meetingScoped, "POST /board/:mid/members": .meetingCreator,
         "GET /api/v1/meetings/:mid": .meetingScoped, "POST /api/v1/meetings/:mid/agenda": .meetingScoped,
         "POST /api/v1/agenda/:iid/opinions": .meetingScoped,
         "POST /board/:mid/items/:iid/decision": .clinicianOnly, "POST /board/:mid/items/:iid/signoff": .clinicianOnly,
@@ -63,6 +64,7 @@ import VaporTesting
         case .staff, .breakGlass: return staff
         case .patientScoped, .meetingScoped: return staff && target == .own
         case .clinicianOnly: return who == .clinician && target == .own
+        case .meetingCreator: return who == .clinician && target == .own
         case .patientPortal: return who == .patient
         case .administrator: return who == .administrator
         }
@@ -90,7 +92,8 @@ import VaporTesting
             let pid = try p.requireID()
             let caseID = try await store.caseRecord(patientID: pid).requireID()
             let lesion = try #require(try await store.lesions(caseID: caseID).first)
-            let meeting = try await board.createMeeting(title: "Board \(target.rawValue)", scheduledOn: "2026-12-01", location: nil)
+            let meeting = try await board.createMeeting(title: "Board \(target.rawValue)", scheduledOn: "2026-12-01", location: nil,
+                                                        createdBy: try await users.find(members[0]).requireID())
             let item = try await board.addToAgenda(meetingID: meeting.requireID(), caseID: caseID, question: "Plan")
             _ = try await board.recordDecision(itemID: item.requireID(), consensus: "Plan agreed", recordedBy: "Chair",
                                                tasks: [.init(title: "Task", owner: "Nursing", dueOn: "2026-12-10")])
@@ -155,7 +158,7 @@ import VaporTesting
                         let res: TestingHTTPResponse
                         if path.hasPrefix("/api/") || path.hasPrefix("/fhir") {
                             res = route.method == .GET || route.method == .DELETE
-                                ? try await b.send(route.method, path, headers: ["Accept": "application/json"])
+                                ? try await b.send(route.method, path, headers: ["Accept": "application/json", "X-CSRF-Token": b.csrf])
                                 : try await b.json(route.method, path, .object([]))
                         } else if route.method == .GET {
                             res = try await b.get(path)

@@ -9,12 +9,24 @@ import VaporTesting
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let testPassword = "correct horse battery"
 
+/// A clock the test moves (lock-out and break-glass expiry are tested without sleeping).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: Date
+    init(_ start: Date = Date(timeIntervalSince1970: 1_796_000_000)) { time = start }
+    var wall: WallClock { WallClock { [self] in lock.withLock { time } } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+}
+
 /// A configured app on an in-memory SQLite database, with one clinician and a fixed "today".
-func withOsteon(sessionTimeout: TimeInterval = 15 * 60, _ body: (Application) async throws -> Void) async throws {
+func withOsteon(sessionTimeout: TimeInterval = 15 * 60, clock: WallClock = .system, trustedProxies: Set<String> = [],
+                _ body: (Application) async throws -> Void) async throws {
     try await withApp(configure: { app in
         var config = WebConfig(backend: .sqliteMemory)
         config.today = Day("2026-11-26")
         config.sessionTimeout = sessionTimeout
+        config.clock = clock
+        config.trustedProxies = trustedProxies
         try await configure(app, config)
         // Low bcrypt cost: the same code path, a faster test.
         try await UserRecord(username: "clin", displayName: "Dr Test", passwordHash: try Bcrypt.hash(testPassword, cost: 4), role: "clinician",
@@ -43,6 +55,7 @@ final class Browser {
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         if let set = res.headers.setCookie?["osteon_session"] { cookie = set.string.isEmpty ? nil : set.string }
         if let token = Self.csrfToken(in: res.body.string) { csrf = token }
+        if let token = res.json?["csrf_token"]?.stringValue { csrf = token }
         return res
     }
 
@@ -60,16 +73,21 @@ final class Browser {
                               body: ByteBuffer(string: encoded))
     }
 
-    /// A JSON request to the API.
+    /// A JSON request to the API, with the session's CSRF token as a client sends it (X-CSRF-Token).
     @discardableResult
-    func json(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, contentType: String = "application/json") async throws -> TestingHTTPResponse {
-        try await send(method, path, headers: ["Content-Type": contentType, "Accept": "application/json"],
-                       body: body.map { ByteBuffer(string: $0.serialized()) })
+    func json(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, contentType: String = "application/json",
+              withCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": contentType, "Accept": "application/json"]
+        if withCSRF && !csrf.isEmpty { headers.add(name: "X-CSRF-Token", value: csrf) }
+        return try await send(method, path, headers: headers, body: body.map { ByteBuffer(string: $0.serialized()) })
     }
 
-    func signIn(password: String = testPassword) async throws -> TestingHTTPResponse {
+    /// Signs in through the form, then opens the page it leads to (which carries the new session's token).
+    func signIn(password: String = testPassword, username: String = "clin") async throws -> TestingHTTPResponse {
         try await get("/login")
-        return try await post("/login", [("username", "clin"), ("password", password), ("next", "/patients")])
+        let res = try await post("/login", [("username", username), ("password", password), ("next", "/patients")])
+        if res.status == .seeOther, let to = res.location { try await get(to) }
+        return res
     }
 
     static func escape(_ s: String) -> String {

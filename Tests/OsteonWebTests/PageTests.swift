@@ -42,7 +42,7 @@ import VaporTesting
 
             let wrong = try await b.signIn(password: "not the password")
             #expect(wrong.status == .unauthorized)
-            #expect(wrong.body.string.contains("Unknown user name or wrong password."))
+            #expect(wrong.body.string.contains(SignIn.failureMessage))
             let ok = try await b.signIn()
             #expect(ok.status == .seeOther)
             #expect(ok.location == "/patients")
@@ -64,7 +64,9 @@ import VaporTesting
             for _ in 0..<SignIn.maxFailures { _ = try await b.signIn(password: "guess") }
             let locked = try await b.signIn()
             #expect(locked.status == .unauthorized)
-            #expect(locked.body.string.contains("Too many failed attempts"))
+            // The same answer as any other failure: a locked account cannot be told from a wrong password (row 13).
+            #expect(locked.body.string.contains(SignIn.failureMessage))
+            #expect(try await UserStore(db: app.db).find("clin").lockedUntil != nil)
         }
     }
 

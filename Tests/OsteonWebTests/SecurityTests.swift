@@ -247,7 +247,7 @@ import VaporTesting
             _ = try await b.signIn()
             let pid = try await PatientPageTests.createPatient(b)
             for version in ["-4770858021494488646481333742206976", "1e300", "2.5"] {
-                let res = try await b.send(.PUT, "/api/v1/patients/\(pid)", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                let res = try await b.send(.PUT, "/api/v1/patients/\(pid)", headers: ["Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": b.csrf],
                                            body: ByteBuffer(string: #"{"name": "X", "version": \#(version)}"#))
                 #expect(res.status == .unprocessableEntity, "version \(version)")
             }
@@ -255,7 +255,7 @@ import VaporTesting
                 + #"{"resource": {"resourceType": "Procedure", "status": "completed", "subject": {"reference": "Patient/big"}, "code": {"text": "radiotherapy"},"#
                 + #""extension": [{"url": "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-sessions", "valueUnsignedInt": 1e300}]}},"#
                 + #"{"resource": {"resourceType": "Observation", "status": "final", "subject": {"reference": "Patient/big"}, "code": {"coding": [{"system": "http://loinc.org", "code": "89247-1"}]}, "valueInteger": 1e300}}]}"#
-            let res = try await b.send(.POST, "/fhir", headers: ["Content-Type": "application/fhir+json"], body: ByteBuffer(string: bundle))
+            let res = try await b.send(.POST, "/fhir", headers: ["Content-Type": "application/fhir+json", "X-CSRF-Token": b.csrf], body: ByteBuffer(string: bundle))
             #expect(res.status == .ok)
             #expect(try await b.json(.GET, "/api/v1/patients").status == .ok)
         }
@@ -266,7 +266,7 @@ import VaporTesting
         try await withOsteon { app in
             let b = Browser(app)
             _ = try await b.signIn()
-            let api = try await b.send(.POST, "/api/v1/patients", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            let api = try await b.send(.POST, "/api/v1/patients", headers: ["Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": b.csrf],
                                        body: ByteBuffer(string: #"{"name": "Ana", "external_id": "\u0000H-9"}"#))
             #expect(api.status == .unprocessableEntity)
             #expect(api.body.string.contains("NUL character"))
@@ -305,7 +305,7 @@ import VaporTesting
             _ = try await b.signIn()
             let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
             for (path, type) in [("/api/v1/assessments", "application/json"), ("/fhir", "application/fhir+json"), ("/api/v1/patients", "application/json")] {
-                let res = try await b.send(.POST, path, headers: ["Content-Type": type, "Accept": "application/json"], body: ByteBuffer(string: deep))
+                let res = try await b.send(.POST, path, headers: ["Content-Type": type, "Accept": "application/json", "X-CSRF-Token": b.csrf], body: ByteBuffer(string: deep))
                 #expect(res.status == .badRequest, "\(path)")
                 #expect(res.body.string.contains("nested deeper than 64 levels"), "\(path): \(res.body.string.prefix(200))")
             }

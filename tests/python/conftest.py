@@ -81,15 +81,22 @@ class Server:
         self.log.close()
 
     def sign_in(self, user, password):
-        """Signs in through the API; returns the session cookie header value."""
+        """Signs in through the API; returns the session cookie header value,
+        carrying the session's CSRF token as `.csrf` (sent as X-CSRF-Token on writes)."""
         import json
         import urllib.request
 
         req = urllib.request.Request(self.base + "/api/v1/session", data=json.dumps({"username": user, "password": password}).encode(),
                                      headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(req, timeout=10) as r:
-            cookie = r.headers["Set-Cookie"].split(";")[0]
+            cookie = SessionCookie(r.headers["Set-Cookie"].split(";")[0])
+            cookie.csrf = json.loads(r.read())["csrf_token"]
         return cookie
+
+
+class SessionCookie(str):
+    """The Cookie header value, with the session's CSRF token."""
+    csrf = ""
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         proc = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "run", server.base + "/api/v1/openapi.json",
              "--header", f"Cookie: {cookie}",
+             "--header", f"X-CSRF-Token: {cookie.csrf}",
              "--checks", CHECKS,
              "--max-examples", examples, "--seed", "20261127", "--workers", "2",
              # A debug build under two workers: generous, so a slow answer is not taken for a dead server.

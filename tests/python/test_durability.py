@@ -17,7 +17,7 @@ WORKERS = 16
 
 def post(base, cookie, path, body):
     req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", "Cookie": cookie})
+                                 headers={"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": cookie.csrf})
     with urllib.request.urlopen(req, timeout=30) as r:
         return r.status, json.loads(r.read())
 

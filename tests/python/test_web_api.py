@@ -39,16 +39,22 @@ class Client:
     def __init__(self, base):
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.csrf = None
 
     def call(self, method, path, body=None, content_type="application/json"):
         data = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": content_type, "Accept": "application/json"})
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
+        if self.csrf and method != "GET":
+            headers["X-CSRF-Token"] = self.csrf
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with self.opener.open(req, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
+                status, head, raw = r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
+            status, head, raw = e.code, dict(e.headers), e.read()
+        if path == "/api/v1/session" and method == "POST" and status == 200:
+            self.csrf = json.loads(raw)["csrf_token"]
+        return status, head, raw
 
 
 def test_served_document_matches_the_file(server):

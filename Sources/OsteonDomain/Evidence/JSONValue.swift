@@ -11,6 +11,8 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Objects compare as JSON objects do: the same keys with equal values, in any
+    /// order (keys are unique: the parser refuses duplicates). Numbers compare by value.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -183,6 +185,9 @@ private struct Parser {
         try enter()
         index += 1
         var pairs: [(String, JSONValue)] = []
+        // Duplicate keys: a short scan for small objects, a hash set past 16 keys,
+        // so that a huge object costs linear time (a 150k-key body was quadratic).
+        var keys: Set<String>?
         skipWhitespace()
         if index < count, base[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
@@ -197,7 +202,14 @@ private struct Parser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            for existing in pairs where existing.0 == key { throw fail("duplicate key \"\(key)\"") }
+            if var seen = keys {
+                keys = nil  // keep the set uniquely referenced while it grows
+                guard seen.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+                keys = seen
+            } else {
+                for existing in pairs where existing.0 == key { throw fail("duplicate key \"\(key)\"") }
+                if pairs.count == 16 { keys = Set(pairs.map(\.0) + [key]) }
+            }
             pairs.append((key, value))
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input in an object") }

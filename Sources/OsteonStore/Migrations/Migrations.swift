@@ -14,6 +14,7 @@ public enum OsteonMigrations {
         M0008AccessAndAudit(),       // care teams, meeting members, break-glass flag, append-only audit
         M0009PatientRevision(),      // a revision per patient, bumped by the database on any change to the patient's records
         M0010LabReferenceRange(),    // a lab's own reference range and flag (hypocalcaemia limit, normal creatinine baseline)
+        M0011MeetingCreator(),       // who created a board meeting (only they add members)
     ]
 }
 
@@ -371,5 +372,15 @@ struct M0010LabReferenceRange: AsyncMigration {
         for column in ["interpretation", "reference_high", "reference_low"] {
             try await db.schema(LabRecord.schema).deleteField(.key(.init(stringLiteral: column))).update()
         }
+    }
+}
+
+struct M0011MeetingCreator: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MeetingRecord.schema).field("created_by", .uuid).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(MeetingRecord.schema).deleteField("created_by").update()
     }
 }

@@ -198,6 +198,8 @@ public final class MeetingRecord: Model, @unchecked Sendable {
     @Field(key: "scheduled_on") public var scheduledOn: String
     @OptionalField(key: "location") public var location: String?
     @Field(key: "status") public var status: String
+    /// The account that created the meeting: the only one who adds members (nil for meetings made before M0011).
+    @OptionalField(key: "created_by") public var createdBy: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Children(for: \.$meeting) public var agenda: [AgendaItemRecord]
 

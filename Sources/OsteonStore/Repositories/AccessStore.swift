@@ -103,6 +103,12 @@ public struct AccessStore: Sendable {
         }
     }
 
+    /// The meeting's creator: recorded since M0011, else its first member (the creator joined first).
+    public func meetingCreator(meetingID: UUID) async throws -> UUID? {
+        if let m = try await MeetingRecord.find(meetingID, on: db), let by = m.createdBy { return by }
+        return try await MeetingMemberRecord.query(on: db).filter(\.$meetingID == meetingID).sort(\.$createdAt).first()?.userID
+    }
+
     public func isMeetingMember(meetingID: UUID, userID: UUID) async throws -> Bool {
         try await MeetingMemberRecord.query(on: db).filter(\.$meetingID == meetingID).filter(\.$userID == userID).count() > 0
     }
@@ -141,6 +147,36 @@ public struct UserStore: Sendable {
         u.active = active
         try await u.save(on: db)
         if !active { try await endSessions(of: u) }
+    }
+
+    /// Counts one failed sign-in in a single statement, so that concurrent
+    /// failures all count (several servers included); at `maxFailures` the
+    /// account locks until `now + lockout` and the count starts again.
+    /// Returns the lock's end when the account is locked after this failure.
+    public func recordFailedSignIn(userID: UUID, now: Date, maxFailures: Int, lockout: TimeInterval) async throws -> Date? {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("sign-in needs an SQL database") }
+        let until = now.addingTimeInterval(lockout)
+        let row = try await sql.raw("""
+            UPDATE users SET
+              failed_logins = CASE WHEN failed_logins + 1 >= \(bind: maxFailures) THEN 0 ELSE failed_logins + 1 END,
+              locked_until = CASE WHEN failed_logins + 1 >= \(bind: maxFailures) THEN \(bind: until) ELSE locked_until END
+            WHERE id = \(bind: userID)
+            RETURNING locked_until
+            """).first()
+        guard let locked = try row?.decode(column: "locked_until", as: Date?.self), locked > now else { return nil }
+        return locked
+    }
+
+    /// A successful sign-in clears the count (one statement, never the whole row).
+    public func clearFailedSignIns(userID: UUID) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(bind: userID)").run()
+    }
+
+    /// Lifts a lock-out (an administrator's `osteon user unlock`).
+    public func unlock(_ username: String) async throws {
+        let u = try await find(username)
+        try await clearFailedSignIns(userID: u.requireID())
     }
 
     /// A new password hash; clears any lock-out and ends the user's sessions.

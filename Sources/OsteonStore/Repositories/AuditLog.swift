@@ -1,6 +1,7 @@
 import Crypto
 import FluentKit
 import Foundation
+import OsteonDomain
 import SQLKit
 
 /// One thing that happened, before it is chained.
@@ -249,18 +250,9 @@ public struct AuditLog: Sendable {
     public static func csvLine(_ r: AuditRecord) -> String {
         let at = ISO8601DateFormatter.withMilliseconds.string(from: r.at)
         return [String(r.sequence), at, r.actor, r.role, r.patientID?.uuidString ?? "", r.action, r.object, r.requestID, r.outcome, r.flag ?? "",
-                r.previousHash, r.hash].map(csvField).joined(separator: ",")
+                r.previousHash, r.hash].map(CSV.field).joined(separator: ",")
     }
 
-    /// Quotes when needed, and defuses spreadsheet formulas.
-    static func csvField(_ s: String) -> String {
-        var v = s
-        if let first = v.first, "=+-@".contains(first) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
-    }
 
 }
 

@@ -38,8 +38,9 @@ public struct BoardStore: Sendable {
         return m
     }
 
-    public func createMeeting(title: String, scheduledOn: String, location: String?) async throws -> MeetingRecord {
+    public func createMeeting(title: String, scheduledOn: String, location: String?, createdBy: UUID? = nil) async throws -> MeetingRecord {
         let m = MeetingRecord(title: title, scheduledOn: scheduledOn, location: location)
+        m.createdBy = createdBy
         try await m.create(on: db)
         return m
     }

@@ -79,11 +79,14 @@ public struct CaseStore: Sendable {
 
     /// A patient and their (empty) case, in one transaction.
     public func createPatient(_ p: NewPatient, document: JSONValue = .object([])) async throws -> (PatientRecord, CaseRecord) {
-        if try await PatientRecord.query(on: db).filter(\.$externalID == p.externalID).first() != nil {
-            throw StoreError.invalid("a patient with identifier \(p.externalID) already exists")
+        guard let external = PatientIdentifier.normalise(p.externalID) else {
+            throw StoreError.invalid("the hospital number is empty, too long or holds control characters")
+        }
+        if try await patient(externalID: external) != nil {
+            throw StoreError.invalid("a patient with identifier \(external) already exists")
         }
         return try await db.transaction { tx in
-            let patient = PatientRecord(externalID: p.externalID, name: p.name, birthDate: p.birthDate, sex: p.sex)
+            let patient = PatientRecord(externalID: external, name: p.name, birthDate: p.birthDate, sex: p.sex)
             try await patient.create(on: tx)
             let record = CaseRecord(patientID: try patient.requireID(), document: document.serialized())
             try await record.create(on: tx)
@@ -111,8 +114,14 @@ public struct CaseStore: Sendable {
         return p
     }
 
+    /// The patient with this hospital number, ignoring case and surrounding spaces.
     public func patient(externalID: String) async throws -> PatientRecord? {
-        try await PatientRecord.query(on: db).filter(\.$externalID == externalID).first()
+        guard let id = PatientIdentifier.normalise(externalID) else { return nil }
+        if let exact = try await PatientRecord.query(on: db).filter(\.$externalID == id).first() { return exact }
+        guard let sql = db as? any SQLDatabase else { return nil }
+        let rows = try await sql.raw("SELECT id FROM patients WHERE lower(external_id) = \(bind: PatientIdentifier.key(id))").all()
+        guard let first = rows.first else { return nil }
+        return try await PatientRecord.find(try first.decode(column: "id", as: UUID.self), on: db)
     }
 
     public func caseRecord(patientID: UUID) async throws -> CaseRecord {
