@@ -243,6 +243,34 @@ extension StoreTests {
     }
 }
 
+extension StoreTests {
+    /// Pen test row 1: concurrent failed sign-ins all count (one statement), on both databases.
+    @Test("failed sign-ins are counted atomically: concurrent failures all count and lock the account", arguments: Backends.all)
+    func failedSignInsCountAtomically(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            try await UserRecord(username: "atomic", displayName: "Atomic", passwordHash: "x", role: "clinician").create(on: store.db)
+            let users = UserStore(db: store.db)
+            let id = try await users.find("atomic").requireID()
+            let now = Date(timeIntervalSince1970: 1_796_000_000)
+            let locks = try await withThrowingTaskGroup(of: Date?.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await UserStore(db: store.db).recordFailedSignIn(userID: id, now: now, maxFailures: 5, lockout: 900) }
+                }
+                var n = 0
+                for try await locked in group where locked != nil { n += 1 }
+                return n
+            }
+            #expect(locks == 12 - 4, "every failure from the fifth on reports the lock")
+            let user = try await users.find("atomic")
+            #expect(user.failedLogins == 12 % 5)
+            #expect(user.lockedUntil.map { abs($0.timeIntervalSince(now.addingTimeInterval(900))) < 1 } == true)
+            try await users.unlock("atomic")
+            let unlocked = try await users.find("atomic")
+            #expect(unlocked.failedLogins == 0 && unlocked.lockedUntil == nil)
+        }
+    }
+}
+
 extension Sequence {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []
