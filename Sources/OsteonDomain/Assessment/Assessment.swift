@@ -18,6 +18,9 @@ public struct Assessment: Sendable {
         public var lesionID: String? = nil
         /// The recorded facts that raised it.
         public var facts: [Fact] = []
+        /// The record of the action it asks for (the MRI done, the dose given), once there is one.
+        public var resolvedBy: Fact? = nil
+        public var isOpen: Bool { resolvedBy == nil }
     }
 
     public struct Candidate: Sendable {

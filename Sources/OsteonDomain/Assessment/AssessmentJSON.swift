@@ -78,6 +78,7 @@ extension Assessment {
                                                     ("reason", .string(a.reason)), ("citation", cites(a.citations))]
                 if let l = a.lesionID { pairs.append(("lesion_id", .string(l))) }
                 pairs.append(("triggered_by", facts(a.facts)))
+                pairs.append(("resolved_by", a.resolvedBy?.json ?? .null))
                 return .object(pairs)
             })),
             ("scores", .object(scoresByID.map { ($0.id, $0.json) })),

@@ -21,9 +21,12 @@ public enum Assessor {
         Prevention.run(ctx, &a)
         if let p = Safety.weightBearing(a) { a.forbid(p) }
         a.enforceProhibitions()
+        AlertResolution.run(ctx, &a)
 
         if ctx.age == nil { a.need("patient.birth_date", for: "assessment", "birth date (or age_years): age drives the differential and dosing") }
-        a.alerts = a.alerts.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)
+        // Open alerts first, most severe first; resolved ones after, as a record.
+        a.alerts = a.alerts.enumerated().sorted { ($0.element.isOpen ? 0 : 1, $0.element.severity.rank, $0.offset) < ($1.element.isOpen ? 0 : 1, $1.element.severity.rank, $1.offset) }
+            .map(\.element)
         return a
     }
 

@@ -31,7 +31,7 @@ public enum LesionRisk: String, Sendable, CaseIterable {
 extension Assessment {
     /// The most severe alert, else a care gap, else none.
     public var urgency: Urgency {
-        if let first = alerts.map(\.severity).min() {
+        if let first = alerts.filter(\.isOpen).map(\.severity).min() {
             switch first {
             case .emergency: return .emergency
             case .urgent: return .urgent

@@ -15,6 +15,7 @@ public enum OsteonMigrations {
         M0009PatientRevision(),      // a revision per patient, bumped by the database on any change to the patient's records
         M0010LabReferenceRange(),    // a lab's own reference range and flag (hypocalcaemia limit, normal creatinine baseline)
         M0011MeetingCreator(),       // who created a board meeting (only they add members)
+        M0012BoardRecord(),          // frozen sign-off snapshots and addenda, named opinions and task owners, attendance, meeting settings
     ]
 }
 
@@ -276,23 +277,41 @@ struct M0009PatientRevision: AsyncMigration {
     static let patientColumns = "external_id, name, birth_date, sex, version"
     static let userColumns = "display_name, role, specialty"
 
+    /// The triggers that bump the revision of the patient a row of `table` leads to
+    /// (`via`: patient_id, or case_id through cases). Later migrations add their tables the same way.
+    static func createTouchTriggers(_ sql: any SQLDatabase, table: String, via: String) async throws {
+        if sql.dialect.name == "sqlite" {
+            func patients(_ row: String) -> String {
+                via == "patient_id" ? "SELECT \(row).patient_id" : "SELECT patient_id FROM cases WHERE id = \(row).case_id"
+            }
+            for (op, rows) in [("INSERT", patients("NEW")), ("UPDATE", patients("OLD") + " UNION " + patients("NEW")), ("DELETE", patients("OLD"))] {
+                try await sql.raw("""
+                    CREATE TRIGGER \(unsafeRaw: table)_touch_\(unsafeRaw: op.lowercased()) AFTER \(unsafeRaw: op) ON \(unsafeRaw: table)
+                    BEGIN UPDATE patients SET revision = revision + 1 WHERE id IN (\(unsafeRaw: rows)); END
+                    """).run()
+            }
+        } else {
+            try await sql.raw("""
+                CREATE TRIGGER \(unsafeRaw: table)_touch AFTER INSERT OR UPDATE OR DELETE ON \(unsafeRaw: table)
+                FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('\(unsafeRaw: via)')
+                """).run()
+        }
+    }
+
+    static func dropTouchTriggers(_ sql: any SQLDatabase, table: String) async throws {
+        if sql.dialect.name == "sqlite" {
+            for op in ["insert", "update", "delete"] { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch_\(unsafeRaw: op)").run() }
+        } else {
+            try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch ON \(unsafeRaw: table)").run()
+        }
+    }
+
     func prepare(on db: any Database) async throws {
         try await db.schema(PatientRecord.schema).field("revision", .int64, .required, .sql(.default(0))).update()
         guard let sql = db as? any SQLDatabase else { return }
         if sql.dialect.name == "sqlite" {
             func bump(_ rows: String) -> String { "UPDATE patients SET revision = revision + 1 WHERE id IN (\(rows));" }
-            for (table, via) in Self.linked {
-                func patients(_ row: String) -> String {
-                    via == "patient_id" ? "SELECT \(row).patient_id" : "SELECT patient_id FROM cases WHERE id = \(row).case_id"
-                }
-                for (op, rows) in [("INSERT", patients("NEW")), ("UPDATE", patients("OLD") + " UNION " + patients("NEW")),
-                                   ("DELETE", patients("OLD"))] {
-                    try await sql.raw("""
-                        CREATE TRIGGER \(unsafeRaw: table)_touch_\(unsafeRaw: op.lowercased()) AFTER \(unsafeRaw: op) ON \(unsafeRaw: table)
-                        BEGIN \(unsafeRaw: bump(rows)) END
-                        """).run()
-                }
-            }
+            for (table, via) in Self.linked { try await Self.createTouchTriggers(sql, table: table, via: via) }
             // Only the listed columns: the trigger's own update (revision) does not fire it again.
             try await sql.raw("""
                 CREATE TRIGGER patients_touch_update AFTER UPDATE OF \(unsafeRaw: Self.patientColumns) ON patients
@@ -324,12 +343,7 @@ struct M0009PatientRevision: AsyncMigration {
                   RETURN NULL;
                 END; $$ LANGUAGE plpgsql
                 """).run()
-            for (table, via) in Self.linked {
-                try await sql.raw("""
-                    CREATE TRIGGER \(unsafeRaw: table)_touch AFTER INSERT OR UPDATE OR DELETE ON \(unsafeRaw: table)
-                    FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('\(unsafeRaw: via)')
-                    """).run()
-            }
+            for (table, via) in Self.linked { try await Self.createTouchTriggers(sql, table: table, via: via) }
             try await sql.raw("""
                 CREATE TRIGGER patients_touch AFTER UPDATE OF \(unsafeRaw: Self.patientColumns) ON patients
                 FOR EACH ROW EXECUTE FUNCTION osteon_touch_patient('self')
@@ -344,13 +358,12 @@ struct M0009PatientRevision: AsyncMigration {
     func revert(on db: any Database) async throws {
         if let sql = db as? any SQLDatabase {
             if sql.dialect.name == "sqlite" {
-                for (table, _) in Self.linked {
-                    for op in ["insert", "update", "delete"] { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch_\(unsafeRaw: op)").run() }
-                }
+                for (table, _) in Self.linked { try await Self.dropTouchTriggers(sql, table: table) }
                 try await sql.raw("DROP TRIGGER IF EXISTS patients_touch_update").run()
                 try await sql.raw("DROP TRIGGER IF EXISTS users_touch_update").run()
             } else {
-                for table in Self.linked.map(\.table) + ["patients", "users"] {
+                for table in Self.linked.map(\.table) { try await Self.dropTouchTriggers(sql, table: table) }
+                for table in ["patients", "users"] {
                     try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_touch ON \(unsafeRaw: table)").run()
                 }
                 try await sql.raw("DROP FUNCTION IF EXISTS osteon_touch_patient()").run()
@@ -382,5 +395,90 @@ struct M0011MeetingCreator: AsyncMigration {
 
     func revert(on db: any Database) async throws {
         try await db.schema(MeetingRecord.schema).deleteField("created_by").update()
+    }
+}
+
+struct M0012BoardRecord: AsyncMigration {
+    static let appendOnly = ["decision_snapshots", "decision_addenda"]
+
+    func prepare(on db: any Database) async throws {
+        try await db.schema(DecisionSnapshotRecord.schema)
+            .id()
+            .field("agenda_item_id", .uuid, .required, .references(AgendaItemRecord.schema, .id))
+            .field("decision_id", .uuid, .required, .references(DecisionRecord.schema, .id))
+            .field("patient_id", .uuid, .required, .references(PatientRecord.schema, .id))
+            .field("signed_by", .string, .required)
+            .field("signed_by_name", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .field("document", .string, .required)
+            .field("sha256", .string, .required)
+            .unique(on: "agenda_item_id")
+            .create()
+        try await db.schema(DecisionAddendumRecord.schema)
+            .id()
+            .field("snapshot_id", .uuid, .required, .references(DecisionSnapshotRecord.schema, .id))
+            .field("patient_id", .uuid, .required, .references(PatientRecord.schema, .id))
+            .field("author", .string, .required)
+            .field("author_name", .string, .required)
+            .field("reason", .string, .required)
+            .field("text", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await db.schema(AttendanceRecord.schema)
+            .id()
+            .field("meeting_id", .uuid, .required, .references(MeetingRecord.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(UserRecord.schema, .id, onDelete: .cascade))
+            .field("recorded_by", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "meeting_id", "user_id")
+            .create()
+        for (table, field, type) in [(MeetingRecord.schema, "required_specialties", DatabaseSchema.DataType.string), (MeetingRecord.schema, "contact", .string),
+                                     (AgendaItemRecord.schema, "emergency_note", .string), (OpinionRecord.schema, "author_user_id", .uuid),
+                                     (OpinionRecord.schema, "recorded_by", .string), (DecisionRecord.schema, "plan", .string),
+                                     (DecisionRecord.schema, "missing_opinions_reason", .string), (TaskRecord.schema, "owner_user_id", .uuid)] {
+            try await db.schema(table).field(FieldKey(stringLiteral: field), type).update()
+        }
+        guard let sql = db as? any SQLDatabase else { return }
+        if sql.dialect.name == "sqlite" {
+            for table in Self.appendOnly {
+                for op in ["UPDATE", "DELETE"] {
+                    try await sql.raw("""
+                        CREATE TRIGGER \(unsafeRaw: table)_no_\(unsafeRaw: op.lowercased()) BEFORE \(unsafeRaw: op) ON \(unsafeRaw: table)
+                        BEGIN SELECT RAISE(ABORT, 'a signed decision is never changed: add an addendum'); END
+                        """).run()
+                }
+            }
+        } else {
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION osteon_signed_record_append_only() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'a signed decision is never changed: add an addendum'; END; $$ LANGUAGE plpgsql
+                """).run()
+            for table in Self.appendOnly {
+                try await sql.raw("CREATE TRIGGER \(unsafeRaw: table)_append_only BEFORE UPDATE OR DELETE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION osteon_signed_record_append_only()").run()
+            }
+        }
+        for table in Self.appendOnly { try await M0009PatientRevision.createTouchTriggers(sql, table: table, via: "patient_id") }
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            for table in Self.appendOnly {
+                try await M0009PatientRevision.dropTouchTriggers(sql, table: table)
+                if sql.dialect.name == "sqlite" {
+                    for op in ["update", "delete"] { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_\(unsafeRaw: op)").run() }
+                } else {
+                    try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_append_only ON \(unsafeRaw: table)").run()
+                }
+            }
+            if sql.dialect.name != "sqlite" { try await sql.raw("DROP FUNCTION IF EXISTS osteon_signed_record_append_only()").run() }
+        }
+        for (table, field) in [(TaskRecord.schema, "owner_user_id"), (DecisionRecord.schema, "missing_opinions_reason"), (DecisionRecord.schema, "plan"),
+                               (OpinionRecord.schema, "recorded_by"), (OpinionRecord.schema, "author_user_id"), (AgendaItemRecord.schema, "emergency_note"),
+                               (MeetingRecord.schema, "contact"), (MeetingRecord.schema, "required_specialties")] {
+            try await db.schema(table).deleteField(.key(.init(stringLiteral: field))).update()
+        }
+        try await db.schema(AttendanceRecord.schema).delete()
+        try await db.schema(DecisionAddendumRecord.schema).delete()
+        try await db.schema(DecisionSnapshotRecord.schema).delete()
     }
 }

@@ -200,6 +200,10 @@ public final class MeetingRecord: Model, @unchecked Sendable {
     @Field(key: "status") public var status: String
     /// The account that created the meeting: the only one who adds members (nil for meetings made before M0011).
     @OptionalField(key: "created_by") public var createdBy: UUID?
+    /// JSON list of groups of specialties: an opinion from one of each group is required before sign-off (M0012).
+    @OptionalField(key: "required_specialties") public var requiredSpecialties: String?
+    /// Who to call, printed in the patient guides of this meeting's patients (M0012).
+    @OptionalField(key: "contact") public var contact: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Children(for: \.$meeting) public var agenda: [AgendaItemRecord]
 
@@ -219,6 +223,8 @@ public final class AgendaItemRecord: Model, @unchecked Sendable {
     @Parent(key: "case_id") public var caseRecord: CaseRecord
     @Field(key: "position") public var position: Int
     @Field(key: "question") public var question: String
+    /// For an emergency put on a later meeting: how it is being handled outside the board (M0012).
+    @OptionalField(key: "emergency_note") public var emergencyNote: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -238,6 +244,9 @@ public final class OpinionRecord: Model, @unchecked Sendable {
     @Field(key: "specialty") public var specialty: String
     @Field(key: "author") public var author: String
     @Field(key: "text") public var text: String
+    /// Whose opinion it is (the specialty is that account's) and, when recorded for an absent colleague, who typed it (M0012).
+    @OptionalField(key: "author_user_id") public var authorUserID: UUID?
+    @OptionalField(key: "recorded_by") public var recordedBy: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -258,6 +267,10 @@ public final class DecisionRecord: Model, @unchecked Sendable {
     @OptionalField(key: "signed_off_by") public var signedOffBy: String?
     @OptionalField(key: "signed_off_at") public var signedOffAt: Date?
     @Field(key: "version") public var version: Int
+    /// The structured plan (JSON: radiotherapy, scans, surgery, bone medicine) the guide describes (M0012).
+    @OptionalField(key: "plan") public var plan: String?
+    /// Why the chair signed off without every required opinion (M0012).
+    @OptionalField(key: "missing_opinions_reason") public var missingOpinionsReason: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -276,6 +289,8 @@ public final class TaskRecord: Model, @unchecked Sendable {
     @OptionalParent(key: "decision_id") public var decision: DecisionRecord?
     @Field(key: "title") public var title: String
     @Field(key: "owner") public var owner: String
+    /// The named person who owns the task (M0012); `owner` keeps the name as shown.
+    @OptionalField(key: "owner_user_id") public var ownerUserID: UUID?
     @OptionalField(key: "due_on") public var dueOn: String?
     /// open or done.
     @Field(key: "status") public var status: String
@@ -350,5 +365,55 @@ public final class MeetingMemberRecord: Model, @unchecked Sendable {
     public init(meetingID: UUID, userID: UUID) {
         self.meetingID = meetingID
         self.userID = userID
+    }
+}
+
+/// The board's decision as it stood at sign-off: facts, assessment, opinions,
+/// consensus, plan, tasks and attendance, frozen. Never updated or deleted
+/// (database triggers); its SHA-256 is also written to the audit log.
+public final class DecisionSnapshotRecord: Model, @unchecked Sendable {
+    public static let schema = "decision_snapshots"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "agenda_item_id") public var itemID: UUID
+    @Field(key: "decision_id") public var decisionID: UUID
+    @Field(key: "patient_id") public var patientID: UUID
+    @Field(key: "signed_by") public var signedBy: String
+    @Field(key: "signed_by_name") public var signedByName: String
+    @Field(key: "signed_at") public var signedAt: Date
+    @Field(key: "document") public var document: String
+    @Field(key: "sha256") public var sha256: String
+
+    public init() {}
+}
+
+/// A correction to a signed decision: author, reason, time; never an edit.
+public final class DecisionAddendumRecord: Model, @unchecked Sendable {
+    public static let schema = "decision_addenda"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "snapshot_id") public var snapshotID: UUID
+    @Field(key: "patient_id") public var patientID: UUID
+    @Field(key: "author") public var author: String
+    @Field(key: "author_name") public var authorName: String
+    @Field(key: "reason") public var reason: String
+    @Field(key: "text") public var text: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+/// Who attended a meeting.
+public final class AttendanceRecord: Model, @unchecked Sendable {
+    public static let schema = "meeting_attendance"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "meeting_id") public var meetingID: UUID
+    @Field(key: "user_id") public var userID: UUID
+    @Field(key: "recorded_by") public var recordedBy: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+    public init(meetingID: UUID, userID: UUID, recordedBy: String) {
+        self.meetingID = meetingID
+        self.userID = userID
+        self.recordedBy = recordedBy
     }
 }

@@ -168,7 +168,7 @@ public struct AuditLog: Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public let sequence: Int
         public let message: String
-        public var description: String { "entry \(sequence): \(message)" }
+        public var description: String { sequence == 0 ? message : "entry \(sequence): \(message)" }
     }
 
     public struct Verification: Sendable {
@@ -205,6 +205,7 @@ public struct AuditLog: Sendable {
             }
         }
         result.headHash = previous
+        for message in try await BoardStore(db: db).verifySnapshots() { result.problems.append(Problem(sequence: 0, message: message)) }
         return result
     }
 
