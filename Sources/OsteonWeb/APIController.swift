@@ -319,9 +319,8 @@ struct APIController: RouteCollection {
         guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
         let body = try req.jsonBody()
         guard let patientID = body["patient_id"]?.stringValue.flatMap(UUID.init(uuidString:)) else { throw ValidationFailure(fields: ["patient_id": "a patient id"]) }
-        try await req.requireCareTeam(patientID)
-        let item = try await req.board.addToAgenda(meetingID: id, caseID: try await req.cases.caseRecord(patientID: patientID).id!,
-                                                   question: body["question"]?.stringValue ?? "Management plan")
+        let item = try await BoardService.addCase(req, meetingID: id, patientID: patientID, question: body["question"]?.stringValue ?? "",
+                                                  emergencyNote: body["emergency_note"]?.stringValue)
         return JSONValue.object([("id", .string(item.id!.uuidString)), ("position", .int(item.position))]).response(.created)
     }
 
@@ -330,36 +329,41 @@ struct APIController: RouteCollection {
         return id
     }
 
+    /// An opinion is the author's, with the specialty of the author's account.
     func addOpinion(req: Request) async throws -> Response {
         let body = try req.jsonBody()
-        guard let specialty = body["specialty"]?.stringValue.flatMap(BoardSpecialty.init(rawValue:)) else {
-            throw ValidationFailure(fields: ["specialty": BoardSpecialty.allCases.map(\.rawValue).joined(separator: ", ")])
+        let item = try await req.board.item(try iid(req))
+        if let asked = body["specialty"]?.stringValue, let me = try await UserRecord.find(req.user!.id, on: req.db),
+           asked != BoardSpecialty(of: me)?.rawValue, body["on_behalf_of"] == nil {
+            throw ValidationFailure(fields: ["specialty": "an opinion carries the specialty of its author's account (\(me.specialty ?? "none")); leave it out"])
         }
-        let o = try await req.board.addOpinion(itemID: try iid(req), specialty: specialty, author: req.auth.get(SessionUser.self)?.displayName ?? "unknown",
-                                               text: body["text"]?.stringValue ?? "")
-        return JSONValue.object([("id", .string(o.id!.uuidString))]).response(.created)
+        try await BoardService.opinion(req, itemID: item.requireID(), text: body["text"]?.stringValue ?? "", onBehalfOf: body["on_behalf_of"]?.stringValue)
+        let o = try await req.board.opinions(itemID: item.requireID()).last
+        return JSONValue.object([("id", .string(o?.id?.uuidString ?? "")), ("specialty", JSONValue(o?.specialty)), ("author", JSONValue(o?.author))]).response(.created)
     }
 
     func decide(req: Request) async throws -> Response {
         try req.requireClinician()
         let body = try req.jsonBody()
-        var tasks: [BoardStore.NewTask] = []
+        let item = try await req.board.item(try iid(req))
+        var rows: [BoardService.TaskRow] = []
         for t in body["tasks"]?.arrayValue ?? [] {
             guard let title = t["title"]?.stringValue else { throw ValidationFailure(fields: ["tasks": "each task needs a title"]) }
-            let due = t["due_on"]?.stringValue
-            if let due, Day(due) == nil { throw ValidationFailure(fields: ["tasks.due_on": "use YYYY-MM-DD"]) }
-            tasks.append(.init(title: title, owner: t["owner"]?.stringValue ?? "Board chair", dueOn: due))
+            rows.append(.init(title: title, owner: t["owner"]?.stringValue ?? "", due: t["due_on"]?.stringValue ?? ""))
         }
-        let d = try await req.board.recordDecision(itemID: try iid(req), consensus: body["consensus"]?.stringValue ?? "",
-                                                   recordedBy: req.auth.get(SessionUser.self)?.displayName ?? "unknown", tasks: tasks,
-                                                   expectedVersion: body["version"]?.intValue)
-        return JSONValue.object([("id", .string(d.id!.uuidString)), ("version", .int(d.version))]).response(.created)
+        try await BoardService.decide(req, meetingID: item.$meeting.id, item: item, consensus: body["consensus"]?.stringValue ?? "", rows: rows,
+                                      plan: body["plan"] ?? .object([]), expectedVersion: body["version"]?.intValue)
+        let d = try await req.board.decision(itemID: item.requireID())
+        return JSONValue.object([("id", .string(d?.id?.uuidString ?? "")), ("version", .int(d?.version ?? 0))]).response(.created)
     }
 
     func signOff(req: Request) async throws -> Response {
         try req.requireClinician()
-        let d = try await req.board.signOff(itemID: try iid(req), by: req.auth.get(SessionUser.self)?.displayName ?? "unknown")
-        return JSONValue.object([("signed_off_by", JSONValue(d.signedOffBy))]).response()
+        let body = (try? req.jsonBody()) ?? .object([])
+        let item = try await req.board.item(try iid(req))
+        let s = try await BoardService.signOff(req, item: item, missingReason: body["missing_opinions_reason"]?.stringValue)
+        return JSONValue.object([("signed_off_by", .string(s.signedByName)), ("snapshot_id", .string(try s.requireID().uuidString)),
+                                 ("sha256", .string(s.sha256))]).response()
     }
 }
 

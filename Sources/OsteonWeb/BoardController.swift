@@ -23,7 +23,50 @@ struct BoardPage: Content {
 struct OpinionVM: Content {
     let specialty: String
     let author: String
+    let recordedBy: String?
     let text: String
+}
+
+struct AlertLineVM: Content {
+    let severity: String
+    let label: String
+    let title: String
+    let action: String
+    let resolvedBy: String?
+}
+
+struct TaskRowVM: Content {
+    let n: Int
+    let title: String
+    let due: String
+    let owners: [Option]
+    let titleError: String?
+    let ownerError: String?
+    let dueError: String?
+}
+
+struct AddendumVM: Content {
+    let author: String
+    let at: String
+    let reason: String
+    let text: String
+}
+
+/// The record as signed: what every later view shows.
+struct SignedVM: Content {
+    let snapshotID: UUID
+    let signedBy: String
+    let signedAt: String
+    let sha256: String
+    let consensus: String
+    let plan: [String]
+    let tasks: [String]
+    let opinions: [OpinionVM]
+    let attendance: [String]
+    let missingOpinions: [String]
+    let missingReason: String?
+    let changes: [String]
+    let addenda: [AddendumVM]
 }
 
 struct AgendaVM: Content {
@@ -34,16 +77,27 @@ struct AgendaVM: Content {
     let externalID: String
     let question: String
     let state: String
+    let urgency: String
+    let urgencyLabel: String
+    let emergencyNote: String?
     let summary: [String]
-    let alerts: [String]
+    let alerts: [AlertLineVM]
+    let readiness: [String]
     let opinions: [OpinionVM]
-    let missingSpecialties: [String]
+    let missingRequired: [String]
+    let signed: SignedVM?
     let consensus: String?
     let decisionVersion: Int?
     let recordedBy: String?
-    let signedOffBy: String?
-    let signedOffAt: String?
     let tasks: [TaskVM]
+    let taskRows: [TaskRowVM]
+    let onBehalfOptions: [Option]
+    let rtOptions: [Option]
+    let scanOptions: [Option]
+    let surgeryOptions: [Option]
+    let medicineOptions: [Option]
+    let errors: [String: String]
+    let values: [String: String]
 }
 
 struct MeetingPage: Content {
@@ -53,13 +107,19 @@ struct MeetingPage: Content {
     let title: String
     let date: String
     let location: String
+    let contact: String
+    let imagingMaxAgeDays: Int
     let items: [AgendaVM]
     let patientOptions: [Option]
-    let specialtyOptions: [Option]
-    let ownerOptions: [Option]
     let printedOn: String
     let members: [String]
+    let attendanceOptions: [Option]
+    let requiredOptions: [Option]
     let canAddMembers: Bool
+    let canSign: Bool
+    let errors: [String: String]
+    let values: [String: String]
+    let notice: String?
 }
 
 struct BoardController: RouteCollection {
@@ -74,6 +134,10 @@ struct BoardController: RouteCollection {
         meeting.post("items", ":iid", "opinions", use: addOpinion)
         meeting.post("items", ":iid", "decision", use: decide)
         meeting.post("items", ":iid", "signoff", use: signOff)
+        meeting.post("items", ":iid", "addenda", use: addAddendum)
+        meeting.get("items", ":iid", "print", use: printItem)
+        meeting.post("attendance", use: recordAttendance)
+        meeting.post("settings", use: updateSettings)
         meeting.post("members", use: addMember)
     }
 
@@ -112,20 +176,26 @@ struct BoardController: RouteCollection {
         return req.redirect(to: "/board/\(m.id!)")
     }
 
-    func page(_ req: Request, id: UUID) async throws -> MeetingPage {
+    /// The meeting with its agenda, most urgent first. `failed` re-renders one form with
+    /// what was typed and the message beside each field.
+    func page(_ req: Request, id: UUID, failed: (item: UUID?, errors: [String: String], values: [String: String])? = nil,
+              notice: String? = nil) async throws -> MeetingPage {
         let m = try await req.board.meeting(id)
-        var items: [AgendaVM] = []
+        var items: [(rank: Int, vm: AgendaVM)] = []
         let agenda = try await req.board.agenda(meetingID: id)
         req.auditPatients(agenda.map { $0.caseRecord.$patient.id })
+        let members = try await req.access.meetingMembers(meetingID: id)
+        let maxAge = m.imagingMaxAgeDays ?? BoardStore.defaultImagingMaxAgeDays
+        let meetingDay = Day(m.scheduledOn) ?? req.today
         for item in agenda {
             let patient = item.caseRecord.patient
-            let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
+            let (c, read, records) = try await req.cases.patientCase(patientID: patient.id!)
             let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
             let opinions = try await req.board.opinions(itemID: item.id!)
             let decision = try await req.board.decision(itemID: item.id!)
             let tasks = try await req.board.tasks(caseID: item.caseRecord.id!).filter { decision != nil && $0.$decision.id == decision?.id }
             var summary: [String] = []
-            summary.append("Primary: \(a.primarySites.isEmpty ? "none recorded" : a.primarySites.joined(separator: ", ")); bone metastasis: \(a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown").")
+            summary.append("Primary: \(a.primarySites.isEmpty ? "none recorded" : a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")); bone metastasis: \(a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown").")
             for s in a.scores {
                 guard let r = s.report else { continue }
                 let total = r.total.map { " \($0)" } ?? ""
@@ -135,28 +205,138 @@ struct BoardController: RouteCollection {
             for t in a.treatmentPlan { summary.append("Plan: \(t.text)") }
             // What the recorded facts forbid is part of the summary, so the board sees why an item is absent.
             for p in a.prohibitions { summary.append("Not advised: \(p.what) — \(p.reason)") }
-            let given = Set(opinions.map(\.specialty))
-            items.append(AgendaVM(
+            let missing = try await req.board.missingRequired(itemID: item.id!).map(BoardSpecialty.groupLabel)
+            // Before the meeting: what is not ready.
+            var readiness = a.dataNeeded.prefix(5).map { "Data needed: \($0.detail)" }
+            for study in records.imaging {
+                if let d = study.date.flatMap(Day.init), meetingDay.ordinal - d.ordinal > maxAge {
+                    readiness.append("Imaging older than \(maxAge) days before the meeting: \(study.modality.replacingOccurrences(of: "_", with: " ")) \(study.region ?? "") of \(d)")
+                }
+            }
+            readiness += missing.map { "Opinion still needed: \($0)" }
+            var signed: SignedVM?
+            if let snap = try await req.board.snapshot(itemID: item.id!) { signed = try await Self.signedVM(req, snap, now: CaseStore.caseJSON(records)) }
+            let mine = failed.map { $0.item == item.id } ?? false
+            let errors = mine ? failed!.errors : [:], values = mine ? failed!.values : [:]
+            let people = try await BoardService.colleagues(req, meetingID: id, patientID: patient.id!)
+            func owners(_ selected: String?) -> [Option] {
+                [Option(value: "", label: "Choose who owns it", selected: selected == nil)] + people.map { Option(value: $0.username, label: $0.displayName, selected: $0.username == selected) }
+            }
+            var rows: [TaskRowVM] = tasks.enumerated().map { n, t in
+                let k = n + 1
+                return TaskRowVM(n: k, title: values["task\(k)_title"] ?? t.title, due: values["task\(k)_due"] ?? t.dueOn ?? "",
+                                 owners: owners(values["task\(k)_owner"] ?? people.first { $0.id == t.ownerUserID }?.username),
+                                 titleError: errors["task\(k)_title"], ownerError: errors["task\(k)_owner"], dueError: errors["task\(k)_due"])
+            }
+            let blank = max(3, (values.keys.compactMap { key -> Int? in
+                guard key.hasPrefix("task"), key.hasSuffix("_title") else { return nil }
+                return Int(key.dropFirst(4).dropLast(6))
+            }.max() ?? 0) - rows.count)
+            for k in (rows.count + 1)...(rows.count + blank) {
+                rows.append(TaskRowVM(n: k, title: values["task\(k)_title"] ?? "", due: values["task\(k)_due"] ?? "", owners: owners(values["task\(k)_owner"]),
+                                      titleError: errors["task\(k)_title"], ownerError: errors["task\(k)_owner"], dueError: errors["task\(k)_due"]))
+            }
+            let plan = decision?.plan.flatMap { try? JSONValue.parse($0) }
+            let rtChosen = values["plan_radiotherapy"] ?? plan?["radiotherapy"]?.stringValue
+            var regimens: [String] = []
+            for item in a.treatmentPlan {
+                if case .radiotherapy(let r)? = item.details { regimens += r.regimens.map(\.label) }
+            }
+            regimens = (regimens + PalliativeRadiotherapy.conventional.map(\.label)).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+            let scansChosen = Set(plan?["scans"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let urgency = a.urgency
+            items.append((urgency.rank, AgendaVM(
                 id: item.id!, position: item.position, patientID: patient.id!, patientName: patient.name, externalID: patient.externalID,
-                question: item.question, state: CaseState(rawValue: item.caseRecord.state)?.label ?? item.caseRecord.state, summary: summary,
-                alerts: a.alerts.map { "\($0.severity.rawValue): \($0.title)" },
-                opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, text: $0.text) },
-                missingSpecialties: BoardSpecialty.allCases.filter { !given.contains($0.rawValue) }.map(\.label),
-                consensus: decision?.consensus, decisionVersion: decision?.version, recordedBy: decision?.recordedBy, signedOffBy: decision?.signedOffBy,
-                signedOffAt: decision?.signedOffAt.map { ISO8601DateFormatter().string(from: $0) },
-                tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") }))
+                question: item.question, state: CaseState(rawValue: item.caseRecord.state)?.label ?? item.caseRecord.state,
+                urgency: urgency.rawValue.replacingOccurrences(of: "_", with: "-"), urgencyLabel: urgency.label, emergencyNote: item.emergencyNote,
+                summary: summary,
+                alerts: a.alerts.map { AlertLineVM(severity: $0.isOpen ? $0.severity.rawValue : "resolved", label: $0.isOpen ? $0.severity.rawValue.capitalized : "Resolved",
+                                                   title: $0.title, action: $0.action, resolvedBy: $0.resolvedBy?.value) },
+                readiness: readiness,
+                opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, recordedBy: $0.recordedBy, text: $0.text) },
+                missingRequired: missing, signed: signed,
+                consensus: values["consensus"] ?? decision?.consensus, decisionVersion: decision?.version, recordedBy: decision?.recordedBy,
+                tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
+                taskRows: rows,
+                onBehalfOptions: [Option(value: "", label: "myself (\(req.user!.displayName))", selected: true)]
+                    + members.filter { $0.id != req.user!.id }.map { Option(value: $0.username, label: "\($0.displayName), absent", selected: values["on_behalf_of"] == $0.username) },
+                rtOptions: [Option(value: "", label: "Not decided", selected: rtChosen == nil), Option(value: "none", label: "No radiotherapy", selected: rtChosen == "none")]
+                    + regimens.map { Option(value: $0, label: $0, selected: $0 == rtChosen) },
+                scanOptions: Modality.allCases.map { Option(value: $0.rawValue, label: Self.modalityLabel($0), selected: scansChosen.contains($0.rawValue) || values["scan_\($0.rawValue)"] == "on") },
+                surgeryOptions: [Option(value: "", label: "Not decided", selected: plan?["surgery"] == nil), Option(value: "none", label: "No operation", selected: plan?["surgery"] == "none")]
+                    + [SurgeryKind.prophylacticFixation, .fractureFixation, .decompression, .separationSurgery, .stabilization, .cementAugmentation, .resection, .amputation]
+                        .map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: plan?["surgery"]?.stringValue == $0.rawValue) },
+                medicineOptions: [Option(value: "", label: "Not decided", selected: plan?["bone_medicine"] == nil), Option(value: "none", label: "No bone medicine", selected: plan?["bone_medicine"] == "none"),
+                                  Option(value: "zoledronic_acid", label: "zoledronic acid", selected: plan?["bone_medicine"] == "zoledronic_acid"),
+                                  Option(value: "denosumab", label: "denosumab", selected: plan?["bone_medicine"] == "denosumab")],
+                errors: errors, values: values)))
         }
-        let onAgenda = Set(items.map(\.patientID))
+        // Emergencies first, then the order the cases were added.
+        let ordered = items.sorted { ($0.rank, $0.vm.position) < ($1.rank, $1.vm.position) }.map(\.vm)
+        let onAgenda = Set(ordered.map(\.patientID))
         let visible = try await req.visiblePatientIDs()
         let patients = try await req.cases.patients().filter { !onAgenda.contains($0.id!) && visible.contains($0.id!) }
+        let attended = Set(try await req.board.attendance(meetingID: id).map(\.id))
+        let required = Set(BoardSpecialty.requiredGroups(m).map(BoardSpecialty.groupLabel))
+        let groups: [[BoardSpecialty]] = BoardSpecialty.defaultRequired
+            + BoardSpecialty.allCases.filter { s in !BoardSpecialty.defaultRequired.contains { $0.contains(s) } }.map { [$0] }
+        let meetingErrors = failed.map { $0.item == nil } == true ? failed!.errors : [:]
+        let meetingValues = failed.map { $0.item == nil } == true ? failed!.values : [:]
         return MeetingPage(
-            user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location ?? "", items: items,
-            patientOptions: [Option(value: "", label: "Choose a patient", selected: true)] + patients.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.externalID))", selected: false) },
-            specialtyOptions: BoardSpecialty.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
-            ownerOptions: BoardSpecialty.allCases.map { Option(value: $0.label, label: $0.label, selected: false) },
+            user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location ?? "",
+            contact: m.contact ?? "", imagingMaxAgeDays: maxAge, items: ordered,
+            patientOptions: [Option(value: "", label: "Choose a patient", selected: meetingValues["patient_id"] == nil)]
+                + patients.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.externalID))", selected: meetingValues["patient_id"] == $0.id!.uuidString) },
             printedOn: req.today.description,
-            members: try await req.access.meetingMembers(meetingID: id).map(\.displayName),
-            canAddMembers: try await req.access.meetingCreator(meetingID: id) == req.user?.id)
+            members: members.map(\.displayName),
+            attendanceOptions: members.map { Option(value: $0.username, label: $0.displayName, selected: attended.contains($0.id)) },
+            requiredOptions: groups.map { g in
+                let label = BoardSpecialty.groupLabel(g)
+                return Option(value: g.map(\.rawValue).joined(separator: "|"), label: label, selected: required.contains(label))
+            },
+            canAddMembers: try await req.access.meetingCreator(meetingID: id) == req.user?.id,
+            canSign: req.user?.role == Role.clinician,
+            errors: meetingErrors, values: meetingValues, notice: notice)
+    }
+
+    static func modalityLabel(_ m: Modality) -> String {
+        switch m {
+        case .xray: "X-ray"
+        case .ct: "CT"
+        case .mri: "MRI"
+        case .boneScan: "bone scan"
+        case .petCT: "PET-CT"
+        case .psmaPET: "PSMA PET"
+        }
+    }
+
+    /// The signed record as it was signed, with what changed since.
+    static func signedVM(_ req: Request, _ snap: DecisionSnapshotRecord, now facts: JSONValue) async throws -> SignedVM {
+        let doc = (try? JSONValue.parse(snap.document)) ?? .object([])
+        let plan = doc["plan"]
+        var planLines: [String] = []
+        if let rt = plan?["radiotherapy"]?.stringValue { planLines.append("Radiotherapy: \(rt == "none" ? "none" : rt)") }
+        let scans = (plan?["scans"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Modality.parse) }.map(modalityLabel)
+        if !scans.isEmpty { planLines.append("Scans: \(scans.joined(separator: ", "))") }
+        if let s = plan?["surgery"]?.stringValue { planLines.append("Operation: \(s == "none" ? "none" : s.replacingOccurrences(of: "_", with: " "))") }
+        if let b = plan?["bone_medicine"]?.stringValue { planLines.append("Bone medicine: \(b == "none" ? "none" : b.replacingOccurrences(of: "_", with: " "))") }
+        return SignedVM(
+            snapshotID: try snap.requireID(), signedBy: snap.signedByName, signedAt: BoardService.localTime(snap.signedAt), sha256: snap.sha256,
+            consensus: doc["consensus"]?.stringValue ?? "", plan: planLines,
+            tasks: (doc["tasks"]?.arrayValue ?? []).map { t in
+                "\(t["title"]?.stringValue ?? "") — \(t["owner"]?.stringValue ?? "")\(t["due_on"]?.stringValue.map { ", due \($0)" } ?? "")"
+            },
+            opinions: (doc["opinions"]?.arrayValue ?? []).map { o in
+                OpinionVM(specialty: o["specialty"]?.stringValue.flatMap(BoardSpecialty.init(rawValue:))?.label ?? o["specialty"]?.stringValue ?? "",
+                          author: o["author"]?.stringValue ?? "", recordedBy: o["recorded_by"]?.stringValue, text: o["text"]?.stringValue ?? "")
+            },
+            attendance: (doc["attendance"]?.arrayValue ?? []).compactMap(\.stringValue),
+            missingOpinions: (doc["missing_opinions"]?.arrayValue ?? []).compactMap(\.stringValue),
+            missingReason: doc["missing_opinions_reason"]?.stringValue,
+            changes: BoardService.factChanges(signed: doc["facts"] ?? .object([]), now: facts),
+            addenda: try await req.board.addenda(snapshotID: snap.requireID()).map {
+                AddendumVM(author: $0.authorName, at: BoardService.localTime($0.createdAt), reason: $0.reason, text: $0.text)
+            })
     }
 
     func show(req: Request) async throws -> View {
@@ -167,16 +347,24 @@ struct BoardController: RouteCollection {
         try await req.view.render("summary", try await page(req, id: try mid(req)))
     }
 
+    /// A refused form comes back as the meeting page with what was typed and why (never a bare error page).
+    func refused(_ req: Request, meetingID: UUID, item: UUID?, _ failure: ValidationFailure, values: [String: String]) async throws -> Response {
+        try await req.view.render("meeting", try await page(req, id: meetingID, failed: (item, failure.fields, values)))
+            .encodeResponse(status: .unprocessableEntity, for: req)
+    }
+
     func addCase(req: Request) async throws -> Response {
         let id = try mid(req)
         let f = try req.content.decode([String: String].self)
         guard let patientID = f["patient_id"].flatMap(UUID.init(uuidString:)) else {
-            throw ValidationFailure(fields: ["patient_id": "choose a patient"])
+            return try await refused(req, meetingID: id, item: nil, ValidationFailure(fields: ["patient_id": "Choose a patient."]), values: f)
         }
-        try await req.requireCareTeam(patientID)
-        let caseRecord = try await req.cases.caseRecord(patientID: patientID)
-        let question = (f["question"] ?? "").trimmingCharacters(in: .whitespaces)
-        _ = try await req.board.addToAgenda(meetingID: id, caseID: caseRecord.id!, question: question.isEmpty ? "Management plan" : question)
+        do {
+            _ = try await BoardService.addCase(req, meetingID: id, patientID: patientID, question: (f["question"] ?? "").trimmingCharacters(in: .whitespaces),
+                                               emergencyNote: f["emergency_note"])
+        } catch let e as ValidationFailure {
+            return try await refused(req, meetingID: id, item: nil, e, values: f)
+        }
         return req.redirect(to: "/board/\(id)")
     }
 
@@ -191,12 +379,22 @@ struct BoardController: RouteCollection {
         let id = try mid(req)
         let item = try await item(req, meetingID: id)
         let f = try req.content.decode([String: String].self)
-        guard let specialty = f["specialty"].flatMap(BoardSpecialty.init(rawValue:)) else {
-            throw ValidationFailure(fields: ["specialty": "choose a specialty"])
+        do {
+            try await BoardService.opinion(req, itemID: item.id!, text: f["text"] ?? "", onBehalfOf: f["on_behalf_of"])
+        } catch let e as ValidationFailure {
+            return try await refused(req, meetingID: id, item: item.id, e, values: f)
         }
-        let author = req.auth.get(SessionUser.self)?.displayName ?? "unknown"
-        _ = try await req.board.addOpinion(itemID: item.id!, specialty: specialty, author: author, text: f["text"] ?? "")
         return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+    }
+
+    static func plan(_ f: [String: String]) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        if let rt = f["plan_radiotherapy"], !rt.isEmpty { pairs.append(("radiotherapy", .string(rt))) }
+        let scans = Modality.allCases.filter { f["scan_\($0.rawValue)"] == "on" }.map { JSONValue.string($0.rawValue) }
+        if !scans.isEmpty { pairs.append(("scans", .array(scans))) }
+        if let s = f["plan_surgery"], !s.isEmpty { pairs.append(("surgery", .string(s))) }
+        if let b = f["plan_bone_medicine"], !b.isEmpty { pairs.append(("bone_medicine", .string(b))) }
+        return .object(pairs)
     }
 
     func decide(req: Request) async throws -> Response {
@@ -204,17 +402,19 @@ struct BoardController: RouteCollection {
         let id = try mid(req)
         let item = try await item(req, meetingID: id)
         let f = try req.content.decode([String: String].self)
-        var tasks: [BoardStore.NewTask] = []
-        for n in 1...3 {
-            let title = (f["task\(n)_title"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !title.isEmpty else { continue }
-            let due = f["task\(n)_due"].flatMap { $0.isEmpty ? nil : $0 }
-            if let due, Day(due) == nil { throw ValidationFailure(fields: ["task\(n)_due": "use YYYY-MM-DD"]) }
-            tasks.append(.init(title: title, owner: f["task\(n)_owner"].flatMap { $0.isEmpty ? nil : $0 } ?? "Board chair", dueOn: due))
+        let count = (f.keys.compactMap { key -> Int? in
+            guard key.hasPrefix("task"), key.hasSuffix("_title") else { return nil }
+            return Int(key.dropFirst(4).dropLast(6))
+        }.max() ?? 0)
+        let rows = (0..<min(count, 50)).map { n in
+            BoardService.TaskRow(title: f["task\(n + 1)_title"] ?? "", owner: f["task\(n + 1)_owner"] ?? "", due: f["task\(n + 1)_due"] ?? "")
         }
-        let chair = req.auth.get(SessionUser.self)?.displayName ?? "unknown"
-        _ = try await req.board.recordDecision(itemID: item.id!, consensus: f["consensus"] ?? "", recordedBy: chair, tasks: tasks,
-                                               expectedVersion: f["decision_version"].flatMap { Int($0) })
+        do {
+            try await BoardService.decide(req, meetingID: id, item: item, consensus: f["consensus"] ?? "", rows: rows, plan: Self.plan(f),
+                                          expectedVersion: f["decision_version"].flatMap { Int($0) })
+        } catch let e as ValidationFailure {
+            return try await refused(req, meetingID: id, item: item.id, e, values: f)
+        }
         return req.redirect(to: "/board/\(id)#item-\(item.id!)")
     }
 
@@ -222,8 +422,66 @@ struct BoardController: RouteCollection {
         try req.requireClinician()
         let id = try mid(req)
         let item = try await item(req, meetingID: id)
-        _ = try await req.board.signOff(itemID: item.id!, by: req.auth.get(SessionUser.self)?.displayName ?? "unknown")
+        let f = (try? req.content.decode([String: String].self)) ?? [:]
+        do {
+            _ = try await BoardService.signOff(req, item: item, missingReason: f["missing_opinions_reason"])
+        } catch let e as ValidationFailure {
+            return try await refused(req, meetingID: id, item: item.id, e, values: f)
+        }
         return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+    }
+
+    /// A correction to a signed decision: who, why, when; the signed record stays as it was.
+    func addAddendum(req: Request) async throws -> Response {
+        let id = try mid(req)
+        let item = try await item(req, meetingID: id)
+        let f = try req.content.decode([String: String].self)
+        guard let snapshot = try await req.board.snapshot(itemID: item.id!) else {
+            return try await refused(req, meetingID: id, item: item.id, ValidationFailure(fields: ["addendum_text": "Addenda are for signed decisions; edit the decision instead."]), values: f)
+        }
+        do {
+            _ = try await req.board.addAddendum(snapshotID: snapshot.requireID(), author: BoardService.user(req), reason: f["addendum_reason"] ?? "",
+                                                text: f["addendum_text"] ?? "", at: req.now)
+        } catch let e as StoreError {
+            let field = e.description.contains("reason") ? "addendum_reason" : "addendum_text"
+            return try await refused(req, meetingID: id, item: item.id, ValidationFailure(fields: [field: e.description]), values: f)
+        }
+        return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+    }
+
+    func recordAttendance(req: Request) async throws -> Response {
+        let id = try mid(req)
+        let f = try req.content.decode([String: String].self)
+        let members = try await req.access.meetingMembers(meetingID: id)
+        let present = members.filter { f["attended_\($0.username)"] == "on" }.compactMap(\.id)
+        try await req.board.recordAttendance(meetingID: id, userIDs: present, by: req.user!.displayName)
+        return req.redirect(to: "/board/\(id)#attendance")
+    }
+
+    /// Meeting settings (its creator): required opinions, the contact for patient guides, imaging age.
+    func updateSettings(req: Request) async throws -> Response {
+        let id = try mid(req)
+        try await req.requireMeetingCreator(id)
+        let f = try req.content.decode([String: String].self)
+        let groups: [[BoardSpecialty]] = f.keys.filter { $0.hasPrefix("required_") }.sorted().compactMap { key in
+            let g = key.dropFirst("required_".count).split(separator: "|").compactMap { BoardSpecialty(rawValue: String($0)) }
+            return g.isEmpty ? nil : g
+        }
+        let age = f["imaging_max_age_days"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if let raw = f["imaging_max_age_days"], !raw.trimmingCharacters(in: .whitespaces).isEmpty, age.map({ (1...3650).contains($0) }) != true {
+            return try await refused(req, meetingID: id, item: nil, ValidationFailure(fields: ["imaging_max_age_days": "Give a number of days between 1 and 3650."]), values: f)
+        }
+        try await req.board.updateSettings(meetingID: id, required: groups, contact: f["contact"], imagingMaxAgeDays: age)
+        return req.redirect(to: "/board/\(id)#settings")
+    }
+
+    /// One patient's signed decision, for the chart: name and number on every page.
+    func printItem(req: Request) async throws -> View {
+        let id = try mid(req)
+        let item = try await item(req, meetingID: id)
+        let page = try await page(req, id: id)
+        guard let vm = page.items.first(where: { $0.id == item.id }) else { throw Abort(.notFound, reason: "no such agenda item") }
+        return try await req.view.render("item-print", ItemPrintPage(meeting: page, item: vm, printedAt: BoardService.localTime(req.now)))
     }
 
     /// A member adds a colleague to the meeting; members see the patients on its agenda.
@@ -234,4 +492,10 @@ struct BoardController: RouteCollection {
         try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
         return req.redirect(to: "/board/\(id)#members")
     }
+}
+
+struct ItemPrintPage: Content {
+    let meeting: MeetingPage
+    let item: AgendaVM
+    let printedAt: String
 }

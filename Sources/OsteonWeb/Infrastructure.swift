@@ -92,6 +92,10 @@ struct OsteonErrorMiddleware: Middleware {
             if let stale = error as? StaleEdit {
                 body += [("current", stale.current), ("differing_fields", JSONValue(stale.differing))]
             }
+            // Field by field, so a client can show each message beside its field.
+            if let v = error as? ValidationFailure {
+                body.append(("fields", .object(v.fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })))
+            }
             return Self.json(status, ["error": .object(body)])
         }
         let page = ErrorPage(status: Int(status.code), title: status.reasonPhrase, reason: reason, next: Self.nextStep(status), requestID: request.requestID)

@@ -156,10 +156,12 @@ import VaporTesting
             let mid = try #require(try await b.json(.POST, "/api/v1/meetings", ["title": "Board", "date": "2026-12-02"]).json?["id"]?.stringValue)
             let iid = try #require(try await b.json(.POST, "/api/v1/meetings/\(mid)/agenda", ["patient_id": .string(pid)]).json?["id"]?.stringValue)
             #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["specialty": "astrology", "text": "x"]).status == .unprocessableEntity)
-            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["specialty": "pathology", "text": "Adenocarcinoma, breast origin"]).status == .created)
+            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["specialty": "pathology", "text": "Adenocarcinoma, breast origin"]).status == .unprocessableEntity)
+            // The specialty is the author's account's; the key may be sent only when it matches.
+            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["specialty": "medical_oncology", "text": "Adenocarcinoma, breast origin"]).status == .created)
             #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff").status == .unprocessableEntity)
             let decided = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", [
-                "consensus": "Radiotherapy 8 Gy", "tasks": [["title": "Book RT", "owner": "Radiation oncology", "due_on": "2026-12-09"]],
+                "consensus": "Radiotherapy 8 Gy", "tasks": [["title": "Book RT", "owner": "clin", "due_on": "2026-12-09"]],
             ])
             #expect(decided.status == .created)
             // Recording again needs the version replaced: without it, 409.
@@ -168,10 +170,16 @@ import VaporTesting
             #expect(blind.json?["error"]?["reason"]?.stringValue?.contains("now version 1") == true)
             // Recording again before sign-off replaces the plan instead of adding to it.
             _ = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", [
-                "version": 1, "consensus": "Radiotherapy 8 Gy and zoledronic acid", "tasks": [["title": "Book RT", "owner": "Radiation oncology", "due_on": "2026-12-09"],
-                                                                                 ["title": "Dental check", "owner": "Nursing"]],
+                "version": 1, "consensus": "Radiotherapy 8 Gy and zoledronic acid", "tasks": [["title": "Book RT", "owner": "clin", "due_on": "2026-12-09"],
+                                                                                 ["title": "Dental check", "owner": "clin", "due_on": "in 2 weeks"]],
             ])
-            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff").json?["signed_off_by"]?.stringValue == "Dr Test")
+            // Radiology, surgery and radiation oncology have not given an opinion: sign-off needs the reason.
+            let missing = try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff")
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.json?["error"]?["fields"]?["missing_opinions_reason"]?.stringValue?.contains("Radiology") == true)
+            let signed = try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff", ["missing_opinions_reason": "Urgent; colleagues consulted by phone"])
+            #expect(signed.json?["signed_off_by"]?.stringValue == "Dr Test")
+            #expect(signed.json?["sha256"]?.stringValue?.count == 64)
             let meeting = try await b.json(.GET, "/api/v1/meetings/\(mid)")
             let item = try #require(meeting.json?["agenda"]?.arrayValue?.first)
             #expect(item["opinions"]?.arrayValue?.count == 1)

@@ -50,6 +50,8 @@ import VaporTesting
         "POST /patients/:pid/break-glass": .breakGlass, "POST /api/v1/patients/:pid/break-glass": .breakGlass,
         "GET /board/:mid": .meetingScoped, "GET /board/:mid/summary": .meetingScoped, "POST /board/:mid/agenda": .meetingScoped,
         "POST /board/:mid/items/:iid/opinions": .meetingScoped, "POST /board/:mid/members": .meetingCreator,
+        "POST /board/:mid/items/:iid/addenda": .meetingScoped, "GET /board/:mid/items/:iid/print": .meetingScoped,
+        "POST /board/:mid/attendance": .meetingScoped, "POST /board/:mid/settings": .meetingCreator,
         "GET /api/v1/meetings/:mid": .meetingScoped, "POST /api/v1/meetings/:mid/agenda": .meetingScoped,
         "POST /api/v1/agenda/:iid/opinions": .meetingScoped,
         "POST /board/:mid/items/:iid/decision": .clinicianOnly, "POST /board/:mid/items/:iid/signoff": .clinicianOnly,

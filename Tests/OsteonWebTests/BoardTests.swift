@@ -32,25 +32,36 @@ import VaporTesting
             let meetingID = try #require(UUID(uuidString: String(meeting.dropFirst("/board/".count))))
             let item = try #require(try await BoardStore(db: app.db).agenda(meetingID: meetingID).first?.requireID())
 
-            for specialty in BoardSpecialty.allCases {
-                let res = try await b.post("\(meeting)/items/\(item)/opinions", [("specialty", specialty.rawValue), ("text", "\(specialty.label) view")])
-                #expect(res.status == .seeOther)
+            // One colleague per specialty; the test clinician is medical oncology.
+            var colleague: [BoardSpecialty: String] = [.medicalOncology: "clin"]
+            for specialty in BoardSpecialty.allCases where specialty != .medicalOncology {
+                let name = "u-\(specialty.rawValue)"
+                try await addColleague(app, name, specialty: specialty)
+                colleague[specialty] = name
+                #expect(try await b.post("\(meeting)/members", [("username", name)]).status == .seeOther)
             }
-            let empty = try await b.post("\(meeting)/items/\(item)/opinions", [("specialty", "radiology"), ("text", "  ")])
+            for specialty in BoardSpecialty.allCases {
+                let behalf = colleague[specialty] == "clin" ? "" : colleague[specialty]!
+                let res = try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", behalf), ("text", "\(specialty.label) view")])
+                #expect(res.status == .seeOther, "\(specialty)")
+            }
+            let empty = try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", ""), ("text", "  ")])
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.string.contains("the opinion is empty"))
+            #expect(empty.body.string.contains("<nav"))  // the whole page, not a bare error
             let early = try await b.post("\(meeting)/items/\(item)/signoff", [])
             #expect(early.status == .unprocessableEntity)
 
             try await b.post("\(meeting)/items/\(item)/decision", [
                 ("consensus", "Prophylactic nail, then 8 Gy single fraction"),
-                ("task1_title", "Intramedullary nail"), ("task1_owner", "Orthopaedic oncology"), ("task1_due", "2026-12-09"),
-                ("task2_title", "8 Gy / 1 fraction after surgery"), ("task2_owner", "Radiation oncology"), ("task2_due", "2026-12-23"),
+                ("task1_title", "Intramedullary nail"), ("task1_owner", colleague[.orthopaedicOncology]!), ("task1_due", "2026-12-09"),
+                ("task2_title", "8 Gy / 1 fraction after surgery"), ("task2_owner", colleague[.radiationOncology]!), ("task2_due", "2026-12-23"),
             ])
             page = try await b.get(meeting).body.string
             for specialty in BoardSpecialty.allCases { #expect(page.contains("\(specialty.label) view")) }
             #expect(page.contains("Prophylactic nail, then 8 Gy single fraction"))
             #expect(page.contains("Intramedullary nail"))
+            #expect(page.contains("on their behalf"))
 
             #expect(try await b.post("\(meeting)/items/\(item)/signoff", []).status == .seeOther)
             let summary = try await b.get("\(meeting)/summary")
@@ -89,7 +100,7 @@ import VaporTesting
             let clin = try await UserStore(db: app.db).find("clin").requireID()
             for m in [one, two] { try await AccessStore(db: app.db).addMeetingMember(meetingID: m.requireID(), userID: clin) }
             try await b.get("/board")
-            let res = try await b.post("/board/\(try two.requireID())/items/\(try item.requireID())/opinions", [("specialty", "radiology"), ("text", "x")])
+            let res = try await b.post("/board/\(try two.requireID())/items/\(try item.requireID())/opinions", [("text", "x")])
             #expect(res.status == .notFound)
         }
     }

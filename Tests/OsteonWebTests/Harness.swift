@@ -34,6 +34,12 @@ func withOsteon(sessionTimeout: TimeInterval = 15 * 60, clock: WallClock = .syst
     }, body)
 }
 
+/// A colleague with a board specialty (clinician unless told otherwise).
+func addColleague(_ app: Application, _ username: String, specialty: BoardSpecialty?, role: String = "clinician", name: String? = nil) async throws {
+    try await UserRecord(username: username, displayName: name ?? "Dr \(specialty?.label ?? username)", passwordHash: try Bcrypt.hash(testPassword, cost: 4),
+                         role: role, specialty: specialty?.rawValue).create(on: app.db)
+}
+
 /// Puts a user (the test clinician by default) on a patient's care team.
 func joinCareTeam(_ app: Application, patientID: UUID, username: String = "clin") async throws {
     let user = try await UserStore(db: app.db).find(username).requireID()

@@ -189,7 +189,7 @@ import VaporTesting
             let mid = try #require(meeting.json?["id"]?.stringValue)
             let item = try await b.json(.POST, "/api/v1/meetings/\(mid)/agenda", ["patient_id": .string(pid)])
             let iid = try #require(item.json?["id"]?.stringValue)
-            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["specialty": "nursing", "text": "Lives alone; needs transport."]).status == .created)
+            #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/opinions", ["text": "Lives alone; needs transport."]).status == .created)
             #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", ["consensus": "Radiotherapy"]).status == .forbidden)
             #expect(try await b.json(.POST, "/api/v1/agenda/\(iid)/signoff").status == .forbidden)
         }
@@ -220,9 +220,9 @@ import VaporTesting
             try await b.post("\(meeting)/agenda", [("patient_id", pid), ("question", "Question \(evil)")])
             let mid = try #require(UUID(uuidString: String(meeting.dropFirst("/board/".count))))
             let item = try #require(try await BoardStore(db: app.db).agenda(meetingID: mid).first)
-            try await b.post("\(meeting)/items/\(try item.requireID())/opinions", [("specialty", "radiology"), ("text", "Opinion \(evil)")])
+            try await b.post("\(meeting)/items/\(try item.requireID())/opinions", [("text", "Opinion \(evil)")])
             try await b.post("\(meeting)/items/\(try item.requireID())/decision", [("consensus", "Consensus \(evil)"), ("task1_title", "Task \(evil)"),
-                                                                                   ("task1_owner", "Owner \(evil)"), ("task1_due", "2026-12-09")])
+                                                                                   ("task1_owner", "clin"), ("task1_due", "2026-12-09")])
             let pages = ["/patients", "/patients?q=\(Browser.escape(evil))", "/patients/\(pid)", "/patients/\(pid)/edit", "/patients/\(pid)/handout",
                          meeting, "\(meeting)/summary", "/board"]
             var shown = 0

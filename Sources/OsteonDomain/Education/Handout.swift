@@ -59,11 +59,13 @@ public enum HandoutWriter {
         "gene": "A part of your body's code that you get from your parents.",
     ]
 
-    public static func write(_ a: Assessment, for c: PatientCase, contact: String? = nil) -> Handout {
+    /// With a signed board decision the guide describes what the board decided
+    /// (REFERENCE §18.6); without one it is built from the assessment and says so.
+    public static func write(_ a: Assessment, for c: PatientCase, contact: String? = nil, decision: BoardDecision? = nil) -> Handout {
         var g = Glossary()
         var sections: [Handout.Section] = []
         let emergency = c.careSetting == .nonUS ? "your local emergency number" : "911"
-        let team = contact ?? "your cancer care team"
+        let team = contact ?? decision?.contact ?? "your cancer care team"
         let hasBoneDisease = a.boneMetastasis == true || a.myelomaBoneDisease
         let spinal = (c.lesions ?? []).contains { $0.isSpinal }
         let sarcoma = (c.cancers ?? []).compactMap(\.primarySite).first { $0.isPrimaryBoneTumor }
@@ -114,16 +116,32 @@ public enum HandoutWriter {
         } else {
             what.paragraphs.append("Your team checked whether your cancer has reached your bones. Right now your records show no spots on your bones. This guide tells you what signs to watch for and what checks are planned.")
         }
+        if let decision {
+            what.paragraphs.append("Your care team met and agreed on a plan on \(spoken(decision.signedOn)). This guide follows that plan.")
+        } else {
+            what.paragraphs.append("Your care team has not met about this yet. This guide shows what they are likely to talk about. They will tell you what they decide.")
+        }
         sections.append(what)
 
         // 3. Tests.
         var tests = Handout.Section(id: "tests", title: "Tests that are planned", paragraphs: [])
         var seen = Set<String>()
-        for item in a.imagingPlan where item.status != .done {
-            for (kind, why) in testsFor(item.code) where !seen.contains(kind) {
+        if let decision {
+            // The scans the board chose, not the ones the assessment listed.
+            for modality in decision.scans {
+                let kind = scanKind(modality)
+                guard !seen.contains(kind) else { continue }
                 seen.insert(kind)
                 g.use(kind)
-                tests.bullets.append("\(testExplained(kind)) We do it \(why).")
+                tests.bullets.append(testExplained(kind))
+            }
+        } else {
+            for item in a.imagingPlan where item.status != .done {
+                for (kind, why) in testsFor(item.code) where !seen.contains(kind) {
+                    seen.insert(kind)
+                    g.use(kind)
+                    tests.bullets.append("\(testExplained(kind)) We do it \(why).")
+                }
             }
         }
         if tests.bullets.isEmpty {
@@ -135,14 +153,24 @@ public enum HandoutWriter {
 
         // 4. Treatments.
         var treat = Handout.Section(id: "treatments", title: "Your treatment", paragraphs: [])
-        let codes = Set(a.treatmentPlan.map(\.code))
+        var codes = Set(a.treatmentPlan.map(\.code))
         let highCalcium = a.forbids(.calciumVitaminDSupplements) != nil
+        if let decision, decision.boneMedicineDecided {
+            // The board decided the bone medicine: it is what the guide names.
+            codes.remove(.startBoneModifyingAgent)
+            codes.remove(.continueBoneModifyingAgent)
+            if decision.boneMedicine != nil { codes.insert(.startBoneModifyingAgent) }
+        }
         if codes.contains(.startBoneModifyingAgent) || codes.contains(.continueBoneModifyingAgent) {
-            let denosumab = (c.medications ?? []).contains { $0.agent == .denosumab && $0.isActive }
-                || a.has(AlertCode.denosumabHypocalcaemiaRisk)
+            let denosumab = decision?.boneMedicine.map { $0 == .denosumab }
+                ?? ((c.medications ?? []).contains { $0.agent == .denosumab && $0.isActive } || a.has(AlertCode.denosumabHypocalcaemiaRisk))
+            let zoledronic = decision?.boneMedicine == .zoledronicAcid
             g.use("osteonecrosis of the jaw")
             g.use("calcium")
-            treat.bullets.append("A bone-strengthening medicine. \(denosumab ? "It is called denosumab. It is a shot under the skin every 4 weeks." : "It may be zoledronic acid, given by drip into a vein, or denosumab, given as a shot under the skin.") It makes bones stronger. It lowers the chance of breaks and bone pain.")
+            let which = denosumab ? "It is called denosumab. It is a shot under the skin every 4 weeks."
+                : zoledronic ? "It is called zoledronic acid. It is given by drip into a vein."
+                : "It may be zoledronic acid, given by drip into a vein, or denosumab, given as a shot under the skin."
+            treat.bullets.append("A bone-strengthening medicine. \(which) It makes bones stronger. It lowers the chance of breaks and bone pain.")
             treat.bullets.append("See a dentist before you start, and every 6 months after. Keep your mouth clean. Tell your dentist about this medicine. Try not to have teeth pulled while you take it. Rarely, part of the jaw bone does not heal. This is called osteonecrosis of the jaw.")
             if highCalcium {
                 treat.bullets.append("Do not take calcium or vitamin D pills for now. Your calcium is too high. Your team will tell you when to start them.")
@@ -161,7 +189,17 @@ public enum HandoutWriter {
         let radiotherapy = a.treatmentPlan.compactMap { item -> PalliativeRadiotherapy.Result? in
             if case .radiotherapy(let r)? = item.details { r } else { nil }
         }
-        if !radiotherapy.isEmpty {
+        let spineOperation = decision.map { d in d.surgeryDecided && [.decompression, .separationSurgery, .stabilization].contains(d.surgery) }
+            ?? radiotherapy.contains { $0.plan == .surgeryThenPostoperativeRT }
+        if let decision, decision.radiotherapyDecided {
+            if let rt = decision.radiotherapy {
+                g.use("radiotherapy")
+                g.use("pain flare")
+                let visits = rt.fractions == 1 ? "It is one visit." : "It is given in \(rt.fractions) visits, one on each weekday."
+                treat.bullets.append("Radiotherapy to a sore bone. Beams of energy are aimed at the bone to ease the pain. \(visits)\(spineOperation ? " It starts after the operation." : "") It does not hurt while it is given.")
+                treat.bullets.append("For a few days after, the pain can get worse for a short time. This is called a pain flare. It passes. Ask your team about pain medicine for those days.")
+            }
+        } else if !radiotherapy.isEmpty {
             g.use("radiotherapy")
             g.use("pain flare")
             let visits: String
@@ -177,13 +215,14 @@ public enum HandoutWriter {
             treat.bullets.append("Radiotherapy to a sore bone. Beams of energy are aimed at the bone to ease the pain. \(visits) It does not hurt while it is given.")
             treat.bullets.append("For a few days after, the pain can get worse for a short time. This is called a pain flare. It passes. Ask your team about pain medicine for those days.")
         }
-        if a.treatmentPlan.contains(where: { [.prophylacticFixationReferral, .fractureFixationReferral, .boardDiscussionFixation].contains($0.code) }) {
+        let fixation = decision.map { d in d.surgeryDecided ? [.prophylacticFixation, .fractureFixation].contains(d.surgery) : nil } ?? nil
+        if fixation ?? a.treatmentPlan.contains(where: { [.prophylacticFixationReferral, .fractureFixationReferral, .boardDiscussionFixation].contains($0.code) }) {
             g.use("fracture")
             treat.bullets.append("An operation on a weak bone. A surgeon may put a metal rod or plate in the bone. This can stop it from breaking, or fix a break. Then you can move with less pain.")
         }
-        if radiotherapy.contains(where: { $0.plan == .surgeryThenPostoperativeRT }) {
-            treat.bullets.append("An operation on your spine. The surgeon takes the pressure off the nerves in your spine. Then you have radiotherapy.")
-        } else if codes.contains(.spineSurgeryConsultation) {
+        if spineOperation {
+            treat.bullets.append("An operation on your spine. The surgeon takes the pressure off the nerves in your spine, or makes the spine firm. Then you have radiotherapy.")
+        } else if codes.contains(.spineSurgeryConsultation) && decision?.surgeryDecided != true {
             treat.bullets.append("A visit with a spine surgeon. The surgeon checks if your spine is stable and safe to move. Some people need an operation to make the spine firm.")
         }
         if codes.contains(.dexamethasoneWithRadiotherapy) {
@@ -223,7 +262,11 @@ public enum HandoutWriter {
             default: break
             }
         }
+        for (day, what) in decision?.dates ?? [] { follow.bullets.append("By \(spoken(day)): \(what).") }
         follow.paragraphs.append(follow.bullets.isEmpty ? "Your team will give you the dates of your next visits." : "Please keep these dates. Call if you need to change one.")
+        if let names = decision?.team, !names.isEmpty {
+            follow.paragraphs.append("Your care team: \(names.joined(separator: ", ")). Call \(team) with any question.")
+        }
         if a.forbids(.weightBearingExercise) != nil {
             follow.bullets.append("Ask your team how much weight the bone can take before you walk, lift or exercise. Until then, take care with every move.")
         } else {
@@ -321,6 +364,16 @@ public enum HandoutWriter {
         case .breastSystemicStaging: [("CT scan", "to check your chest and belly"), ("bone scan", "to check your bones")]
         case .radiographWholeBone: [("X-ray", "to see how weak the bone is")]
         default: []
+        }
+    }
+
+    static func scanKind(_ m: Modality) -> String {
+        switch m {
+        case .mri: "MRI"
+        case .ct: "CT scan"
+        case .boneScan: "bone scan"
+        case .petCT, .psmaPET: "PET scan"
+        case .xray: "X-ray"
         }
     }
 

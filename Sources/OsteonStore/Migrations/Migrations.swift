@@ -433,6 +433,7 @@ struct M0012BoardRecord: AsyncMigration {
             .unique(on: "meeting_id", "user_id")
             .create()
         for (table, field, type) in [(MeetingRecord.schema, "required_specialties", DatabaseSchema.DataType.string), (MeetingRecord.schema, "contact", .string),
+                                     (MeetingRecord.schema, "imaging_max_age_days", .int),
                                      (AgendaItemRecord.schema, "emergency_note", .string), (OpinionRecord.schema, "author_user_id", .uuid),
                                      (OpinionRecord.schema, "recorded_by", .string), (DecisionRecord.schema, "plan", .string),
                                      (DecisionRecord.schema, "missing_opinions_reason", .string), (TaskRecord.schema, "owner_user_id", .uuid)] {
@@ -474,7 +475,7 @@ struct M0012BoardRecord: AsyncMigration {
         }
         for (table, field) in [(TaskRecord.schema, "owner_user_id"), (DecisionRecord.schema, "missing_opinions_reason"), (DecisionRecord.schema, "plan"),
                                (OpinionRecord.schema, "recorded_by"), (OpinionRecord.schema, "author_user_id"), (AgendaItemRecord.schema, "emergency_note"),
-                               (MeetingRecord.schema, "contact"), (MeetingRecord.schema, "required_specialties")] {
+                               (MeetingRecord.schema, "imaging_max_age_days"), (MeetingRecord.schema, "contact"), (MeetingRecord.schema, "required_specialties")] {
             try await db.schema(table).deleteField(.key(.init(stringLiteral: field))).update()
         }
         try await db.schema(AttendanceRecord.schema).delete()

@@ -204,6 +204,8 @@ public final class MeetingRecord: Model, @unchecked Sendable {
     @OptionalField(key: "required_specialties") public var requiredSpecialties: String?
     /// Who to call, printed in the patient guides of this meeting's patients (M0012).
     @OptionalField(key: "contact") public var contact: String?
+    /// Imaging older than this many days before the meeting is flagged as not ready (M0012; nil: 30).
+    @OptionalField(key: "imaging_max_age_days") public var imagingMaxAgeDays: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Children(for: \.$meeting) public var agenda: [AgendaItemRecord]
 

@@ -47,6 +47,13 @@ public enum BoardSpecialty: String, CaseIterable, Sendable {
         }
     }
 
+    /// The specialty a person speaks for: their account's, or nursing for a nurse navigator who has none recorded.
+    public init?(of user: UserRecord) {
+        if let s = BoardSpecialty(account: user.specialty) { self = s; return }
+        guard user.role == "nurse_navigator" else { return nil }
+        self = .nursing
+    }
+
     /// Required before sign-off unless the meeting says otherwise: one of each group.
     public static let defaultRequired: [[BoardSpecialty]] = [[.radiology], [.orthopaedicOncology, .spineSurgery], [.radiationOncology], [.medicalOncology]]
 
@@ -121,7 +128,7 @@ public struct BoardStore: Sendable {
     public func addOpinion(itemID: UUID, author: UserRecord, recordedBy: UserRecord? = nil, text: String) async throws -> OpinionRecord {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw StoreError.invalid("the opinion is empty") }
-        guard let specialty = BoardSpecialty(account: author.specialty) else {
+        guard let specialty = BoardSpecialty(of: author) else {
             throw StoreError.invalid("\(author.displayName)'s account has no board specialty: an administrator records it (osteon user add --specialty)")
         }
         _ = try await item(itemID)
@@ -170,8 +177,12 @@ public struct BoardStore: Sendable {
         }
     }
 
-    public func updateSettings(meetingID: UUID, required: [[BoardSpecialty]], contact: String?) async throws {
+    /// Days before the meeting beyond which imaging counts as too old (Osteon default: 30).
+    public static let defaultImagingMaxAgeDays = 30
+
+    public func updateSettings(meetingID: UUID, required: [[BoardSpecialty]], contact: String?, imagingMaxAgeDays: Int? = nil) async throws {
         let m = try await meeting(meetingID)
+        m.imagingMaxAgeDays = imagingMaxAgeDays
         m.requiredSpecialties = JSONValue.array(required.map { .array($0.map { .string($0.rawValue) }) }).serialized()
         m.contact = contact.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         try await m.save(on: db)

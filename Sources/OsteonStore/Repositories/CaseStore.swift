@@ -278,7 +278,7 @@ public struct CaseStore: Sendable {
     /// List keys whose items live in their own tables. The case document keeps
     /// `key: []` to say "known, none beyond the rows"; without it, and without
     /// rows, the list is unknown and the rules report it missing.
-    static let rowLists = ["lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"]
+    public static let rowLists = ["lesions", "labs", "medications", "radiotherapy", "surgeries", "imaging"]
 
     /// The case in the native format, assembled from its rows.
     public static func caseJSON(_ r: Records) -> JSONValue {
