@@ -210,7 +210,8 @@ struct BoardController: RouteCollection {
             var readiness = a.dataNeeded.prefix(5).map { "Data needed: \($0.detail)" }
             for study in records.imaging {
                 if let d = study.date.flatMap(Day.init), meetingDay.ordinal - d.ordinal > maxAge {
-                    readiness.append("Imaging older than \(maxAge) days before the meeting: \(study.modality.replacingOccurrences(of: "_", with: " ")) \(study.region ?? "") of \(d)")
+                    let label = Modality.parse(study.modality).map(Self.modalityLabel) ?? study.modality.replacingOccurrences(of: "_", with: " ")
+                    readiness.append("Imaging older than \(maxAge) day\(maxAge == 1 ? "" : "s") before the meeting: \(label)\(study.region.map { " \($0)" } ?? "") of \(d)")
                 }
             }
             readiness += missing.map { "Opinion still needed: \($0)" }

@@ -160,6 +160,15 @@ enum BoardService {
     }
 
     /// The signed decision in the guide's terms.
+    /// The patient guide: from the latest signed decision when there is one, with
+    /// today's facts deciding what is not advised (a fact recorded after sign-off still forbids).
+    static func handout(_ req: Request, patientID: UUID) async throws -> (Handout, Assessment) {
+        let (c, read, _) = try await req.cases.patientCase(patientID: patientID)
+        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+        let decision = try await req.board.latestSnapshot(patientID: patientID).flatMap(boardDecision)
+        return (HandoutWriter.write(a, for: c, decision: decision), a)
+    }
+
     static func boardDecision(_ s: DecisionSnapshotRecord) -> BoardDecision? {
         guard let doc = try? JSONValue.parse(s.document) else { return nil }
         let signedOn = Day(ordinal: Int((s.signedAt.timeIntervalSince1970 / 86_400).rounded(.down)))

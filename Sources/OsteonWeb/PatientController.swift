@@ -713,9 +713,7 @@ struct PatientController: RouteCollection {
     }
 
     static func handoutResponse(_ req: Request, patientID id: UUID) async throws -> Response {
-        let (c, read, _) = try await req.cases.patientCase(patientID: id)
-        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-        let html = HandoutWriter.write(a, for: c).html
+        let html = try await BoardService.handout(req, patientID: id).0.html
         var headers = HTTPHeaders()
         headers.contentType = .html
         // The guide is one self-contained page (it is also printed from the CLI): its own <style>, no script.

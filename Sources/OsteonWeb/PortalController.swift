@@ -51,10 +51,8 @@ struct PortalController: RouteCollection {
                 .encodeResponse(for: req)
         }
         req.auditPatients([id])
-        let (c, read, records) = try await req.cases.patientCase(patientID: id)
-        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-        let handout = HandoutWriter.write(a, for: c)
-        let tasks = try await req.board.tasks(caseID: records.caseRecord.requireID())
+        let (handout, a) = try await BoardService.handout(req, patientID: id)
+        let tasks = try await req.board.tasks(caseID: req.cases.caseRecord(patientID: id).requireID())
         return try await req.view.render("portal", Page(
             user: userVM(req), csrf: CSRF.token(req), linked: true, madeOn: HandoutWriter.spoken(a.asOf),
             sections: handout.sections.map {

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import OsteonDomain
 import OsteonStore
@@ -208,6 +209,61 @@ struct StoreTests {
             }
             try await board.completeTask(try tasks[0].requireID())
             #expect(try await board.tasks(caseID: caseID).map(\.status) == ["done", "open", "open"])
+        }
+    }
+
+    @Test("sign-off freezes a snapshot whose SHA-256 goes into the audit log; the database refuses edits; a tampered snapshot fails verify; addenda append", arguments: Backends.all)
+    func signedSnapshot(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db), board = BoardStore(db: store.db), log = AuditLog(db: store.db)
+            let (p, c) = try await cases.createPatient(.init(externalID: "H-5", name: "Snapshot Case", birthDate: nil, sex: nil))
+            let chair = UserRecord(username: "chair", displayName: "Dr Chair", passwordHash: "x", role: "clinician", specialty: "medical_oncology")
+            try await chair.create(on: store.db)
+            let meeting = try await board.createMeeting(title: "Board", scheduledOn: "2026-12-02", location: nil)
+            let item = try await board.addToAgenda(meetingID: meeting.requireID(), caseID: c.requireID(), question: "Plan")
+            let itemID = try item.requireID()
+            _ = try await board.addOpinion(itemID: itemID, author: chair, text: "Denosumab")
+            _ = try await board.recordDecision(itemID: itemID, consensus: "20 Gy in 5 fractions", recordedBy: "Dr Chair", tasks: [])
+            let document: JSONValue = ["consensus": "20 Gy in 5 fractions", "facts": ["labs": []]]
+            let snap = try await board.signOff(itemID: itemID, by: chair, at: Date(timeIntervalSince1970: 1_796_000_000), snapshot: document)
+            #expect(snap.sha256 == BoardStore.sha256(snap.document))
+            #expect(snap.sha256.count == 64)
+            #expect(snap.patientID == (try p.requireID()))
+            try await log.append(AuditEvent(actor: "chair", role: "clinician", patientID: snap.patientID, action: "sign_off",
+                                            object: BoardStore.auditObject(snapshotID: try snap.requireID().uuidString, sha256: snap.sha256),
+                                            requestID: "r1", outcome: "success"))
+            #expect(try await log.verify().ok)
+            await #expect(throws: StoreError.self) { _ = try await board.addOpinion(itemID: itemID, author: chair, text: "Changed") }
+
+            // The database itself refuses to change or delete a signed record.
+            let sql = try #require(store.db as? any SQLDatabase)
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE decision_snapshots SET document = '{}'").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM decision_snapshots").run() }
+            #expect(try await board.snapshot(itemID: itemID)?.document == snap.document)
+
+            // Corrections are addenda with author, reason and time; a reason is required.
+            await #expect(throws: StoreError.invalid("give the reason for the addendum")) {
+                _ = try await board.addAddendum(snapshotID: snap.requireID(), author: chair, reason: " ", text: "x", at: Date())
+            }
+            let addendum = try await board.addAddendum(snapshotID: snap.requireID(), author: chair, reason: "Dose typo", text: "4 mg, not 3 mg", at: Date())
+            #expect(addendum.authorName == "Dr Chair")
+            #expect(try await board.addenda(snapshotID: snap.requireID()).map(\.text) == ["4 mg, not 3 mg"])
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE decision_addenda SET text = 'x'").run() }
+
+            // An attacker with the owner's rights drops the guard and edits the document: verify says so.
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw("DROP TRIGGER decision_snapshots_no_update").run()
+            } else {
+                try await sql.raw("DROP TRIGGER decision_snapshots_append_only ON decision_snapshots").run()
+            }
+            try await sql.raw("UPDATE decision_snapshots SET document = '{\"consensus\":\"8 Gy in 1 fraction\"}'").run()
+            let v = try await log.verify()
+            #expect(!v.ok)
+            #expect(v.problems.contains { $0.message.contains("does not match its hash") })
+            // Re-hashing the edit does not help: the audit log kept the hash signed.
+            try await sql.raw("UPDATE decision_snapshots SET sha256 = \(bind: BoardStore.sha256("{\"consensus\":\"8 Gy in 1 fraction\"}"))").run()
+            let again = try await log.verify()
+            #expect(again.problems.contains { $0.message.contains("hash written to the audit log") })
         }
     }
 }

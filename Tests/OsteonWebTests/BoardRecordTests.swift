@@ -1,0 +1,282 @@
+import Foundation
+import OsteonDomain
+import OsteonStore
+@testable import OsteonWeb
+import Testing
+import Vapor
+import VaporTesting
+
+/// "The tumour board's record": each finding of the issue, tried through the
+/// pages as a board would.
+@Suite struct BoardRecordTests {
+    /// An example case imported for the test clinician's care team, with its JSON changed first.
+    static func importExample(_ app: Application, _ file: String, external: String, name: String,
+                              _ change: (JSONValue) -> JSONValue = { $0 }) async throws -> String {
+        let json = try JSONValue.parse(Data(contentsOf: repositoryRoot.appendingPathComponent("examples/cases/\(file).json")))
+        var c = try CaseReader.read(change(json)).patientCase
+        c.patientID = external
+        let p = try await CaseStore(db: app.db).importCase(c, name: name)
+        try await joinCareTeam(app, patientID: p.requireID())
+        return try p.requireID().uuidString
+    }
+
+    /// The same JSON object with some keys replaced.
+    static func with(_ base: JSONValue, _ changes: [(String, JSONValue)]) -> JSONValue {
+        guard case .object(var pairs) = base else { return base }
+        for (key, value) in changes {
+            if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
+        }
+        return .object(pairs)
+    }
+
+    static func meeting(_ b: Browser, date: String, title: String = "Bone board") async throws -> String {
+        try await b.get("/board")
+        let res = try await b.post("/board", [("title", title), ("date", date)])
+        #expect(res.status == .seeOther)
+        return try #require(res.location)
+    }
+
+    static func itemID(_ app: Application, _ meeting: String) async throws -> UUID {
+        let mid = try #require(UUID(uuidString: String(meeting.dropFirst("/board/".count))))
+        return try #require(try await BoardStore(db: app.db).agenda(meetingID: mid).first?.requireID())
+    }
+
+    @Test("a case with suspected cord compression is refused for a meeting days away unless its interim handling is written; emergencies come first")
+    func emergencyFirst() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let calm = try await PatientPageTests.createPatient(b)
+            let cord = try await Self.importExample(app, "prostate-cord-compression", external: "H-CORD", name: "Carl Cord")
+            // Today is 2026-11-26 in the harness.
+            let later = try await Self.meeting(b, date: "2026-11-30")
+            #expect(try await b.post("\(later)/agenda", [("patient_id", calm), ("question", "Routine review")]).status == .seeOther)
+            let refused = try await b.post("\(later)/agenda", [("patient_id", cord), ("question", "Decompression or RT?")])
+            #expect(refused.status == .unprocessableEntity)
+            let page = refused.body.string
+            #expect(page.contains("cannot wait for a meeting on 2026-11-30"))
+            #expect(page.contains("value=\"Decompression or RT?\""))  // what was typed is kept
+            #expect(page.contains("<nav"))
+            let noted = try await b.post("\(later)/agenda", [("patient_id", cord), ("question", "Decompression or RT?"),
+                                                           ("emergency_note", "Dexamethasone started; urgent MRI and spinal surgeon today")])
+            #expect(noted.status == .seeOther)
+            let agenda = try await b.get(later).body.string
+            #expect(agenda.contains("Handled outside the board meanwhile"))
+            let cordAt = try #require(agenda.range(of: "Carl Cord")?.lowerBound)
+            let calmAt = try #require(agenda.range(of: "Ana Test (H-100)")?.lowerBound ?? agenda.range(of: "Ana Test")?.lowerBound)
+            #expect(cordAt < calmAt, "the emergency is first though added second")
+            #expect(agenda.contains("badge-emergency"))
+            #expect(agenda.contains("alert-emergency"))
+
+            // Tomorrow's meeting takes it without a note.
+            let tomorrow = try await Self.meeting(b, date: "2026-11-27", title: "Tomorrow")
+            #expect(try await b.post("\(tomorrow)/agenda", [("patient_id", cord)]).status == .seeOther)
+
+            // The MRI resolves the alert, which stays with the record that resolved it.
+            try await b.post("/patients/\(cord)/imaging", [("modality", "mri"), ("region", "whole spine"), ("date", "2026-11-26")])
+            let resolved = try await b.get(tomorrow).body.string
+            #expect(resolved.contains("Resolved by MRI of the whole spine on 2026-11-26"))
+        }
+    }
+
+    @Test("opinions by people: the author's specialty, one per author, on behalf of a named absent colleague; sign-off needs a reason for a missing required opinion")
+    func peopleNotSpecialties() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            try await addColleague(app, "rad", specialty: .radiology, name: "Dr Rae Diology")
+            try await addColleague(app, "nobody", specialty: nil, name: "Dr No Specialty")
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            for name in ["rad", "nobody"] { try await b.post("\(meeting)/members", [("username", name)]) }
+            let item = try await Self.itemID(app, meeting)
+
+            try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", ""), ("text", "First view")])
+            try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", ""), ("text", "Second view")])
+            try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", "rad"), ("text", "Lytic, 70% cortex")])
+            let opinions = try await BoardStore(db: app.db).opinions(itemID: item)
+            #expect(opinions.count == 2, "one opinion per author")
+            #expect(opinions.first { $0.author == "Dr Test" }?.specialty == "medical_oncology")
+            #expect(opinions.first { $0.author == "Dr Test" }?.text == "Second view")
+            let rad = try #require(opinions.first { $0.author == "Dr Rae Diology" })
+            #expect(rad.specialty == "radiology")
+            #expect(rad.recordedBy == "Dr Test")
+            let page = try await b.get(meeting).body.string
+            #expect(page.contains("Dr Rae Diology (recorded by Dr Test on their behalf)"))
+            // A form cannot make anyone a radiologist.
+            #expect(try await b.post("\(meeting)/items/\(item)/opinions", [("specialty", "radiology"), ("text", "x")]).status == .seeOther)
+            #expect(try await BoardStore(db: app.db).opinions(itemID: item).filter { $0.specialty == "radiology" }.count == 1)
+            let none = try await b.post("\(meeting)/items/\(item)/opinions", [("on_behalf_of", "nobody"), ("text", "Anything")])
+            #expect(none.status == .unprocessableEntity)
+            #expect(none.body.string.contains("has no board specialty"))
+            #expect(none.body.string.contains("Anything"))
+
+            // Any number of tasks, each with a named owner and a typed due date.
+            var rows: [(String, String)] = [("consensus", "Radiotherapy 20 Gy in 5 fractions")]
+            for n in 1...5 { rows += [("task\(n)_title", "Task \(n)"), ("task\(n)_owner", n.isMultiple(of: 2) ? "rad" : "clin"), ("task\(n)_due", "in \(n) weeks")] }
+            #expect(try await b.post("\(meeting)/items/\(item)/decision", rows).status == .seeOther)
+            let tasks = try await BoardStore(db: app.db).tasks(caseID: CaseStore(db: app.db).caseRecord(patientID: try #require(UUID(uuidString: pid))).requireID())
+            #expect(tasks.count == 5)
+            #expect(tasks.first { $0.title == "Task 2" }?.owner == "Dr Rae Diology")
+            #expect(tasks.first { $0.title == "Task 1" }?.dueOn == "2026-12-03")
+
+            // Surgery and radiation oncology are still missing (radiology and medical oncology gave theirs).
+            let refused = try await b.post("\(meeting)/items/\(item)/signoff", [])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Orthopaedic oncology or Spine surgery"))
+            #expect(refused.body.string.contains("Radiation oncology"))
+            #expect(try await BoardStore(db: app.db).snapshot(itemID: item) == nil)
+            #expect(try await b.post("\(meeting)/items/\(item)/signoff", [("missing_opinions_reason", "Surgeon reviewed by phone; RT booked")]).status == .seeOther)
+            let signed = try await b.get(meeting).body.string
+            #expect(signed.contains("Signed without"))
+            #expect(signed.contains("Surgeon reviewed by phone; RT booked"))
+        }
+    }
+
+    @Test("a refused consensus form comes back whole: the typed text, each message beside its field, the menu")
+    func nothingTypedIsLost() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            let res = try await b.post("\(meeting)/items/\(item)/decision", [
+                ("consensus", "Nail the femur, then 8 Gy"), ("task1_title", "Nail"), ("task1_owner", "clin"), ("task1_due", "next blursday"),
+                ("task2_title", "Dental check"), ("task2_owner", ""), ("task2_due", "tomorrow"),
+                ("plan_radiotherapy", "a lot"),
+            ])
+            #expect(res.status == .unprocessableEntity)
+            let page = res.body.string
+            #expect(page.contains("Nail the femur, then 8 Gy"))
+            #expect(page.contains("value=\"next blursday\""))
+            #expect(page.contains("&#39;next blursday&#39; is not a date") || page.contains("'next blursday' is not a date"))
+            #expect(page.contains("Choose who owns this task."))
+            #expect(page.contains("Give the course as total dose and fractions"))
+            #expect(page.contains("<nav"))
+            #expect(try await BoardStore(db: app.db).decision(itemID: item) == nil, "nothing half-saved")
+        }
+    }
+
+    @Test("the signed record is frozen: a lab added after sign-off shows as a change notice, never in the signed plan; corrections are addenda; the print carries name, number, time zone and hash")
+    func frozenSignOff() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await Self.importExample(app, "breast-femur-spine", external: "H-FROZEN", name: "Freda Frozen")
+            let meeting = try await Self.meeting(b, date: "2026-11-27")
+            #expect(try await b.post("\(meeting)/agenda", [("patient_id", pid), ("emergency_note", "Seen in clinic today")]).status == .seeOther)
+            let item = try await Self.itemID(app, meeting)
+            #expect(try await b.post("\(meeting)/attendance", [("attended_clin", "on")]).status == .seeOther)
+            try await b.post("\(meeting)/items/\(item)/opinions", [("text", "Zoledronic acid 4 mg")])
+            try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "Zoledronic acid; 8 Gy in 1 fraction"), ("plan_radiotherapy", "8 Gy in 1 fraction"),
+                                                                 ("plan_bone_medicine", "zoledronic_acid")])
+            #expect(try await b.post("\(meeting)/items/\(item)/signoff", [("missing_opinions_reason", "Quorum by phone")]).status == .seeOther)
+            let snapshot = try #require(try await BoardStore(db: app.db).snapshot(itemID: item))
+            let audit = try await AuditLog(db: app.db).entries(limit: 50)
+            #expect(audit.contains { $0.action == "sign_off" && $0.object.contains(snapshot.sha256) })
+            let before = try await b.get(meeting).body.string
+            #expect(before.contains("Present: Dr Test"))
+            #expect(!before.contains("Facts changed since sign-off"))
+
+            try await b.post("/patients/\(pid)/labs", [("test", "creatinine"), ("value", "2.4"), ("unit", "mg/dL"), ("date", "2026-11-26")])
+            let after = try await b.get(meeting).body.string
+            #expect(after.contains("Facts changed since sign-off"))
+            #expect(after.contains("creatinine"))
+            #expect(after.contains("Zoledronic acid; 8 Gy in 1 fraction"))
+            #expect(try await BoardStore(db: app.db).snapshot(itemID: item)?.document == snapshot.document)
+            #expect(try await AuditLog(db: app.db).verify().ok)
+
+            let noReason = try await b.post("\(meeting)/items/\(item)/addenda", [("addendum_reason", ""), ("addendum_text", "Hold the dose: creatinine 2.4")])
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.body.string.contains("Hold the dose: creatinine 2.4"))
+            #expect(try await b.post("\(meeting)/items/\(item)/addenda", [("addendum_reason", "Renal function fell"), ("addendum_text", "Hold the dose: creatinine 2.4")]).status == .seeOther)
+            let withAddendum = try await b.get(meeting).body.string
+            #expect(withAddendum.contains("Renal function fell"))
+            #expect(withAddendum.contains("Dr Test"))
+
+            let print = try await b.get("\(meeting)/items/\(item)/print")
+            #expect(print.status == .ok)
+            let text = print.body.string
+            #expect(text.contains("Freda Frozen") && text.contains("H-FROZEN"))
+            #expect(text.contains(snapshot.sha256))
+            #expect(text.contains(TimeZone.current.identifier))
+            #expect(!text.contains("T00:") && !text.contains("Z</"), "no ISO UTC timestamps")
+            #expect(text.contains("Hold the dose: creatinine 2.4"))
+        }
+    }
+
+    @Test("before the meeting: data still needed, imaging older than the meeting's limit, missing opinions; settings are the creator's")
+    func readiness() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await Self.importExample(app, "prostate-staging-bone-scan", external: "H-READY", name: "Ray Ready")
+            let meeting = try await Self.meeting(b, date: "2026-11-27")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid), ("emergency_note", "n/a")])
+            let bad = try await b.post("\(meeting)/settings", [("imaging_max_age_days", "lots"), ("contact", "Bone team 0123 456")])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("Give a number of days between 1 and 3650."))
+            #expect(try await b.post("\(meeting)/settings", [("imaging_max_age_days", "3650"), ("required_radiology", "on"),
+                                                             ("contact", "Bone team 0123 456")]).status == .seeOther)
+            let page = try await b.get(meeting).body.string
+            #expect(page.contains("Not ready yet"))
+            #expect(page.contains("Opinion still needed: Radiology"))
+            #expect(!page.contains("Opinion still needed: Medical oncology"), "only radiology is required now")
+            #expect(!page.contains("Imaging older than"))
+            try await b.post("/patients/\(pid)/imaging", [("modality", "ct"), ("region", "chest abdomen pelvis"), ("date", "2026-10-01")])
+            #expect(try await b.post("\(meeting)/settings", [("imaging_max_age_days", "30"), ("required_radiology", "on")]).status == .seeOther)
+            let stale = try await b.get(meeting).body.string
+            #expect(stale.contains("Imaging older than 30 days before the meeting: CT chest abdomen pelvis of 2026-10-01"))
+
+            // Someone who did not create the meeting cannot change its settings.
+            try await addColleague(app, "other", specialty: .radiology)
+            try await b.post("\(meeting)/members", [("username", "other")])
+            let o = Browser(app)
+            try await o.get("/login")
+            try await o.post("/login", [("username", "other"), ("password", testPassword), ("next", "/board")])
+            try await o.get(meeting)
+            #expect(try await o.post("\(meeting)/settings", [("imaging_max_age_days", "365")]).status == .forbidden)
+        }
+    }
+
+    @Test("after sign-off the patient guide follows the decision: the course chosen, the meeting's contact, the team's names, never advice a fact forbids")
+    func guideAfterSignOff() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            // Cord compression, an impending femoral fracture and a corrected calcium of 12.4 (the issue's patient).
+            let pid = try await Self.importExample(app, "prostate-cord-compression", external: "H-GUIDE", name: "Gus Guide") { json in
+                var j = Self.with(json, [("labs", .array((json["labs"]?.arrayValue ?? []).map { $0["test"] == "calcium" ? Self.with($0, [("value", 12.4)]) : $0 }))])
+                j = Self.with(j, [("lesions", .array((j["lesions"]?.arrayValue ?? []) + [["id": "L2", "bone": "femur", "region": "peritrochanteric", "origin": "metastasis",
+                                                                                    "phenotype": "lytic", "size_fraction": 0.7, "pain": "functional"]]))])
+                return j
+            }
+            let before = try await b.get("/patients/\(pid)/handout").body.string
+            #expect(before.contains("has not met about this yet"))
+            let meeting = try await Self.meeting(b, date: "2026-11-27")
+            try await b.post("\(meeting)/settings", [("contact", "the bone nurse on 020 7946 0000"), ("required_radiology", "on")])
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            try await b.post("\(meeting)/items/\(item)/decision", [
+                ("consensus", "Decompression, then 20 Gy in 5 fractions; PSMA PET"), ("plan_radiotherapy", "20 Gy in 5 fractions"), ("scan_psma_pet", "on"),
+                ("plan_surgery", "decompression"), ("plan_bone_medicine", "denosumab"),
+                ("task1_title", "Radiotherapy planning visit"), ("task1_owner", "clin"), ("task1_due", "2026-12-03"),
+            ])
+            #expect(try await b.post("\(meeting)/items/\(item)/signoff", [("missing_opinions_reason", "Radiology reported in writing")]).status == .seeOther)
+            let guide = try await b.get("/patients/\(pid)/handout").body.string
+            #expect(guide.contains("agreed on a plan"))
+            #expect(guide.contains("5 visits"))
+            #expect(!guide.contains("one visit"))
+            #expect(!guide.contains("bone scan"))
+            #expect(guide.contains("operation on your spine"))
+            #expect(guide.contains("020 7946 0000"))
+            #expect(guide.contains("Dr Test"))
+            #expect(guide.contains("By \(HandoutWriter.spoken(Day("2026-12-03")!)): Radiotherapy planning visit"))
+            #expect(!guide.contains("Walking is good"))
+            #expect(!guide.contains("Take calcium and vitamin D"))
+        }
+    }
+}
