@@ -158,6 +158,7 @@ func routes(_ app: Application) throws {
     let staff = app.grouped(RequireSignIn(), RequireStaff(), ScopeMiddleware())
     try staff.register(collection: PatientController())
     try staff.register(collection: BoardController())
+    try staff.register(collection: TasksController())
     try app.grouped(RequireSignIn()).register(collection: PortalController())
     try app.grouped(RequireSignIn(), RequireAdministrator()).register(collection: AdminController())
     try app.register(collection: APIController())

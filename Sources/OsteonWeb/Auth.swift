@@ -64,7 +64,9 @@ struct SessionUserMiddleware: Middleware {
         let now = request.now.timeIntervalSince1970
         let last = request.session.data["seen"].flatMap(Double.init) ?? now
         if now - last > request.osteon.sessionTimeout {
-            request.session.destroy()
+            // Emptied rather than destroyed: the sign-in page that takes over a late form needs a session for its
+            // CSRF token. It no longer names a user, and signing in replaces its id (SignIn.start).
+            request.session.data = SessionData()
             request.storage[TimedOutKey.self] = true
             return next.respond(to: request)
         }
@@ -95,6 +97,9 @@ struct TimedOutKey: StorageKey { typealias Value = Bool }
 struct RequireSignIn: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.auth.has(SessionUser.self) else {
+            if request.wantsHTML, request.method == .POST, request.headers.contentType == .urlEncodedForm {
+                return request.eventLoop.makeFutureWithTask { try await FormDraft.signInPage(request) }
+            }
             if request.wantsHTML {
                 let timedOut = request.storage[TimedOutKey.self] == true
                 let target = SafeRedirect.path(request.url.path)
@@ -206,6 +211,7 @@ struct LoginPage: Content {
     let notice: String?
     let username: String
     let csrf: String
+    var draft: String? = nil
 }
 
 struct AuthController: RouteCollection {
@@ -228,6 +234,7 @@ struct AuthController: RouteCollection {
         var password: String
         var next: String?
         var _csrf: String?
+        var draft: String?
     }
 
     func login(req: Request) async throws -> Response {
@@ -239,11 +246,13 @@ struct AuthController: RouteCollection {
         switch try await SignIn.attempt(username: form.username, password: form.password, on: req) {
         case .success(let user):
             try await SignIn.start(user, on: req)
+            FormDraft.keep(form.draft, on: req)
             let home = user.role == Role.patient ? "/me" : user.role == Role.administrator ? "/admin/audit" : SafeRedirect.path(form.next ?? "/patients")
             return req.redirect(to: home)
         case .failure(let message):
             return try await req.view.render("login", LoginPage(next: SafeRedirect.path(form.next ?? "/patients"), error: message, notice: nil,
-                                                                username: form.username, csrf: CSRF.token(req)))
+                                                                username: form.username, csrf: CSRF.token(req),
+                                                                draft: form.draft.flatMap { $0.utf8.count <= FormDraft.maxBytes ? $0 : nil }))
                 .encodeResponse(status: .unauthorized, for: req)
         }
     }

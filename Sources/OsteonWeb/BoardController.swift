@@ -341,7 +341,14 @@ struct BoardController: RouteCollection {
     }
 
     func show(req: Request) async throws -> View {
-        try await req.view.render("meeting", try await page(req, id: try mid(req)))
+        let id = try mid(req)
+        if let draft = FormDraft.take(req, page: "/board/\(id)") {
+            // The item the form was for: /board/:mid/items/:iid/...
+            let parts = draft.action.split(separator: "/")
+            let item = parts.count > 3 && parts[2] == "items" ? UUID(uuidString: String(parts[3])) : nil
+            return try await req.view.render("meeting", try await page(req, id: id, failed: (item, [:], draft.fields), notice: FormDraft.notice))
+        }
+        return try await req.view.render("meeting", try await page(req, id: id))
     }
 
     func summary(req: Request) async throws -> View {

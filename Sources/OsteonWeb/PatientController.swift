@@ -38,6 +38,7 @@ struct FormPage: Content {
     let errors: [String: String]
     let selects: [String: [Option]]
     let version: Int?
+    var notice: String? = nil
 }
 
 func userVM(_ req: Request) -> UserVM {
@@ -124,7 +125,7 @@ struct PatientController: RouteCollection {
     static let sexes = ["female", "male"]
 
     func patientForm(_ req: Request, title: String, action: String, patientID: UUID?, values: [String: String], errors: [String: String],
-                     version: Int?, status: HTTPStatus = .ok) async throws -> Response {
+                     version: Int?, status: HTTPStatus = .ok, notice: String? = nil) async throws -> Response {
         let selects: [String: [Option]] = [
             "sex": options(Self.sexes, selected: values["sex"], blank: "Not recorded"),
             "primary_site": options(PrimarySite.allCases.map(\.rawValue), selected: values["primary_site"], blank: "Not recorded"),
@@ -157,7 +158,7 @@ struct PatientController: RouteCollection {
         let name = patientID == nil ? nil : values["name"]
         return try await req.view.render("patient-form", FormPage(user: userVM(req), csrf: CSRF.token(req), title: title, action: action,
                                                                   patientID: patientID, patientName: name, values: values, errors: errors,
-                                                                  selects: selects, version: version))
+                                                                  selects: selects, version: version, notice: notice))
             .encodeResponse(status: status, for: req)
     }
 
@@ -409,7 +410,11 @@ struct PatientController: RouteCollection {
         var values = Self.formValues(p, c)
         values["patient_version"] = String(p.version)
         values["case_version"] = String(c.version)
-        return try await patientForm(req, title: "Edit \(p.name)", action: "/patients/\(id)/edit", patientID: id, values: values, errors: [:], version: c.version)
+        // Typed before the session expired: back in place (with the versions then seen, so a change since is caught).
+        let draft = FormDraft.take(req, page: "/patients/\(id)/edit")
+        if let draft { values.merge(draft.fields) { $1 } }
+        return try await patientForm(req, title: "Edit \(p.name)", action: "/patients/\(id)/edit", patientID: id, values: values, errors: [:], version: c.version,
+                                     notice: draft == nil ? nil : FormDraft.notice)
     }
 
     func update(req: Request) async throws -> Response {
@@ -675,7 +680,8 @@ struct PatientController: RouteCollection {
               task.$caseRecord.id == (try await req.cases.caseRecord(patientID: id)).id
         else { throw Abort(.notFound, reason: "no such task") }
         try await req.board.completeTask(tid)
-        return req.redirect(to: "/patients/\(id)#tasks")
+        let next = (try? req.content.get(String.self, at: "next")).map { SafeRedirect.path($0) }
+        return req.redirect(to: next ?? "/patients/\(id)#tasks")
     }
 
     /// A care-team member adds a colleague to the patient's care team.

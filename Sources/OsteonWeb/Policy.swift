@@ -269,7 +269,7 @@ struct AuditMiddleware: Middleware {
             // Calculators on data the caller sends touch no stored record: not audited.
             if parts.count >= 3, ["openapi.json", "scores", "assessments"].contains(parts[2]) { return nil }
             if parts.count >= 3, parts[2] == "session" { return method == .POST ? "sign_in" : "sign_out" }
-        case "patients", "board", "me", "fhir", "admin": break
+        case "patients", "board", "tasks", "me", "fhir", "admin": break
         default: return nil
         }
         let last = parts.last ?? ""

@@ -32,7 +32,7 @@ import VaporTesting
         "GET /me": .patientPortal, "GET /me/print": .patientPortal,
         "GET /admin/audit": .administrator, "GET /admin/audit.csv": .administrator,
         "DELETE /api/v1/session": .staff,
-        "GET /patients": .staff, "GET /patients/new": .staff, "POST /patients": .staff, "GET /board": .staff, "POST /board": .staff,
+        "GET /patients": .staff, "GET /patients/new": .staff, "POST /patients": .staff, "GET /board": .staff, "POST /board": .staff, "GET /tasks": .staff,
         "GET /api/v1/scores": .staff, "POST /api/v1/scores/:score": .staff, "GET /api/v1/patients": .staff, "POST /api/v1/patients": .staff,
         "POST /api/v1/assessments": .staff, "GET /api/v1/meetings": .staff, "POST /api/v1/meetings": .staff, "POST /fhir": .staff,
         "GET /patients/:pid": .patientScoped, "GET /patients/:pid/edit": .patientScoped, "POST /patients/:pid/edit": .patientScoped,

@@ -279,4 +279,105 @@ import VaporTesting
             #expect(!guide.contains("Take calcium and vitamin D"))
         }
     }
+
+    @Test("the navigator's dashboard: open tasks of their patients and meetings, overdue first, others' patients never shown")
+    func navigatorDashboard() async throws {
+        try await withOsteon { app in
+            try await addColleague(app, "nav", specialty: nil, role: "nurse_navigator", name: "Nurse Nell")
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            try await joinCareTeam(app, patientID: try #require(UUID(uuidString: pid)), username: "nav")
+            try await addColleague(app, "elsewhere", specialty: .radiology)
+            let hidden = try await PenTestTests.patient(app, owner: "elsewhere", external: "H-HIDDEN")
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            try await b.post("\(meeting)/members", [("username", "nav")])
+            let item = try await Self.itemID(app, meeting)
+            try await b.post("\(meeting)/items/\(item)/decision", [
+                ("consensus", "Plan"),
+                ("task1_title", "Book radiotherapy"), ("task1_owner", "nav"), ("task1_due", "2026-12-10"),
+                ("task2_title", "Dental check"), ("task2_owner", "clin"), ("task2_due", "yesterday"),
+                ("task3_title", "Call the family"), ("task3_owner", "nav"), ("task3_due", "in 3 days"),
+            ])
+            // A task of a patient outside the navigator's teams and meetings.
+            let hiddenCase = try await CaseStore(db: app.db).caseRecord(patientID: hidden)
+            let other = try await BoardStore(db: app.db).createMeeting(title: "Other", scheduledOn: "2026-12-01", location: nil)
+            let otherItem = try await BoardStore(db: app.db).addToAgenda(meetingID: other.requireID(), caseID: hiddenCase.requireID(), question: "Plan")
+            _ = try await BoardStore(db: app.db).recordDecision(itemID: otherItem.requireID(), consensus: "x", recordedBy: "x",
+                                                               tasks: [.init(title: "Secret task", owner: "x", dueOn: "2026-11-01")])
+
+            let n = Browser(app)
+            try await n.get("/login")
+            try await n.post("/login", [("username", "nav"), ("password", testPassword), ("next", "/tasks")])
+            let page = try await n.get("/tasks").body.string
+            #expect(page.contains("<strong>1 overdue</strong>, 1 due within a week"))
+            let order = ["Dental check", "Call the family", "Book radiotherapy"].map { page.range(of: $0)?.lowerBound }
+            #expect(order.allSatisfy { $0 != nil })
+            #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "overdue, then soonest")
+            #expect(page.contains("Overdue"))
+            #expect(!page.contains("Secret task"))
+            #expect(page.contains("Ana Test"))
+            let mine = try await n.get("/tasks?mine=1").body.string
+            #expect(!mine.contains("Dental check") && mine.contains("Book radiotherapy"))
+            let trail = try await AuditLog(db: app.db).entries(limit: 5)
+            #expect(trail.contains { $0.actor == "nav" && $0.patientID == UUID(uuidString: pid) }, "\(trail.map { "\($0.actor) \($0.action) \($0.object) \($0.patientID?.uuidString ?? "-")" })")
+
+            let patientID = try #require(UUID(uuidString: pid))
+            let caseID = try await CaseStore(db: app.db).caseRecord(patientID: patientID).requireID()
+            let open = try await BoardStore(db: app.db).openTasks(caseIDs: [caseID])
+            let task = try #require(open.first { $0.title == "Dental check" })
+            let done = try await n.post("/patients/\(pid)/tasks/\(try task.requireID())/done", [("next", "/tasks")])
+            #expect(done.location == "/tasks")
+            #expect(!(try await n.get("/tasks").body.string.contains("Dental check")))
+        }
+    }
+
+    static func unescapeHTML(_ s: String) -> String {
+        s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    @Test("a form sent after the session expired keeps its text through sign-in and lands back on its page with the values in place, not saved")
+    func expiredSessionKeepsTheForm() async throws {
+        let clock = TestClock()
+        try await withOsteon(sessionTimeout: 60, clock: clock.wall) { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            try await b.get(meeting)
+            clock.advance(120)  // the chair types for two minutes; the session lasts one
+            let typed = "Nail the femur first, then 8 Gy in 1 fraction \"as agreed\" <today>"
+            let res = try await b.post("\(meeting)/items/\(item)/decision", [("consensus", typed), ("task1_title", "Book theatre"), ("task1_due", "tomorrow")])
+            #expect(res.status == .unauthorized)
+            let login = res.body.string
+            #expect(login.contains("Sign in to Osteon"))
+            #expect(login.contains("What you typed is back in the form"))
+            #expect(!login.contains("<today>"), "the draft is escaped in the page")
+            let draft = try #require(PatientPageTests.hidden("draft", in: login).map(Self.unescapeHTML))
+            #expect(!draft.contains("_csrf"))
+            #expect(PatientPageTests.hidden("next", in: login) == meeting)
+            #expect(try await BoardStore(db: app.db).decision(itemID: item) == nil)
+
+            let signedIn = try await b.post("/login", [("username", "clin"), ("password", testPassword), ("next", meeting), ("draft", draft)])
+            #expect(signedIn.location == meeting, "\(signedIn.status) \(signedIn.body.string.prefix(3000))")
+            let page = try await b.get(meeting).body.string
+            #expect(page.contains(FormDraft.notice))
+            #expect(page.contains("Nail the femur first, then 8 Gy in 1 fraction &quot;as agreed&quot; &lt;today&gt;"))
+            #expect(page.contains("value=\"Book theatre\""))
+            #expect(try await BoardStore(db: app.db).decision(itemID: item) == nil, "shown to check, not sent")
+            #expect(!(try await b.get(meeting).body.string.contains(FormDraft.notice)), "once")
+
+            // A cross-site post with an expired cookie cannot plant a draft.
+            clock.advance(120)
+            let forged = try await b.send(.POST, "\(meeting)/items/\(item)/decision",
+                                          headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Origin": "https://evil.example"],
+                                          body: ByteBuffer(string: "consensus=planted"))
+            #expect(forged.status == .unauthorized)
+            #expect(PatientPageTests.hidden("draft", in: forged.body.string) == nil)
+        }
+    }
 }
