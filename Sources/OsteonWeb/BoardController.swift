@@ -67,6 +67,9 @@ struct SignedVM: Content {
     let missingReason: String?
     let changes: [String]
     let addenda: [AddendumVM]
+    // Joined here: a Leaf loop would leave a trailing separator.
+    var attendanceText: String? = nil
+    var missingText: String? = nil
 }
 
 struct AgendaVM: Content {
@@ -85,6 +88,7 @@ struct AgendaVM: Content {
     let readiness: [String]
     let opinions: [OpinionVM]
     let missingRequired: [String]
+    let missingText: String?
     let signed: SignedVM?
     let consensus: String?
     let decisionVersion: Int?
@@ -106,7 +110,7 @@ struct MeetingPage: Content {
     let id: UUID
     let title: String
     let date: String
-    let location: String
+    let location: String?
     let contact: String
     let imagingMaxAgeDays: Int
     let items: [AgendaVM]
@@ -253,9 +257,9 @@ struct BoardController: RouteCollection {
                 summary: summary,
                 alerts: a.alerts.map { AlertLineVM(severity: $0.isOpen ? $0.severity.rawValue : "resolved", label: $0.isOpen ? $0.severity.rawValue.capitalized : "Resolved",
                                                    title: $0.title, action: $0.action, resolvedBy: $0.resolvedBy?.value) },
-                readiness: readiness,
+                readiness: signed == nil ? readiness : [],  // a signed item is past preparing
                 opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, recordedBy: $0.recordedBy, text: $0.text) },
-                missingRequired: missing, signed: signed,
+                missingRequired: missing, missingText: missing.isEmpty ? nil : missing.joined(separator: "; "), signed: signed,
                 consensus: values["consensus"] ?? decision?.consensus, decisionVersion: decision?.version, recordedBy: decision?.recordedBy,
                 tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
                 taskRows: rows,
@@ -284,7 +288,7 @@ struct BoardController: RouteCollection {
         let meetingErrors = failed.map { $0.item == nil } == true ? failed!.errors : [:]
         let meetingValues = failed.map { $0.item == nil } == true ? failed!.values : [:]
         return MeetingPage(
-            user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location ?? "",
+            user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location.flatMap { $0.isEmpty ? nil : $0 },
             contact: m.contact ?? "", imagingMaxAgeDays: maxAge, items: ordered,
             patientOptions: [Option(value: "", label: "Choose a patient", selected: meetingValues["patient_id"] == nil)]
                 + patients.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.externalID))", selected: meetingValues["patient_id"] == $0.id!.uuidString) },
@@ -321,7 +325,7 @@ struct BoardController: RouteCollection {
         if !scans.isEmpty { planLines.append("Scans: \(scans.joined(separator: ", "))") }
         if let s = plan?["surgery"]?.stringValue { planLines.append("Operation: \(s == "none" ? "none" : s.replacingOccurrences(of: "_", with: " "))") }
         if let b = plan?["bone_medicine"]?.stringValue { planLines.append("Bone medicine: \(b == "none" ? "none" : b.replacingOccurrences(of: "_", with: " "))") }
-        return SignedVM(
+        var vm = SignedVM(
             snapshotID: try snap.requireID(), signedBy: snap.signedByName, signedAt: BoardService.localTime(snap.signedAt), sha256: snap.sha256,
             consensus: doc["consensus"]?.stringValue ?? "", plan: planLines,
             tasks: (doc["tasks"]?.arrayValue ?? []).map { t in
@@ -338,6 +342,9 @@ struct BoardController: RouteCollection {
             addenda: try await req.board.addenda(snapshotID: snap.requireID()).map {
                 AddendumVM(author: $0.authorName, at: BoardService.localTime($0.createdAt), reason: $0.reason, text: $0.text)
             })
+        vm.attendanceText = vm.attendance.isEmpty ? nil : vm.attendance.joined(separator: "; ")
+        vm.missingText = vm.missingOpinions.isEmpty ? nil : vm.missingOpinions.joined(separator: "; ")
+        return vm
     }
 
     func show(req: Request) async throws -> View {

@@ -38,9 +38,7 @@ enum FormDraft {
     /// The sign-in page in place of the refused form, carrying what was typed.
     static func signInPage(_ req: Request) async throws -> Response {
         var draft: String?
-        let sameOrigin = req.headers.first(name: .origin).map { origin in
-            URL(string: origin)?.host == req.headers.first(name: .host)?.split(separator: ":").first.map(String.init)
-        } ?? true
+        let sameOrigin = Self.sameOrigin(req)
         let page = SafeRedirect.path(Self.page(for: req.url.path, routes: req.application.routes.all))
         if sameOrigin, let body = try? await req.body.collect(max: maxBytes).get(),
            let fields = try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body)) {
@@ -52,6 +50,15 @@ enum FormDraft {
         return try await req.view.render("login", LoginPage(next: page, error: nil, notice: draft == nil ? "You were signed out. Sign in again." : notice,
                                                             username: "", csrf: CSRF.token(req), draft: draft))
             .encodeResponse(status: .unauthorized, for: req)
+    }
+
+    /// Our own page sent it. Browsers say so in Sec-Fetch-Site; with our no-referrer policy Chrome sends
+    /// "Origin: null", so the Origin host is compared only when it names one.
+    static func sameOrigin(_ req: Request) -> Bool {
+        if let site = req.headers.first(name: "Sec-Fetch-Site") { return site == "same-origin" }
+        guard let origin = req.headers.first(name: .origin) else { return true }
+        guard let host = URL(string: origin)?.host else { return false }
+        return host == req.headers.first(name: .host)?.split(separator: ":").first.map(String.init)
     }
 
     /// Kept in the new session at sign-in (checked: a draft names safe local paths only).

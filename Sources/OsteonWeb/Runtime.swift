@@ -141,6 +141,9 @@ public enum WebRuntime {
             } else if user.patientExternalID != nil {
                 throw ValidationFailure(fields: ["patient": "only patient accounts are linked to a record"])
             }
+            if let specialty = user.specialty, BoardSpecialty(account: specialty) == nil {
+                throw ValidationFailure(fields: ["specialty": "unknown specialty \(specialty): use one of \(BoardSpecialty.allCases.map(\.rawValue).joined(separator: ", "))"])
+            }
             let hash = try await app.password.async.hash(user.password)
             let account = UserRecord(username: user.username, displayName: user.displayName, passwordHash: hash, role: user.role, specialty: user.specialty)
             account.patientID = patientID
@@ -184,16 +187,32 @@ public enum WebRuntime {
             try await demoUser.create(on: app.db)
             print("Demo data loaded. Sign in as user 'demo' with password: \(password)")
         }
-        // The demo clinician (and any user named with --care-team) is on every demo patient's care team.
+        // Colleagues to record opinions for and own tasks (they sign in only after `osteon user reset-password`).
+        var colleagues: [UserRecord] = []
+        for (username, name, role, specialty) in [("demo-radiology", "Dr Amara Okafor", "clinician", "radiology"),
+                                                  ("demo-orthopaedics", "Dr Lars Berg", "clinician", "orthopaedic_oncology"),
+                                                  ("demo-radiotherapy", "Dr Mei Tan", "clinician", "radiation_oncology"),
+                                                  ("demo-spine", "Dr Sofia Russo", "clinician", "spine_surgery"),
+                                                  ("demo-navigator", "Nurse Jo Evans", "nurse_navigator", "nursing")] {
+            if let existing = try await UserRecord.query(on: app.db).filter(\.$username == username).first() { colleagues.append(existing); continue }
+            let hash = try await app.password.async.hash([UInt8].random(count: 24).base64)
+            let u = UserRecord(username: username, displayName: name, passwordHash: hash, role: role, specialty: specialty)
+            try await u.create(on: app.db)
+            colleagues.append(u)
+        }
+        // The demo clinician, the colleagues and any user named with --care-team are on every demo patient's care team.
         let access = AccessStore(db: app.db)
-        var team = [demoUser]
+        var team = [demoUser] + colleagues
         for name in careTeam { team.append(try await UserStore(db: app.db).find(name)) }
         for p in try await store.patients(limit: 10_000) {
             for member in team { try await access.addToCareTeam(patientID: p.id!, userID: member.id!, addedBy: "osteon demo") }
         }
         let board = BoardStore(db: app.db)
-        let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 2).description,
-                                                    location: "Room 3, Cancer Centre")
+        // Tomorrow: within a day, so the demo's emergencies may wait for it.
+        let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 1).description,
+                                                    location: "Room 3, Cancer Centre", createdBy: demoUser.id)
+        try await board.updateSettings(meetingID: meeting.requireID(), required: BoardSpecialty.defaultRequired,
+                                       contact: "the bone tumour nurse, Jo Evans, on 020 7946 0000 (24 hours)", imagingMaxAgeDays: nil)
         for p in try await store.patients().prefix(3) {
             _ = try await board.addToAgenda(meetingID: meeting.id!, caseID: try await store.caseRecord(patientID: p.id!).id!, question: "Management plan")
         }

@@ -147,4 +147,36 @@ import Testing
         #expect(text.contains("has not met about this yet"))
         #expect(!text.contains("agreed on a plan"))
     }
+
+    static func withCreatinine(_ json: JSONValue, _ value: Double) -> JSONValue {
+        with(json, [("labs", .array((json["labs"]?.arrayValue ?? []).filter { $0["test"] != "creatinine" }
+            + [["test": "creatinine", "value": .double(value), "unit": "mg/dL", "date": "2026-11-26"]]))])
+    }
+
+    @Test("CrCl below 30 forbids zoledronic acid for the bone disease (label Table 1); a guide for a board that chose it says the medicine is on hold")
+    func renalProhibitionReachesTheGuide() throws {
+        let (a, c) = try Self.assessment(Self.withCreatinine(try Self.example("breast-femur-spine"), 2.6))
+        let p = try #require(a.forbids(.zoledronicAcidOngoingDose))
+        #expect(p.reason.contains("below 30"))
+        #expect(!a.treatmentPlan.contains { $0.actions.contains(.zoledronicAcidOngoingDose) || $0.actions.contains(.zoledronicAcidDose) })
+        #expect(a.json["not_advised"]?.arrayValue?.contains { $0["what"] == "no zoledronic acid for the bone disease" } == true)
+        var d = BoardDecision(signedOn: Day("2026-11-20")!, signedBy: "Dr Chair", consensus: "Zoledronic acid")
+        d.boneMedicineDecided = true
+        d.boneMedicine = .zoledronicAcid
+        let text = HandoutWriter.write(a, for: c, decision: d).sections.map(\.text).joined(separator: "\n")
+        #expect(!text.contains("It is called zoledronic acid"))
+        #expect(text.contains("bone medicine is on hold"))
+        // With normal kidneys the same decision is described.
+        let (ok, okCase) = try Self.assessment(Self.withCreatinine(try Self.example("breast-femur-spine"), 0.8))
+        #expect(ok.forbids(.zoledronicAcidOngoingDose) == nil)
+        #expect(HandoutWriter.write(ok, for: okCase, decision: d).sections.map(\.text).joined().contains("It is called zoledronic acid"))
+    }
+
+    @Test("the single hypercalcaemia dose is not forbidden by a CrCl below 30 (no renal reduction while creatinine < 4.5 mg/dL, §9.1)")
+    func hypercalcaemiaDoseUnaffectedByRenalBand() throws {
+        let (a, _) = try Self.assessment(Self.withCreatinine(try Self.example("lung-hypercalcaemic-crisis"), 3.0))
+        let item = try #require(a.treatmentPlan.first { $0.code == .treatHypercalcaemia })
+        #expect(item.text.contains("Zoledronic acid 4 mg IV"))
+        #expect(!item.text.contains("not now"))
+    }
 }

@@ -378,6 +378,15 @@ import VaporTesting
                                           body: ByteBuffer(string: "consensus=planted"))
             #expect(forged.status == .unauthorized)
             #expect(PatientPageTests.hidden("draft", in: forged.body.string) == nil)
+            let framed = try await b.send(.POST, "\(meeting)/items/\(item)/decision",
+                                          headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Sec-Fetch-Site": "cross-site"],
+                                          body: ByteBuffer(string: "consensus=planted"))
+            #expect(PatientPageTests.hidden("draft", in: framed.body.string) == nil)
+            let ours = try await b.send(.POST, "\(meeting)/items/\(item)/decision",
+                                        headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Sec-Fetch-Site": "same-origin",
+                                                  "Origin": "null"],
+                                        body: ByteBuffer(string: "consensus=kept"))
+            #expect(PatientPageTests.hidden("draft", in: ours.body.string)?.contains("kept") == true)
         }
     }
 }

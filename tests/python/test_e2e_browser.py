@@ -187,42 +187,32 @@ def test_tumor_board_workflow(server, browser):
     fill(d, "question", "Fixation before radiotherapy?")
     submit(d, "/agenda")
 
-    # Every specialty records its opinion.
-    opinions = {
-        "radiology": "Lytic femoral lesion, half the cortex; T12 lytic, no canal compromise.",
-        "orthopaedic_oncology": "Mirels 10: prophylactic intramedullary nail.",
-        "radiation_oncology": "8 Gy single fraction to femur after fixation and to T12.",
-        "medical_oncology": "Continue endocrine therapy; start a bone-modifying agent after dental review.",
-        "pathology": "Biopsy at nailing to confirm breast origin.",
-        "nursing": "Falls advice, pain diary, dental appointment.",
-    }
-    for specialty, text in opinions.items():
-        section = d.find_element(By.CSS_SELECTOR, "section.agenda-item")
-        Select(section.find_element(By.NAME, "specialty")).select_by_value(specialty)
-        area = section.find_element(By.NAME, "text")
-        area.send_keys(text)
-        click(d, area.find_element(By.XPATH, "./ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    # The signed-in clinician's own opinion carries the specialty of their account.
+    section = d.find_element(By.CSS_SELECTOR, "section.agenda-item")
+    area = section.find_element(By.NAME, "text")
+    area.send_keys("Continue endocrine therapy; start a bone-modifying agent after dental review.")
+    click(d, area.find_element(By.XPATH, "./ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]"))
     page = d.find_element(By.TAG_NAME, "main").text
-    for text in opinions.values():
-        assert text in page
-    assert "Still to give an opinion" not in page
+    assert "Medical oncology" in page and "Dr E2E" in page
 
-    # The chair records the consensus and the individualized plan, then signs off.
+    # The chair records the consensus and the individualized plan, each task with a named owner, then signs off.
     section = d.find_element(By.CSS_SELECTOR, "section.agenda-item")
     section.find_element(By.NAME, "consensus").send_keys("Prophylactic nail, then 8 Gy single fraction; zoledronic acid after dental review.")
-    section.find_element(By.NAME, "task1_title").send_keys("Intramedullary nail, left femur")
-    Select(section.find_element(By.NAME, "task1_owner")).select_by_value("Orthopaedic oncology")
-    section.find_element(By.NAME, "task1_due").send_keys("2026-12-09")
-    section.find_element(By.NAME, "task2_title").send_keys("8 Gy / 1 fraction after surgery")
-    Select(section.find_element(By.NAME, "task2_owner")).select_by_value("Radiation oncology")
-    section.find_element(By.NAME, "task2_due").send_keys("2026-12-23")
-    section.find_element(By.NAME, "task3_title").send_keys("Dental review before zoledronic acid")
-    Select(section.find_element(By.NAME, "task3_owner")).select_by_value("Nursing")
+    for n, (title, due) in enumerate([("Intramedullary nail, left femur", "2026-12-09"), ("8 Gy / 1 fraction after surgery", "23 Dec 2026"),
+                                      ("Dental review before zoledronic acid", "in 2 weeks")], start=1):
+        section.find_element(By.NAME, f"task{n}_title").send_keys(title)
+        Select(section.find_element(By.NAME, f"task{n}_owner")).select_by_value(user)
+        section.find_element(By.NAME, f"task{n}_due").send_keys(due)
     click(d, section.find_element(By.CSS_SELECTOR, "form.decision button[type=submit]"))
     shoot(d, "06-meeting")
     check_accessibility(d, "meeting")
+    # Radiology, surgery and radiation oncology gave no opinion: sign-off asks why.
     click(d, d.find_element(By.XPATH, "//button[normalize-space()='Sign off as chair']"))
-    assert "signed off by Dr E2E" in d.find_element(By.TAG_NAME, "main").text
+    reason = d.find_element(By.NAME, "missing_opinions_reason")
+    assert reason.get_attribute("aria-invalid") == "true"
+    reason.send_keys("Imaging and surgical views given in clinic today")
+    click(d, d.find_element(By.XPATH, "//button[normalize-space()='Sign off as chair']"))
+    assert "Signed off by Dr E2E" in d.find_element(By.TAG_NAME, "main").text
 
     # The printable summary, printed to PDF.
     d.get(meeting_url + "/summary")
@@ -293,4 +283,225 @@ def test_break_the_glass_and_the_audit_log(tmp_path, browser):
         check_accessibility(d, "audit-log")
     finally:
         server.stop()
+        (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))
+
+
+def day(offset):
+    """The server's day (UTC) plus `offset` days, as the forms take it."""
+    import datetime
+    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=offset)).isoformat()
+
+
+def agenda_item(d, external_id):
+    return next(s for s in d.find_elements(By.CSS_SELECTOR, "section.agenda-item") if external_id in s.find_element(By.TAG_NAME, "h3").text)
+
+
+def item_form(section, suffix):
+    return next(f for f in section.find_elements(By.TAG_NAME, "form") if f.get_attribute("action").endswith(suffix))
+
+
+def test_board_record_walkthrough(tmp_path, browser):
+    """The tumour board's record as a board uses it: an emergency refused for a
+    later meeting, attendance, opinions from three accounts, tasks for named
+    owners, sign-off with a missing opinion and a reason, a lab afterwards and
+    the change notice, the per-patient print, the guide after sign-off and the
+    navigator's task list."""
+    from conftest import Server
+
+    d = browser
+    server = Server(tmp_path)
+    password = "browser-password-long"
+    server.add_user("chair", password, specialty="medical_oncology", name="Dr Chair Onco")
+    server.add_user("rad", password, specialty="radiology", name="Dr Rae Diology")
+    server.add_user("ortho", password, specialty="orthopaedic_oncology", name="Dr Otto Pedic")
+    server.add_user("nav", password, role="nurse_navigator", name="Nurse Nia Navigator")
+    for case in ("prostate-cord-compression", "breast-femur-spine"):
+        imported = server.cli("import", str(ROOT / f"examples/cases/{case}.json"), "--care-team", "chair")
+        assert imported.returncode == 0, imported.stderr
+    femur_id = re.search(r"imported as ([0-9A-F-]{36})", imported.stdout).group(1)
+    server.start()
+    try:
+        base = server.base
+        sign_in(d, base, "chair", password)
+
+        # Suspected cord compression cannot wait three days for the board.
+        d.get(base + "/board")
+        fill(d, "title", "Next week's board")
+        fill(d, "date", day(3))
+        submit(d, "/board")
+        choose(d, "patient_id", next(o.get_attribute("value") for o in Select(d.find_element(By.ID, "patient_id")).options if "EX-PR-01" in o.text))
+        fill(d, "question", "Decompression or radiotherapy?")
+        submit(d, "/agenda")
+        error = d.find_element(By.ID, "emergency-error")
+        assert "cannot wait for a meeting on" in error.text, error.text
+        assert d.find_element(By.ID, "question").get_attribute("value") == "Decompression or radiotherapy?"
+        shoot(d, "10-emergency-refused")
+        check_accessibility(d, "emergency-refused")
+
+        # Tomorrow's meeting takes it; the emergency is first on the agenda though added second.
+        d.get(base + "/board")
+        fill(d, "title", "Bone board")
+        fill(d, "date", day(1))
+        submit(d, "/board")
+        meeting_url = d.current_url
+        for external in ("EX-BR-01", "EX-PR-01"):
+            choose(d, "patient_id", next(o.get_attribute("value") for o in Select(d.find_element(By.ID, "patient_id")).options if external in o.text))
+            submit(d, "/agenda")
+        first = d.find_element(By.CSS_SELECTOR, "section.agenda-item")
+        assert "EX-PR-01" in first.text and "badge-emergency" in first.get_attribute("innerHTML")
+        for member in ("rad", "ortho", "nav"):
+            fill(d, "member-user", member)
+            submit(d, "/members")
+        for member in ("chair", "rad", "nav"):
+            d.find_element(By.NAME, f"attended_{member}").click()
+        submit(d, "/attendance")
+
+        # Opinions from three accounts: the chair's, the radiologist's own, and the absent surgeon's recorded for him.
+        femur = agenda_item(d, "EX-BR-01")
+        form = item_form(femur, "/opinions")
+        form.find_element(By.NAME, "text").send_keys("Zoledronic acid after dental review; continue endocrine therapy.")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        submit(d, "/logout")
+        sign_in(d, base, "rad", password)
+        d.get(meeting_url)
+        form = item_form(agenda_item(d, "EX-BR-01"), "/opinions")
+        form.find_element(By.NAME, "text").send_keys("Lytic femoral lesion with two thirds of the cortex involved.")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        submit(d, "/logout")
+        sign_in(d, base, "chair", password)
+        d.get(meeting_url)
+        form = item_form(agenda_item(d, "EX-BR-01"), "/opinions")
+        Select(form.find_element(By.NAME, "on_behalf_of")).select_by_value("ortho")
+        form.find_element(By.NAME, "text").send_keys("Prophylactic intramedullary nail this week.")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        femur = agenda_item(d, "EX-BR-01")
+        assert "Radiology — Dr Rae Diology" in femur.text
+        assert "Dr Otto Pedic (recorded by Dr Chair Onco on their behalf)" in femur.text
+
+        # The decision: a course, a medicine, tasks for named owners with typed dates.
+        form = item_form(femur, "/decision")
+        form.find_element(By.NAME, "consensus").send_keys("Nail the left femur, then 20 Gy in 5 fractions; zoledronic acid after dental review.")
+        Select(form.find_element(By.NAME, "plan_radiotherapy")).select_by_value("20 Gy in 5 fractions")
+        Select(form.find_element(By.NAME, "plan_surgery")).select_by_value("prophylactic_fixation")
+        Select(form.find_element(By.NAME, "plan_bone_medicine")).select_by_value("zoledronic_acid")
+        for n, (title, owner, due) in enumerate([("Intramedullary nail, left femur", "ortho", "in 1 week"),
+                                                 ("Dental review before zoledronic acid", "nav", "tomorrow")], start=1):
+            form.find_element(By.NAME, f"task{n}_title").send_keys(title)
+            Select(form.find_element(By.NAME, f"task{n}_owner")).select_by_value(owner)
+            form.find_element(By.NAME, f"task{n}_due").send_keys(due)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+        # Radiation oncology has not given an opinion: sign-off needs the reason.
+        femur = agenda_item(d, "EX-BR-01")
+        click(d, item_form(femur, "/signoff").find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        femur = agenda_item(d, "EX-BR-01")
+        assert "Radiation oncology" in femur.find_element(By.CSS_SELECTOR, "p.error").text
+        form = item_form(femur, "/signoff")
+        form.find_element(By.NAME, "missing_opinions_reason").send_keys("Radiation oncologist agreed by phone")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        femur = agenda_item(d, "EX-BR-01")
+        assert "Signed off by Dr Chair Onco" in femur.text
+        assert "Present: Dr Chair Onco; Dr Rae Diology; Nurse Nia Navigator" in femur.text
+        assert "Radiation oncologist agreed by phone" in femur.text
+        shoot(d, "11-signed-decision")
+        check_accessibility(d, "signed-decision")
+
+        # A creatinine after sign-off: the signed record stays and says the facts changed.
+        d.get(f"{base}/patients/{femur_id}")
+        choose(d, "lab-test", "creatinine")
+        fill(d, "lab-value", "2.6")
+        fill(d, "lab-unit", "mg/dL")
+        fill(d, "lab-date", day(0))
+        submit(d, "/labs")
+        d.get(meeting_url)
+        femur = agenda_item(d, "EX-BR-01")
+        assert "Facts changed since sign-off" in femur.text and "creatinine" in femur.text
+        assert "Nail the left femur, then 20 Gy in 5 fractions" in femur.text
+        shoot(d, "12-change-notice")
+
+        # The per-patient print, to PDF.
+        click(d, femur.find_element(By.LINK_TEXT, "Print this patient's record"))
+        main = d.find_element(By.TAG_NAME, "main").text
+        assert "EX-BR-01" in main and "SHA-256" in main
+        check_accessibility(d, "patient-record-print")
+        shoot(d, "13-patient-record-print")
+        pdf = base64.b64decode(d.print_page())
+        assert pdf.startswith(b"%PDF")
+        (OUT / "patient-record.pdf").write_bytes(pdf)
+
+        # The guide follows the signed decision and never advises what a fact forbids.
+        d.get(f"{base}/patients/{femur_id}/handout")
+        guide = d.find_element(By.TAG_NAME, "body").text
+        assert "agreed on a plan" in guide
+        assert "5 visits" in guide and "one visit" not in guide.lower()
+        assert "Walking is good" not in guide
+        assert "Dr Chair Onco" in guide
+        # The creatinine after sign-off puts CrCl below 30: the decided zoledronic acid is not described, it is on hold.
+        assert "It is called zoledronic acid" not in guide and "bone medicine is on hold" in guide
+        shoot(d, "14-guide-after-sign-off")
+        check_accessibility(d, "guide-after-sign-off")
+
+        # The navigator's task list.
+        submit(d, "/logout") if d.find_elements(By.CSS_SELECTOR, "form[action='/logout']") else d.get(base + "/login")
+        d.delete_all_cookies()
+        sign_in(d, base, "nav", password)
+        d.get(base + "/tasks")
+        main = d.find_element(By.TAG_NAME, "main").text
+        assert "Dental review before zoledronic acid" in main and "Intramedullary nail, left femur" in main
+        shoot(d, "15-navigator-tasks")
+        check_accessibility(d, "navigator-tasks")
+        d.delete_all_cookies()
+    finally:
+        server.stop()
+        (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))
+
+
+def test_session_expiring_mid_form_keeps_the_text(tmp_path, browser):
+    """A chair typing past the session timeout: the form comes back after
+    signing in, on its page, with the text in place and nothing saved."""
+    import time
+
+    from conftest import Server
+
+    d = browser
+    d.delete_all_cookies()
+    server = Server(tmp_path, env={"OSTEON_SESSION_MINUTES": "0.05"})  # three seconds
+    password = "browser-password-long"
+    server.add_user("chair", password, name="Dr Chair Onco")
+    imported = server.cli("import", str(ROOT / "examples/cases/breast-femur-spine.json"), "--care-team", "chair")
+    assert imported.returncode == 0, imported.stderr
+    server.start()
+    try:
+        base = server.base
+        sign_in(d, base, "chair", password)
+        d.get(base + "/board")
+        fill(d, "title", "Bone board")
+        fill(d, "date", day(1))
+        submit(d, "/board")
+        meeting_url = d.current_url
+        choose(d, "patient_id", next(o.get_attribute("value") for o in Select(d.find_element(By.ID, "patient_id")).options if "EX-BR-01" in o.text))
+        submit(d, "/agenda")
+        typed = "Nail the left femur first, then 8 Gy in one fraction."
+        form = item_form(agenda_item(d, "EX-BR-01"), "/decision")
+        form.find_element(By.NAME, "consensus").send_keys(typed)
+        form.find_element(By.NAME, "task1_title").send_keys("Book theatre")
+        time.sleep(4)  # a real server's real timeout: the browser cannot move its clock
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert "/board/" in d.current_url and "Sign in to Osteon" in d.page_source
+        assert "What you typed is back in the form" in d.page_source
+        shoot(d, "16-session-expired")
+        check_accessibility(d, "session-expired")
+        fill(d, "username", "chair")
+        fill(d, "password", password)
+        submit(d, "/login")
+        assert d.current_url == meeting_url, d.current_url
+        form = item_form(agenda_item(d, "EX-BR-01"), "/decision")
+        assert form.find_element(By.NAME, "consensus").get_attribute("value") == typed
+        assert form.find_element(By.NAME, "task1_title").get_attribute("value") == "Book theatre"
+        assert "check it and send it again" in d.page_source
+        shoot(d, "17-form-restored")
+        check_accessibility(d, "form-restored")
+    finally:
+        server.stop()
+        d.delete_all_cookies()
         (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))

@@ -175,6 +175,7 @@ enum BoneModifyingAgentPathway {
                 where: clearancePlaces, into: &a)
             weightKindNeeded(ctx, &a)
             if let za, za.recommendation == .notRecommended {
+                a.forbid(Safety.zoledronicAcidRenal(crcl: za.clearance.crclMlMin, facts: facts + [Fact("crcl", "\(format(za.clearance.crclMlMin)) mL/min")]))
                 text = "Denosumab 120 mg subcutaneously every 4 weeks (zoledronic acid is not recommended at CrCl \(format(za.clearance.crclMlMin)) mL/min), with close calcium monitoring."
                 reason += " CrCl < 30 mL/min: zoledronic acid not recommended; denosumab carries a higher hypocalcaemia risk at this clearance."
                 a.alert(Assessment.Alert(code: .denosumabHypocalcaemiaRisk, severity: .soon, title: "Denosumab with CrCl < 30 mL/min",
@@ -297,6 +298,7 @@ enum BoneModifyingAgentPathway {
                                          citations: [References.zometaLabel], facts: facts + [Fact("medications[zoledronic_acid].dose_mg", format(givenDose))]))
             }
         } else if let za, za.doseMg == nil {
+            a.forbid(Safety.zoledronicAcidRenal(crcl: za.clearance.crclMlMin, facts: facts))
             a.alert(Assessment.Alert(code: .zoledronicAcidRenalContraindication, severity: .urgent, title: "Zoledronic acid with CrCl < 30 mL/min",
                                      action: "Stop zoledronic acid; consider denosumab with calcium monitoring.",
                                      reason: "Baseline CrCl \(format(za.clearance.crclMlMin)) mL/min: not recommended (label Table 1).",

@@ -113,6 +113,8 @@ public enum PlanStatus: String, Sendable, Hashable {
 public enum ClinicalAction: Hashable, Sendable {
     case calciumVitaminDSupplements
     case zoledronicAcidDose
+    /// The myeloma / bone-metastasis course, dosed by CrCl (§9.1); not the single hypercalcaemia dose.
+    case zoledronicAcidOngoingDose
     case denosumabDose
     case pamidronateDose
     /// Decompression or separation surgery before radiotherapy, for a lesion.

@@ -83,6 +83,14 @@ enum Safety {
         }
     }
 
+    /// §9.1: CrCl < 30 mL/min: zoledronic acid for bone metastases or myeloma is not recommended (label Table 1).
+    /// The hypercalcaemia dose is not affected (no renal reduction while creatinine < 4.5 mg/dL).
+    static func zoledronicAcidRenal(crcl: Double, facts: [Fact]) -> Prohibition {
+        Prohibition(action: .zoledronicAcidOngoingDose, what: "no zoledronic acid for the bone disease",
+                    reason: "CrCl \(format(crcl)) mL/min is below 30: zoledronic acid is not recommended (Zometa label, Table 1).",
+                    facts: facts, citations: [References.zometaLabel], decidedBy: nil)
+    }
+
     /// §18.1.1: radiosensitive, mechanically stable, no neurological deficit → no surgery first.
     static func radiosensitiveSpine(lesion: Lesion, facts: [Fact]) -> Prohibition {
         Prohibition(action: .surgeryFirst(lesion: lesion.id), what: "no decompression surgery first for \(lesion.label)",

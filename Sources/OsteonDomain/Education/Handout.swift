@@ -155,11 +155,18 @@ public enum HandoutWriter {
         var treat = Handout.Section(id: "treatments", title: "Your treatment", paragraphs: [])
         var codes = Set(a.treatmentPlan.map(\.code))
         let highCalcium = a.forbids(.calciumVitaminDSupplements) != nil
+        // A fact recorded since the board decided can forbid the medicine it chose: the guide then does not describe it.
+        let decidedMedicineHeld: Prohibition? = switch decision?.boneMedicine {
+        case .zoledronicAcid?: a.forbids(.zoledronicAcidOngoingDose) ?? a.forbids(.zoledronicAcidDose)
+        case .denosumab?: a.forbids(.denosumabDose)
+        case .pamidronate?: a.forbids(.pamidronateDose)
+        default: nil
+        }
         if let decision, decision.boneMedicineDecided {
             // The board decided the bone medicine: it is what the guide names.
             codes.remove(.startBoneModifyingAgent)
             codes.remove(.continueBoneModifyingAgent)
-            if decision.boneMedicine != nil { codes.insert(.startBoneModifyingAgent) }
+            if decision.boneMedicine != nil && decidedMedicineHeld == nil { codes.insert(.startBoneModifyingAgent) }
         }
         if codes.contains(.startBoneModifyingAgent) || codes.contains(.continueBoneModifyingAgent) {
             let denosumab = decision?.boneMedicine.map { $0 == .denosumab }
@@ -179,7 +186,7 @@ public enum HandoutWriter {
             }
             if !denosumab { treat.bullets.append("If you get zoledronic acid, you will have a blood test for your kidneys before each dose.") }
         }
-        if codes.contains(.withholdZoledronicAcid) || a.withheld.contains(where: { $0.item.category == .boneModifyingAgent }) {
+        if decidedMedicineHeld != nil || codes.contains(.withholdZoledronicAcid) || a.withheld.contains(where: { $0.item.category == .boneModifyingAgent }) {
             treat.bullets.append("Your next dose of bone medicine is on hold for now. Your team will tell you when it is safe to have it again.")
         }
         if highCalcium && !codes.contains(.startBoneModifyingAgent) && !codes.contains(.continueBoneModifyingAgent) {
