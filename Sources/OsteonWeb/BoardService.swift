@@ -84,6 +84,15 @@ enum BoardService {
         if let rt = plan["radiotherapy"]?.stringValue, rt != "none", BoardDecision.Radiotherapy(label: rt) == nil {
             errors["plan_radiotherapy"] = "Give the course as total dose and fractions, e.g. 20 Gy in 5 fractions."
         }
+        if let surgery = plan["surgery"], surgery != "none", surgery.stringValue.flatMap(SurgeryKind.parse) == nil {
+            errors["plan_surgery"] = "Choose the operation from the list, or none."
+        }
+        if let medicine = plan["bone_medicine"], medicine != "none", ![Agent.zoledronicAcid, .denosumab].contains(where: { $0.rawValue == medicine.stringValue }) {
+            errors["plan_bone_medicine"] = "Choose zoledronic acid, denosumab or none."
+        }
+        if let scans = plan["scans"], scans.arrayValue?.allSatisfy({ $0.stringValue.flatMap(Modality.parse) != nil }) != true {
+            errors["plan_scans"] = "Scans are a list of: \(Modality.allCases.map(\.rawValue).joined(separator: ", "))."
+        }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
         do {
             _ = try await req.board.recordDecision(itemID: item.requireID(), consensus: consensus, recordedBy: req.user!.displayName, tasks: tasks,

@@ -164,6 +164,10 @@ import VaporTesting
                 "consensus": "Radiotherapy 8 Gy", "tasks": [["title": "Book RT", "owner": "clin", "due_on": "2026-12-09"]],
             ])
             #expect(decided.status == .created)
+            let badPlan = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", ["consensus": "x", "version": 1,
+                                                                                  "plan": ["surgery": "magic", "bone_medicine": "aspirin", "scans": ["x-ray vision"]]])
+            #expect(badPlan.status == .unprocessableEntity)
+            #expect(badPlan.json?["error"]?["fields"]?.objectKeys.sorted() == ["plan_bone_medicine", "plan_scans", "plan_surgery"])
             // Recording again needs the version replaced: without it, 409.
             let blind = try await b.json(.POST, "/api/v1/agenda/\(iid)/decision", ["consensus": "Overwrite"])
             #expect(blind.status == .conflict)
