@@ -183,3 +183,27 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct RouteTableTests {
+    @Test("every registered route has its row in the route table (who, scope, audit), and no two routes share a row")
+    func everyRouteHasARow() async throws {
+        try await withOsteon { app in
+            var seen = Set<String>()
+            for route in app.routes.all {
+                let pattern = route.method.rawValue + " /" + route.path.map(\.description).joined(separator: "/")
+                let row = try #require(route.userInfo[SiteRoute.userInfoKey] as? SiteRoute, "\(pattern) has no row")
+                #expect(row.key == pattern, "\(pattern) registered with the row of \(row.key)")
+                #expect(seen.insert(row.key).inserted, "\(row.key) registered twice")
+            }
+        }
+    }
+
+    @Test("links are built from the table's paths")
+    func links() {
+        let id = UUID()
+        #expect(SiteRoute.meeting.link(id) == "/board/\(id)")
+        #expect(SiteRoute.printItem.link(id, "x") == "/board/\(id)/items/x/print")
+        #expect(SiteRoute.patients.link() == "/patients")
+        #expect(SiteRoute.home.link() == "/")
+    }
+}

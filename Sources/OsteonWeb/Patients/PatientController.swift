@@ -63,32 +63,30 @@ enum CaseValidation {
 
 struct PatientController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let patients = routes.grouped("patients")
-        patients.get(use: list)
-        patients.get("new", use: newForm)
-        patients.post(use: create)
-        let one = patients.grouped(":pid")
-        one.get(use: show)
-        one.get("edit", use: editForm)
-        one.post("edit", use: update)
-        one.post("state", use: setState)
-        one.get("lesions", "new", use: newLesion)
-        one.post("lesions", use: createLesion)
-        one.get("lesions", ":lid", "edit", use: editLesion)
-        one.post("lesions", ":lid", "edit", use: updateLesion)
-        one.post("lesions", ":lid", "delete", use: deleteLesion)
-        one.post("labs", use: addLab)
-        one.post("medications", use: addMedication)
-        one.post("imaging", use: addImaging)
-        one.post("procedures", use: addProcedure)
-        one.post("tasks", ":tid", "done", use: completeTask)
-        one.get("handout", use: handout)
-        one.post("care-team", use: addCareTeamMember)
-        one.post("break-glass", use: breakGlass)
+        routes.on(.patients, use: list)
+        routes.on(.newPatient, use: newForm)
+        routes.on(.createPatient, use: create)
+        routes.on(.patient, use: show)
+        routes.on(.editPatient, use: editForm)
+        routes.on(.updatePatient, use: update)
+        routes.on(.setState, use: setState)
+        routes.on(.newLesion, use: newLesion)
+        routes.on(.createLesion, use: createLesion)
+        routes.on(.editLesion, use: editLesion)
+        routes.on(.updateLesion, use: updateLesion)
+        routes.on(.deleteLesion, use: deleteLesion)
+        routes.on(.addLab, use: addLab)
+        routes.on(.addMedication, use: addMedication)
+        routes.on(.addImaging, use: addImaging)
+        routes.on(.addProcedure, use: addProcedure)
+        routes.on(.completeTask, use: completeTask)
+        routes.on(.handout, use: handout)
+        routes.on(.addCareTeamMember, use: addCareTeamMember)
+        routes.on(.breakGlass, use: breakGlass)
     }
 
     func pid(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        guard let id = req.parameter(.patient) else { throw Abort(.notFound, reason: "no such patient") }
         return id
     }
 
@@ -348,7 +346,7 @@ struct PatientController: RouteCollection {
             let (p, _) = try await req.cases.createPatient(patient, document: document)
             req.auditPatients([p.id!])
             try await req.access.addToCareTeam(patientID: p.id!, userID: req.user!.id, addedBy: req.user!.username)
-            return req.redirect(to: "/patients/\(p.id!)")
+            return req.redirect(to: SiteRoute.patient.link(p.id!))
         } catch let e as StoreError {
             return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields,
                                          errors: ["external_id": e.description], version: nil, status: .unprocessableEntity)
@@ -455,7 +453,7 @@ struct PatientController: RouteCollection {
             }
             throw e
         }
-        return req.redirect(to: "/patients/\(id)")
+        return req.redirect(to: SiteRoute.patient.link(id))
     }
 
     func setState(req: Request) async throws -> Response {
@@ -464,7 +462,7 @@ struct PatientController: RouteCollection {
         guard let state = CaseState(rawValue: value) else { throw Abort(.unprocessableEntity, reason: "unknown case state \(value)") }
         let expected = (try? req.content.get(String.self, at: "case_version")).flatMap { Int($0) }
         try await req.cases.setState(caseID: try await req.cases.caseRecord(patientID: id).id!, state, expectedVersion: expected)
-        return req.redirect(to: "/patients/\(id)")
+        return req.redirect(to: SiteRoute.patient.link(id))
     }
 
     // MARK: Lesions
@@ -543,11 +541,11 @@ struct PatientController: RouteCollection {
         let caseRecord = try await req.cases.caseRecord(patientID: id)
         _ = try await req.cases.addLesion(caseID: caseRecord.id!, lesion)
         if caseRecord.state == CaseState.referred.rawValue { try await req.cases.setState(caseID: caseRecord.id!, .workUp) }
-        return req.redirect(to: "/patients/\(id)#lesions")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#lesions")
     }
 
     func lesionRecord(_ req: Request, patientID: UUID) async throws -> LesionRecord {
-        guard let lid = req.parameters.get("lid", as: UUID.self), let record = try await LesionRecord.find(lid, on: req.db),
+        guard let lid = req.parameter(.lesion), let record = try await LesionRecord.find(lid, on: req.db),
             record.$caseRecord.id == (try await req.cases.caseRecord(patientID: patientID)).id
         else { throw Abort(.notFound, reason: "no such lesion") }
         return record
@@ -584,14 +582,14 @@ struct PatientController: RouteCollection {
             return try await lesionForm(req, patientID: id, name: p.name, action: action, values: fields, errors: ["form": e.description],
                                         version: record.version, status: .conflict)
         }
-        return req.redirect(to: "/patients/\(id)#lesions")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#lesions")
     }
 
     func deleteLesion(req: Request) async throws -> Response {
         let id = try pid(req)
         let record = try await lesionRecord(req, patientID: id)
         try await req.cases.deleteLesion(record.id!)
-        return req.redirect(to: "/patients/\(id)#lesions")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#lesions")
     }
 
     // MARK: Labs, medicines, imaging, procedures
@@ -615,7 +613,7 @@ struct PatientController: RouteCollection {
         let low = try limit("reference_low"), high = try limit("reference_high")
         _ = try await req.cases.addLab(caseID: try await req.cases.caseRecord(patientID: id).id!, test: test.rawValue, value: value, unit: unit, date: date,
                                        referenceLow: low, referenceHigh: high)
-        return req.redirect(to: "/patients/\(id)#labs")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#labs")
     }
 
     func addMedication(req: Request) async throws -> Response {
@@ -633,7 +631,7 @@ struct PatientController: RouteCollection {
         let problems = CaseValidation.problems([("medications", [.object(pairs)])], prefix: "medications[0].")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
         _ = try await req.cases.addMedication(caseID: try await req.cases.caseRecord(patientID: id).id!, .object(pairs))
-        return req.redirect(to: "/patients/\(id)#records")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#records")
     }
 
     func addImaging(req: Request) async throws -> Response {
@@ -645,7 +643,7 @@ struct PatientController: RouteCollection {
         _ = try await req.cases.addImaging(caseID: try await req.cases.caseRecord(patientID: id).id!, modality: modality.rawValue,
                                            region: f["region"].flatMap { $0.isEmpty ? nil : $0 }, date: date,
                                            report: f["report"].flatMap { $0.isEmpty ? nil : $0 }, readBy: req.auth.get(SessionUser.self)?.displayName)
-        return req.redirect(to: "/patients/\(id)#records")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#records")
     }
 
     func addProcedure(req: Request) async throws -> Response {
@@ -671,17 +669,17 @@ struct PatientController: RouteCollection {
         let problems = CaseValidation.problems([(list, [.object(pairs)])], prefix: "\(list)[0].")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
         _ = try await req.cases.addProcedure(caseID: try await req.cases.caseRecord(patientID: id).id!, kind: kind, .object(pairs))
-        return req.redirect(to: "/patients/\(id)#records")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#records")
     }
 
     func completeTask(req: Request) async throws -> Response {
         let id = try pid(req)
-        guard let tid = req.parameters.get("tid", as: UUID.self), let task = try await TaskRecord.find(tid, on: req.db),
+        guard let tid = req.parameter(.task), let task = try await TaskRecord.find(tid, on: req.db),
               task.$caseRecord.id == (try await req.cases.caseRecord(patientID: id)).id
         else { throw Abort(.notFound, reason: "no such task") }
         try await req.board.completeTask(tid)
         let next = (try? req.content.get(String.self, at: "next")).map { SafeRedirect.path($0) }
-        return req.redirect(to: next ?? "/patients/\(id)#tasks")
+        return req.redirect(to: next ?? SiteRoute.patient.link(id) + "#tasks")
     }
 
     /// A care-team member adds a colleague to the patient's care team.
@@ -690,7 +688,7 @@ struct PatientController: RouteCollection {
         try await req.requireCareTeam(id)
         let user = try await req.colleagueFromForm()
         try await req.access.addToCareTeam(patientID: id, userID: user.id!, addedBy: req.user!.username)
-        return req.redirect(to: "/patients/\(id)#care-team")
+        return req.redirect(to: SiteRoute.patient.link(id) + "#care-team")
     }
 
     /// Emergency access ("break the glass"): allowed to any clinician or navigator
@@ -711,7 +709,7 @@ struct PatientController: RouteCollection {
         } catch let e as StoreError {
             return try await BreakGlassPage.render(req, patientID: id, error: e.description, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/patients/\(id)")
+        return req.redirect(to: SiteRoute.patient.link(id))
     }
 
     func handout(req: Request) async throws -> Response {

@@ -92,26 +92,6 @@ struct SessionUserMiddleware: Middleware {
 
 struct TimedOutKey: StorageKey { typealias Value = Bool }
 
-/// Pages need a signed-in user: people are sent to the sign-in page, API
-/// clients get 401.
-struct RequireSignIn: Middleware {
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.auth.has(SessionUser.self) else {
-            if request.wantsHTML, request.method == .POST, request.headers.contentType == .urlEncodedForm {
-                return request.eventLoop.makeFutureWithTask { try await FormDraft.signInPage(request) }
-            }
-            if request.wantsHTML {
-                let timedOut = request.storage[TimedOutKey.self] == true
-                let target = SafeRedirect.path(request.url.path)
-                return request.eventLoop.makeSucceededFuture(
-                    request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? "/patients")\(timedOut ? "&timeout=1" : "")"))
-            }
-            return request.eventLoop.makeFailedFuture(Abort(.unauthorized, reason: "sign in first (POST /api/v1/session)"))
-        }
-        return next.respond(to: request)
-    }
-}
-
 /// Every state-changing request that carries a session cookie needs the
 /// session's token (form field `_csrf` or header `X-CSRF-Token`), whatever its
 /// Accept header says; sign-in forms check their own token.
@@ -216,9 +196,9 @@ struct LoginPage: Content {
 
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: page)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
+        routes.on(.signInPage, use: page)
+        routes.on(.signIn, use: login)
+        routes.on(.signOut, use: logout)
     }
 
     func page(req: Request) async throws -> View {
@@ -259,7 +239,7 @@ struct AuthController: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: SiteRoute.signInPage.link())
     }
 
 }

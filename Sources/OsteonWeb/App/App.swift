@@ -154,23 +154,20 @@ struct SQLiteServing: LifecycleHandler {
 struct WALSyncKey: StorageKey { typealias Value = WALSync }
 
 func routes(_ app: Application) throws {
-    try app.register(collection: AuthController())
-    let staff = app.grouped(RequireSignIn(), RequireStaff(), ScopeMiddleware())
-    try staff.register(collection: PatientController())
-    try staff.register(collection: BoardController())
-    try staff.register(collection: TasksController())
-    try app.grouped(RequireSignIn()).register(collection: PortalController())
-    try app.grouped(RequireSignIn(), RequireAdministrator()).register(collection: AdminController())
-    try app.register(collection: APIController())
-    try app.register(collection: FHIRController())
-    app.get { req in
-        let user = req.user
-        return req.redirect(to: user?.isPatient == true ? "/me" : user?.isAdministrator == true ? "/admin/audit" : "/patients")
+    // Every route goes through its row of the table (SiteRoute): who, scope, audit.
+    let site = app.grouped(RouteGuard())
+    for collection: any RouteCollection in [AuthController(), PatientController(), BoardController(), TasksController(), PortalController(),
+                                            AdminController(), APIController(), FHIRController()] {
+        try site.register(collection: collection)
     }
-    app.get("health") { _ in "ok" }
+    site.on(.home) { req in
+        let user = req.user
+        return req.redirect(to: user?.isPatient == true ? SiteRoute.portal.link() : user?.isAdministrator == true ? SiteRoute.auditLog.link() : SiteRoute.patients.link())
+    }
+    site.on(.health) { _ in "ok" }
     // The one static file, held in memory: a file-system lookup on every request cost more than the page.
     let css = (try? String(contentsOf: Bundle.module.bundleURL.appendingPathComponent("Resources/Public/osteon.css"), encoding: .utf8)) ?? ""
-    app.get("osteon.css") { _ in
+    site.on(.stylesheet) { _ in
         var headers = HTTPHeaders()
         headers.contentType = .css
         headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")

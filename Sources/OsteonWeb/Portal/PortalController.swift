@@ -7,8 +7,8 @@ import Vapor
 /// board sees, and the care-plan tasks the board decided. Nothing else.
 struct PortalController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("me", use: show)
-        routes.get("me", "print", use: printable)
+        routes.on(.portal, use: show)
+        routes.on(.portalPrint, use: printable)
     }
 
     struct SectionVM: Content {

@@ -6,8 +6,8 @@ import Vapor
 /// chain, export everything as CSV.
 struct AdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("admin", "audit", use: browse)
-        routes.get("admin", "audit.csv", use: export)
+        routes.on(.auditLog, use: browse)
+        routes.on(.auditExport, use: export)
     }
 
     struct Row: Content {

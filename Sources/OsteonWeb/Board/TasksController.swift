@@ -8,7 +8,7 @@ import Vapor
 /// may see (care teams and board meetings), overdue first, then by due date.
 struct TasksController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("tasks", use: show)
+        routes.on(.tasks, use: show)
     }
 
     struct Row: Content {

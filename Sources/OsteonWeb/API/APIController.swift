@@ -9,33 +9,31 @@ import Vapor
 /// (openapi.json describes it; a test keeps the two in step).
 struct APIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
-        api.get("openapi.json", use: openAPI)
-        api.post("session", use: signIn)
-        let auth = api.grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites(), ScopeMiddleware())
-        auth.delete("session", use: signOut)
-        auth.get("scores", use: scoreList)
-        auth.post("scores", ":score", use: score)
-        auth.get("patients", use: patients)
-        auth.post("patients", use: createPatient)
-        auth.get("patients", ":pid", use: patient)
-        auth.put("patients", ":pid", use: updatePatient)
-        auth.put("patients", ":pid", "case", use: updateCase)
-        auth.get("patients", ":pid", "case", use: caseDocument)
-        auth.get("patients", ":pid", "assessment", use: assessment)
-        auth.post("assessments", use: assessCase)
-        auth.post("patients", ":pid", "lesions", use: addLesion)
-        auth.put("patients", ":pid", "lesions", ":lid", use: updateLesion)
-        auth.delete("patients", ":pid", "lesions", ":lid", use: deleteLesion)
-        auth.post("patients", ":pid", "labs", use: addLab)
-        auth.post("patients", ":pid", "break-glass", use: breakGlass)
-        auth.get("meetings", use: meetings)
-        auth.post("meetings", use: createMeeting)
-        auth.get("meetings", ":mid", use: meeting)
-        auth.post("meetings", ":mid", "agenda", use: addToAgenda)
-        auth.post("agenda", ":iid", "opinions", use: addOpinion)
-        auth.post("agenda", ":iid", "decision", use: decide)
-        auth.post("agenda", ":iid", "signoff", use: signOff)
+        routes.on(.openAPI, use: openAPI)
+        routes.on(.apiSignIn, use: signIn)
+        routes.on(.apiSignOut, use: signOut)
+        routes.on(.apiScores, use: scoreList)
+        routes.on(.apiScore, use: score)
+        routes.on(.apiPatients, use: patients)
+        routes.on(.apiCreatePatient, use: createPatient)
+        routes.on(.apiPatient, use: patient)
+        routes.on(.apiUpdatePatient, use: updatePatient)
+        routes.on(.apiUpdateCase, use: updateCase)
+        routes.on(.apiCase, use: caseDocument)
+        routes.on(.apiAssessment, use: assessment)
+        routes.on(.apiAssess, use: assessCase)
+        routes.on(.apiAddLesion, use: addLesion)
+        routes.on(.apiUpdateLesion, use: updateLesion)
+        routes.on(.apiDeleteLesion, use: deleteLesion)
+        routes.on(.apiAddLab, use: addLab)
+        routes.on(.apiBreakGlass, use: breakGlass)
+        routes.on(.apiMeetings, use: meetings)
+        routes.on(.apiCreateMeeting, use: createMeeting)
+        routes.on(.apiMeeting, use: meeting)
+        routes.on(.apiAddToAgenda, use: addToAgenda)
+        routes.on(.apiAddOpinion, use: addOpinion)
+        routes.on(.apiDecide, use: decide)
+        routes.on(.apiSignOff, use: signOff)
     }
 
     static let openAPIDocument: String = {
@@ -69,7 +67,7 @@ struct APIController: RouteCollection {
 
     /// Emergency access to a patient outside the user's care teams: a written reason, flagged in the audit.
     func breakGlass(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        guard let id = req.parameter(.patient) else { throw Abort(.notFound, reason: "no such patient") }
         let reason = try req.jsonBody()["reason"]?.stringValue ?? ""
         let until = try await PatientController.breakGlass(req, patientID: id, reason: reason)
         return JSONValue.object([("patient_id", .string(id.uuidString)), ("until", .string(ISO8601DateFormatter().string(from: until)))]).response(.created)
@@ -87,7 +85,7 @@ struct APIController: RouteCollection {
     }
 
     func score(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("score"), let rule = ScoreCatalog.rule(id: id) else { throw Abort(.notFound, reason: "no such score") }
+        guard let id = req.rawParameter(.score), let rule = ScoreCatalog.rule(id: id) else { throw Abort(.notFound, reason: "no such score") }
         switch rule.run(try req.jsonBody()) {
         case .success(let report): return report.json.response()
         case .failure(let problem): return ScoreReport.invalidJSON(problem).response(.unprocessableEntity)
@@ -97,7 +95,7 @@ struct APIController: RouteCollection {
     // MARK: Patients
 
     func pid(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("pid", as: UUID.self) else { throw Abort(.notFound, reason: "no such patient") }
+        guard let id = req.parameter(.patient) else { throw Abort(.notFound, reason: "no such patient") }
         return id
     }
 
@@ -227,7 +225,7 @@ struct APIController: RouteCollection {
     }
 
     func lesion(_ req: Request, _ patientID: UUID) async throws -> LesionRecord {
-        guard let lid = req.parameters.get("lid", as: UUID.self), let record = try await LesionRecord.find(lid, on: req.db),
+        guard let lid = req.parameter(.lesion), let record = try await LesionRecord.find(lid, on: req.db),
             record.$caseRecord.id == (try await req.cases.caseRecord(patientID: patientID)).id
         else { throw Abort(.notFound, reason: "no such lesion") }
         return record
@@ -289,7 +287,7 @@ struct APIController: RouteCollection {
     }
 
     func meeting(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
+        guard let id = req.parameter(.meeting) else { throw Abort(.notFound) }
         let m = try await req.board.meeting(id)
         var items: [JSONValue] = []
         let agenda = try await req.board.agenda(meetingID: id)
@@ -316,7 +314,7 @@ struct APIController: RouteCollection {
     }
 
     func addToAgenda(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound) }
+        guard let id = req.parameter(.meeting) else { throw Abort(.notFound) }
         let body = try req.jsonBody()
         guard let patientID = body["patient_id"]?.stringValue.flatMap(UUID.init(uuidString:)) else { throw ValidationFailure(fields: ["patient_id": "a patient id"]) }
         let item = try await BoardService.addCase(req, meetingID: id, patientID: patientID, question: body["question"]?.stringValue ?? "",
@@ -325,7 +323,7 @@ struct APIController: RouteCollection {
     }
 
     func iid(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("iid", as: UUID.self) else { throw Abort(.notFound, reason: "no such agenda item") }
+        guard let id = req.parameter(.item) else { throw Abort(.notFound, reason: "no such agenda item") }
         return id
     }
 
@@ -364,81 +362,5 @@ struct APIController: RouteCollection {
         let s = try await BoardService.signOff(req, item: item, missingReason: body["missing_opinions_reason"]?.stringValue)
         return JSONValue.object([("signed_off_by", .string(s.signedByName)), ("snapshot_id", .string(try s.requireID().uuidString)),
                                  ("sha256", .string(s.sha256))]).response()
-    }
-}
-
-/// Writes to the API must be JSON: a cross-site form cannot send that
-/// without a preflight, which is what keeps cookie-authenticated writes safe.
-struct RequireJSONWrites: AsyncMiddleware {
-    static func isJSON(_ type: HTTPMediaType?) -> Bool {
-        guard let type else { return false }
-        return type.type == "application" && (type.subType == "json" || type.subType == "fhir+json")
-    }
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if [.POST, .PUT, .PATCH].contains(request.method), !Self.isJSON(request.headers.contentType) {
-            throw Abort(.unsupportedMediaType, reason: request.url.path.hasPrefix("/fhir")
-                ? "send Content-Type: application/fhir+json (or application/json)" : "send Content-Type: application/json")
-        }
-        return try await next.respond(to: request)
-    }
-}
-
-/// FHIR endpoints: a Bundle in, the assessment Bundle out.
-struct FHIRController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let fhir = routes.grouped("fhir").grouped(RequireSignIn(), RequireStaff(), RequireJSONWrites())  // scope checked per patient below
-        fhir.post(use: importBundle)
-        fhir.get("Patient", ":pid", "$assess", use: assess)
-    }
-
-    func importBundle(req: Request) async throws -> Response {
-        let body = try req.jsonBody()
-        guard FHIRInput.isFHIR(body) else { throw Abort(.badRequest, reason: "send a FHIR Bundle or resource (resourceType missing)") }
-        var importer = FHIRImporter()
-        FHIRInput.add(body, to: &importer)
-        var messages: [(String, String)] = []
-        let patients = importer.importAll()
-        // Any number outside the user's scope refuses the whole import, with the answer a
-        // missing record gets: nothing is imported, nothing is confirmed.
-        for p in patients {
-            guard let id = PatientIdentifier.normalise(p.patientCase.patientID), let existing = try await req.cases.patient(externalID: id) else { continue }
-            if try await req.access.grant(userID: req.user!.id, patientID: existing.requireID(), now: req.now) == .none {
-                throw Request.outOfScopeNumber(id)
-            }
-        }
-        for p in patients {
-            guard let id = PatientIdentifier.normalise(p.patientCase.patientID) else {
-                messages.append(("error", "a Patient without a usable identifier (empty, too long or with control characters): not imported"))
-                continue
-            }
-            var p = p
-            p.patientCase.patientID = id
-            if try await req.cases.patient(externalID: id) != nil {
-                messages.append(("warning", "Patient/\(id) already exists: not imported again"))
-                continue
-            }
-            let record = try await req.cases.importCase(p.patientCase, name: "Patient \(id)")
-            req.auditPatients([record.id!])
-            try await req.access.addToCareTeam(patientID: record.id!, userID: req.user!.id, addedBy: req.user!.username)
-            messages.append(("information", "Patient/\(id) imported as \(record.id!.uuidString)"))
-            messages += p.warnings.map { ("warning", "Patient/\(id): \($0)") }
-        }
-        if messages.isEmpty { messages.append(("warning", "no patient found in the resources sent")) }
-        return OperationOutcome.information(messages).response(.ok, contentType: "application/fhir+json")
-    }
-
-    func assess(req: Request) async throws -> Response {
-        guard let raw = req.parameters.get("pid") else { throw Abort(.notFound) }
-        let patient: PatientRecord?
-        if let id = UUID(uuidString: raw) { patient = try? await req.cases.patient(id) } else { patient = try await req.cases.patient(externalID: raw) }
-        // Unknown and out of scope answer alike (403): a number cannot be confirmed.
-        guard let patient, let user = req.user,
-              try await req.access.grant(userID: user.id, patientID: patient.requireID(), now: req.now) != .none
-        else { throw Request.outOfScopeNumber(raw) }
-        try await req.requirePatientAccess(patient.id!)
-        let (c, read, _) = try await req.cases.patientCase(patientID: patient.id!)
-        let a = Assessor.assess(c, asOf: req.today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-        return FHIRExporter.bundle(for: a).response(.ok, contentType: "application/fhir+json")
     }
 }

@@ -128,25 +128,23 @@ struct MeetingPage: Content {
 
 struct BoardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let board = routes.grouped("board")
-        board.get(use: list)
-        board.post(use: create)
-        let meeting = board.grouped(":mid")
-        meeting.get(use: show)
-        meeting.get("summary", use: summary)
-        meeting.post("agenda", use: addCase)
-        meeting.post("items", ":iid", "opinions", use: addOpinion)
-        meeting.post("items", ":iid", "decision", use: decide)
-        meeting.post("items", ":iid", "signoff", use: signOff)
-        meeting.post("items", ":iid", "addenda", use: addAddendum)
-        meeting.get("items", ":iid", "print", use: printItem)
-        meeting.post("attendance", use: recordAttendance)
-        meeting.post("settings", use: updateSettings)
-        meeting.post("members", use: addMember)
+        routes.on(.meetings, use: list)
+        routes.on(.createMeeting, use: create)
+        routes.on(.meeting, use: show)
+        routes.on(.meetingSummary, use: summary)
+        routes.on(.addToAgenda, use: addCase)
+        routes.on(.addOpinion, use: addOpinion)
+        routes.on(.decide, use: decide)
+        routes.on(.signOff, use: signOff)
+        routes.on(.addAddendum, use: addAddendum)
+        routes.on(.printItem, use: printItem)
+        routes.on(.recordAttendance, use: recordAttendance)
+        routes.on(.meetingSettings, use: updateSettings)
+        routes.on(.addMember, use: addMember)
     }
 
     func mid(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("mid", as: UUID.self) else { throw Abort(.notFound, reason: "no such meeting") }
+        guard let id = req.parameter(.meeting) else { throw Abort(.notFound, reason: "no such meeting") }
         return id
     }
 
@@ -177,7 +175,7 @@ struct BoardController: RouteCollection {
         let m = try await req.board.createMeeting(title: title, scheduledOn: date, location: f["location"].flatMap { $0.isEmpty ? nil : $0 },
                                                   createdBy: req.user!.id)
         try await req.access.addMeetingMember(meetingID: m.id!, userID: req.user!.id)
-        return req.redirect(to: "/board/\(m.id!)")
+        return req.redirect(to: SiteRoute.meeting.link(m.id!))
     }
 
     /// The meeting with its agenda, most urgent first. `failed` re-renders one form with
@@ -380,11 +378,11 @@ struct BoardController: RouteCollection {
         } catch let e as ValidationFailure {
             return try await refused(req, meetingID: id, item: nil, e, values: f)
         }
-        return req.redirect(to: "/board/\(id)")
+        return req.redirect(to: SiteRoute.meeting.link(id))
     }
 
     func item(_ req: Request, meetingID: UUID) async throws -> AgendaItemRecord {
-        guard let iid = req.parameters.get("iid", as: UUID.self) else { throw Abort(.notFound, reason: "no such agenda item") }
+        guard let iid = req.parameter(.item) else { throw Abort(.notFound, reason: "no such agenda item") }
         let item = try await req.board.item(iid)
         guard item.$meeting.id == meetingID else { throw Abort(.notFound, reason: "no such agenda item") }
         return item
@@ -399,7 +397,7 @@ struct BoardController: RouteCollection {
         } catch let e as ValidationFailure {
             return try await refused(req, meetingID: id, item: item.id, e, values: f)
         }
-        return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#item-\(item.id!)")
     }
 
     static func plan(_ f: [String: String]) -> JSONValue {
@@ -430,7 +428,7 @@ struct BoardController: RouteCollection {
         } catch let e as ValidationFailure {
             return try await refused(req, meetingID: id, item: item.id, e, values: f)
         }
-        return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#item-\(item.id!)")
     }
 
     func signOff(req: Request) async throws -> Response {
@@ -443,7 +441,7 @@ struct BoardController: RouteCollection {
         } catch let e as ValidationFailure {
             return try await refused(req, meetingID: id, item: item.id, e, values: f)
         }
-        return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#item-\(item.id!)")
     }
 
     /// A correction to a signed decision: who, why, when; the signed record stays as it was.
@@ -461,7 +459,7 @@ struct BoardController: RouteCollection {
             let field = e.description.contains("reason") ? "addendum_reason" : "addendum_text"
             return try await refused(req, meetingID: id, item: item.id, ValidationFailure(fields: [field: e.description]), values: f)
         }
-        return req.redirect(to: "/board/\(id)#item-\(item.id!)")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#item-\(item.id!)")
     }
 
     func recordAttendance(req: Request) async throws -> Response {
@@ -470,7 +468,7 @@ struct BoardController: RouteCollection {
         let members = try await req.access.meetingMembers(meetingID: id)
         let present = members.filter { f["attended_\($0.username)"] == "on" }.compactMap(\.id)
         try await req.board.recordAttendance(meetingID: id, userIDs: present, by: req.user!.displayName)
-        return req.redirect(to: "/board/\(id)#attendance")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#attendance")
     }
 
     /// Meeting settings (its creator): required opinions, the contact for patient guides, imaging age.
@@ -487,7 +485,7 @@ struct BoardController: RouteCollection {
             return try await refused(req, meetingID: id, item: nil, ValidationFailure(fields: ["imaging_max_age_days": "Give a number of days between 1 and 3650."]), values: f)
         }
         try await req.board.updateSettings(meetingID: id, required: groups, contact: f["contact"], imagingMaxAgeDays: age)
-        return req.redirect(to: "/board/\(id)#settings")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#settings")
     }
 
     /// One patient's signed decision, for the chart: name and number on every page.
@@ -505,7 +503,7 @@ struct BoardController: RouteCollection {
         try await req.requireMeetingCreator(id)
         let user = try await req.colleagueFromForm()
         try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
-        return req.redirect(to: "/board/\(id)#members")
+        return req.redirect(to: SiteRoute.meeting.link(id) + "#members")
     }
 }
 
