@@ -428,6 +428,12 @@ def test_board_record_walkthrough(tmp_path, browser):
         pdf = base64.b64decode(d.print_page())
         assert pdf.startswith(b"%PDF")
         (OUT / "patient-record.pdf").write_bytes(pdf)
+        import io
+
+        import pypdf
+        pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+        for n, text in enumerate(pages, start=1):
+            assert "EX-BR-01" in text and f"Page {n} of {len(pages)}" in text, f"page {n}: {text[:200]}"
 
         # The guide follows the signed decision and never advises what a fact forbids.
         d.get(f"{base}/patients/{femur_id}/handout")
