@@ -389,4 +389,33 @@ import VaporTesting
             #expect(PatientPageTests.hidden("draft", in: ours.body.string)?.contains("kept") == true)
         }
     }
+
+    @Test("a refused lab, medicine, imaging or procedure form comes back with what was typed and the message beside the field, nothing saved")
+    func recordFormsKeepTheTypedValues() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            try await b.get("/patients/\(pid)")
+            let lab = try await b.post("/patients/\(pid)/labs", [("test", "creatinine"), ("value", "1,4"), ("unit", "mg/dL"), ("date", "2026-11-20")])
+            #expect(lab.status == .unprocessableEntity)
+            var page = lab.body.string
+            #expect(page.contains("<nav"))
+            #expect(page.contains("id=\"lab-value\" name=\"value\" inputmode=\"decimal\" value=\"1,4\" required aria-invalid=\"true\""))
+            #expect(page.contains("<p class=\"error\" id=\"lab-value-error\">enter a number</p>"))
+            #expect(page.contains("<option value=\"creatinine\" selected>"))
+            #expect(page.contains("value=\"2026-11-20\""))
+            let imaging = try await b.post("/patients/\(pid)/imaging", [("modality", "mri"), ("region", "whole spine"), ("date", "last Tuesday"), ("report", "Cord compression at T10")])
+            #expect(imaging.status == .unprocessableEntity)
+            page = imaging.body.string
+            #expect(page.contains("Cord compression at T10</textarea>"))
+            #expect(page.contains("use YYYY-MM-DD"))
+            let medicine = try await b.post("/patients/\(pid)/medications", [("name", "zoledronic acid"), ("agent", "zoledronic_acid"), ("dose_mg", "four")])
+            #expect(medicine.status == .unprocessableEntity)
+            #expect(medicine.body.string.contains("enter a number"))
+            #expect(medicine.body.string.contains("value=\"zoledronic acid\""))
+            let (_, _, records) = try await CaseStore(db: app.db).patientCase(patientID: try #require(UUID(uuidString: pid)))
+            #expect(records.labs.isEmpty && records.imaging.isEmpty && records.medications.isEmpty)
+        }
+    }
 }

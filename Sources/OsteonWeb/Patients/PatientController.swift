@@ -595,6 +595,37 @@ struct PatientController: RouteCollection {
     // MARK: Labs, medicines, imaging, procedures
 
     func addLab(req: Request) async throws -> Response {
+        try await keepTyped(req, .lab) { try await self.saveLab(req) }
+    }
+
+    /// A refused record form comes back on a page of its own with what was typed and each message beside its field.
+    func keepTyped(_ req: Request, _ form: RecordForm, _ save: () async throws -> Response) async throws -> Response {
+        do {
+            return try await save()
+        } catch let e as ValidationFailure {
+            let id = try pid(req)
+            let values = (try? req.content.decode([String: String].self)) ?? [:]
+            let patient = try await req.cases.patient(id)
+            var w = HTMLWriter(capacity: 8192)
+            w.raw("<h1>"); w.text("\(form.title) for \(patient.name)"); w.raw("</h1>\n")
+            w.raw("<p class=\"error\" role=\"alert\">Please correct the fields marked below; what you typed is kept.</p>\n")
+            let shown = Set(form.fields.map(\.name))
+            let others = e.fields.filter { !shown.contains($0.key) }.sorted { $0.key < $1.key }
+            if !others.isEmpty {
+                w.raw("<ul class=\"error\">")
+                for (_, message) in others { w.raw("<li>"); w.text(message); w.raw("</li>") }
+                w.raw("</ul>\n")
+            }
+            form.write(&w, base: SiteRoute.patient.link(id), values: values, errors: e.fields)
+            w.raw("<p><a href=\"\(SiteRoute.patient.link(id))#records\">Back to the patient page</a> (nothing was saved)</p>\n")
+            let csrf = CSRF.token(req)
+            let body = w.finish().filled { $0 == .csrf ? csrf : "" }
+            return try await req.view.render("patient", PatientView(user: userVM(req), csrf: csrf, name: form.title, body: body))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    func saveLab(_ req: Request) async throws -> Response {
         let id = try pid(req)
         let f = try formFields(req)
         guard let test = f["test"].flatMap(LabTest.parse) else { throw ValidationFailure(fields: ["test": "choose a test: \(LabTest.allowedList)"]) }
@@ -617,6 +648,10 @@ struct PatientController: RouteCollection {
     }
 
     func addMedication(req: Request) async throws -> Response {
+        try await keepTyped(req, .medication) { try await self.saveMedication(req) }
+    }
+
+    func saveMedication(_ req: Request) async throws -> Response {
         let id = try pid(req)
         let f = try formFields(req)
         var pairs: [(String, JSONValue)] = []
@@ -635,6 +670,10 @@ struct PatientController: RouteCollection {
     }
 
     func addImaging(req: Request) async throws -> Response {
+        try await keepTyped(req, .imaging) { try await self.saveImaging(req) }
+    }
+
+    func saveImaging(_ req: Request) async throws -> Response {
         let id = try pid(req)
         let f = try formFields(req)
         guard let modality = f["modality"].flatMap(Modality.parse) else { throw ValidationFailure(fields: ["modality": "choose: \(Modality.allowedList)"]) }
@@ -647,6 +686,10 @@ struct PatientController: RouteCollection {
     }
 
     func addProcedure(req: Request) async throws -> Response {
+        try await keepTyped(req, .procedure) { try await self.saveProcedure(req) }
+    }
+
+    func saveProcedure(_ req: Request) async throws -> Response {
         let id = try pid(req)
         let f = try formFields(req)
         let kind = f["kind"] ?? ""

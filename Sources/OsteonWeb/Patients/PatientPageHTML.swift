@@ -232,84 +232,16 @@ extension PatientPage {
             <h3>Labs</h3>\n
             """)
         list(labs)
-        w.raw("<form method=\"post\" action=\"\(base)/labs\" class=\"compact\">\n"); w.csrfField()
-        w.raw("""
-            \n<div class="field"><label for="lab-test">Test</label><select id="lab-test" name="test"><option value="calcium">calcium</option>\
-            <option value="albumin">albumin</option><option value="creatinine">creatinine</option><option value="crp">CRP</option>\
-            <option value="ldh">LDH</option><option value="platelets">platelets</option><option value="bilirubin">bilirubin</option>\
-            <option value="hemoglobin">hemoglobin</option><option value="alp">ALP</option><option value="psa">PSA</option></select></div>
-            <div class="field"><label for="lab-value">Value</label><input id="lab-value" name="value" inputmode="decimal" required></div>
-            <div class="field"><label for="lab-unit">Unit</label><input id="lab-unit" name="unit" placeholder="mg/dL" required></div>
-            <div class="field"><label for="lab-date">Date</label><input id="lab-date" name="date" placeholder="YYYY-MM-DD"></div>
-            <div class="field"><label for="lab-low">Lower limit of normal</label><input id="lab-low" name="reference_low" inputmode="decimal"></div>
-            <div class="field"><label for="lab-high">Upper limit of normal</label><input id="lab-high" name="reference_high" inputmode="decimal"></div>
-            <button type="submit">Add lab</button>
-            </form>
-            </div>
-            <div>
-            <h3>Medicines</h3>\n
-            """)
+        RecordForm.lab.write(&w, base: base)
+        w.raw("</div>\n<div>\n<h3>Medicines</h3>\n")
         list(medications)
-        w.raw("<form method=\"post\" action=\"\(base)/medications\" class=\"compact\">\n"); w.csrfField()
-        w.raw("""
-            \n<div class="field"><label for="med-name">Medicine</label><input id="med-name" name="name" required></div>
-            <div class="field"><label for="med-agent">Bone-modifying agent</label><select id="med-agent" name="agent">\
-            <option value="">not a bone-modifying agent</option><option value="zoledronic_acid">zoledronic acid</option>\
-            <option value="denosumab">denosumab</option><option value="pamidronate">pamidronate</option></select></div>
-            <div class="field"><label for="med-class">Kind</label><select id="med-class" name="class"><option value="">derive</option>\
-            <option value="chemotherapy">chemotherapy</option><option value="targeted_therapy">targeted therapy</option>\
-            <option value="hormonal">hormonal</option><option value="steroid">steroid</option>\
-            <option value="calcium_vitamin_d">calcium and vitamin D</option><option value="other">other</option></select></div>
-            <div class="field"><label for="med-status">Status</label><select id="med-status" name="status"><option value="">not recorded</option>\
-            <option value="active">given now</option><option value="on_hold">on hold</option>\
-            <option value="completed">completed</option><option value="stopped">stopped</option></select></div>
-            <div class="field"><label for="med-indication">Given for</label><select id="med-indication" name="indication"><option value="">not recorded</option>\
-            <option value="bone_metastases_or_myeloma">bone metastases or myeloma</option>\
-            <option value="hypercalcaemia_of_malignancy">hypercalcaemia</option>\
-            <option value="hypercalcaemia_refractory_to_bisphosphonate">hypercalcaemia not responding to a bisphosphonate</option>\
-            <option value="giant_cell_tumor_of_bone">giant cell tumour of bone</option></select></div>
-            <div class="field"><label for="med-start">Start date</label><input id="med-start" name="start_date" placeholder="YYYY-MM-DD"></div>
-            <div class="field"><label for="med-last">Last dose</label><input id="med-last" name="last_dose_date" placeholder="YYYY-MM-DD"></div>
-            <div class="field"><label for="med-interval">Interval</label><select id="med-interval" name="interval"><option value="">not recorded</option>\
-            <option value="q4w">every 4 weeks</option><option value="q12w">every 12 weeks</option></select></div>
-            <button type="submit">Add medicine</button>
-            </form>
-            </div>
-            <div>
-            <h3>Imaging and reads</h3>\n
-            """)
+        RecordForm.medication.write(&w, base: base)
+        w.raw("</div>\n<div>\n<h3>Imaging and reads</h3>\n")
         list(imagingStudies)
-        w.raw("<form method=\"post\" action=\"\(base)/imaging\" class=\"compact\">\n"); w.csrfField()
+        RecordForm.imaging.write(&w, base: base)
+        w.raw("</div>\n<div>\n<h3>Radiotherapy and surgery</h3>\n")
+        RecordForm.procedure.write(&w, base: base)
         w.raw("""
-            \n<div class="field"><label for="img-mod">Modality</label><select id="img-mod" name="modality"><option value="xray">X-ray</option>\
-            <option value="ct">CT</option><option value="mri">MRI</option><option value="bone_scan">bone scan</option>\
-            <option value="pet_ct">PET-CT</option><option value="psma_pet">PSMA PET</option></select></div>
-            <div class="field"><label for="img-region">Region</label><input id="img-region" name="region" placeholder="whole_spine, chest, left femur"></div>
-            <div class="field"><label for="img-date">Date</label><input id="img-date" name="date" placeholder="YYYY-MM-DD"></div>
-            <div class="field"><label for="img-report">Read (report)</label><textarea id="img-report" name="report" rows="2"></textarea></div>
-            <button type="submit">Add study</button>
-            </form>
-            </div>
-            <div>
-            <h3>Radiotherapy and surgery</h3>
-            <form method="post" action="\(base)/procedures" class="compact">\n
-            """)
-        w.csrfField()
-        w.raw("""
-            \n<div class="field"><label for="proc-kind">Kind</label><select id="proc-kind" name="kind"><option value="radiotherapy">radiotherapy</option>\
-            <option value="surgery">surgery</option></select></div>
-            <div class="field"><label for="proc-lesion">Lesion (label)</label><input id="proc-lesion" name="lesion_id" placeholder="L1"></div>
-            <div class="field"><label for="proc-date">Date</label><input id="proc-date" name="date" placeholder="YYYY-MM-DD"></div>
-            <div class="field"><label for="proc-site">Radiotherapy site</label><input id="proc-site" name="site"></div>
-            <div class="field"><label for="proc-dose">Dose (Gy)</label><input id="proc-dose" name="dose_gy" inputmode="decimal"></div>
-            <div class="field"><label for="proc-fx">Fractions</label><input id="proc-fx" name="fractions" inputmode="numeric"></div>
-            <div class="field"><label for="proc-surgery">Operation</label><select id="proc-surgery" name="surgery_kind"><option value="">—</option>\
-            <option value="prophylactic_fixation">prophylactic fixation</option><option value="fracture_fixation">fracture fixation</option>\
-            <option value="decompression">decompression</option><option value="stabilization">stabilization</option>\
-            <option value="separation_surgery">separation surgery</option><option value="cement_augmentation">cement augmentation</option>\
-            <option value="resection">resection</option><option value="biopsy">biopsy</option></select></div>
-            <button type="submit">Add procedure</button>
-            </form>
             </div>
             </div>
             </section>\n

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The patient page's record forms (labs, medicines, imaging, procedures),
+/// defined once: the patient page writes them empty, and a refused one comes
+/// back on a page of its own with what was typed and each message beside its field.
+struct RecordForm: Sendable {
+    enum Kind: Sendable {
+        case text(placeholder: String? = nil, inputMode: String? = nil, required: Bool = false)
+        case select([(value: String, label: String)])
+        case textarea
+    }
+
+    struct Field: Sendable {
+        let name: String
+        let id: String
+        let label: String
+        let kind: Kind
+    }
+
+    let action: String
+    let title: String
+    let submit: String
+    let fields: [Field]
+
+    func write(_ w: inout HTMLWriter, base: String, values: [String: String] = [:], errors: [String: String] = [:]) {
+        w.raw("<form method=\"post\" action=\"\(base)/\(action)\" class=\"compact\">\n")
+        w.csrfField()
+        w.raw("\n")
+        for f in fields {
+            let error = errors[f.name]
+            w.raw("<div class=\"field\(error == nil ? "" : " has-error")\"><label for=\"\(f.id)\">")
+            w.text(f.label)
+            w.raw("</label>")
+            let invalid = error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(f.id)-error\""
+            switch f.kind {
+            case .text(let placeholder, let inputMode, let required):
+                w.raw("<input id=\"\(f.id)\" name=\"\(f.name)\"")
+                if let inputMode { w.raw(" inputmode=\"\(inputMode)\"") }
+                if let placeholder { w.raw(" placeholder=\""); w.text(placeholder); w.raw("\"") }
+                if let v = values[f.name] { w.raw(" value=\""); w.text(v); w.raw("\"") }
+                if required { w.raw(" required") }
+                w.raw(invalid + ">")
+            case .select(let options):
+                w.raw("<select id=\"\(f.id)\" name=\"\(f.name)\"\(invalid)>")
+                for o in options {
+                    w.raw("<option value=\""); w.text(o.value); w.raw("\"")
+                    if values[f.name] == o.value { w.raw(" selected") }
+                    w.raw(">"); w.text(o.label); w.raw("</option>")
+                }
+                w.raw("</select>")
+            case .textarea:
+                w.raw("<textarea id=\"\(f.id)\" name=\"\(f.name)\" rows=\"2\"\(invalid)>")
+                w.text(values[f.name] ?? "")
+                w.raw("</textarea>")
+            }
+            if let error { w.raw("<p class=\"error\" id=\"\(f.id)-error\">"); w.text(error); w.raw("</p>") }
+            w.raw("</div>\n")
+        }
+        w.raw("<button type=\"submit\">"); w.text(submit); w.raw("</button>\n</form>\n")
+    }
+
+    static let lab = RecordForm(action: "labs", title: "Add a lab", submit: "Add lab", fields: [
+        Field(name: "test", id: "lab-test", label: "Test", kind: .select([
+            ("calcium", "calcium"), ("albumin", "albumin"), ("creatinine", "creatinine"), ("crp", "CRP"), ("ldh", "LDH"), ("platelets", "platelets"),
+            ("bilirubin", "bilirubin"), ("hemoglobin", "hemoglobin"), ("alp", "ALP"), ("psa", "PSA"),
+        ])),
+        Field(name: "value", id: "lab-value", label: "Value", kind: .text(inputMode: "decimal", required: true)),
+        Field(name: "unit", id: "lab-unit", label: "Unit", kind: .text(placeholder: "mg/dL", required: true)),
+        Field(name: "date", id: "lab-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "reference_low", id: "lab-low", label: "Lower limit of normal", kind: .text(inputMode: "decimal")),
+        Field(name: "reference_high", id: "lab-high", label: "Upper limit of normal", kind: .text(inputMode: "decimal")),
+    ])
+
+    static let medication = RecordForm(action: "medications", title: "Add a medicine", submit: "Add medicine", fields: [
+        Field(name: "name", id: "med-name", label: "Medicine", kind: .text(required: true)),
+        Field(name: "agent", id: "med-agent", label: "Bone-modifying agent", kind: .select([
+            ("", "not a bone-modifying agent"), ("zoledronic_acid", "zoledronic acid"), ("denosumab", "denosumab"), ("pamidronate", "pamidronate"),
+        ])),
+        Field(name: "class", id: "med-class", label: "Kind", kind: .select([
+            ("", "derive"), ("chemotherapy", "chemotherapy"), ("targeted_therapy", "targeted therapy"), ("hormonal", "hormonal"), ("steroid", "steroid"),
+            ("calcium_vitamin_d", "calcium and vitamin D"), ("other", "other"),
+        ])),
+        Field(name: "status", id: "med-status", label: "Status", kind: .select([
+            ("", "not recorded"), ("active", "given now"), ("on_hold", "on hold"), ("completed", "completed"), ("stopped", "stopped"),
+        ])),
+        Field(name: "indication", id: "med-indication", label: "Given for", kind: .select([
+            ("", "not recorded"), ("bone_metastases_or_myeloma", "bone metastases or myeloma"), ("hypercalcaemia_of_malignancy", "hypercalcaemia"),
+            ("hypercalcaemia_refractory_to_bisphosphonate", "hypercalcaemia not responding to a bisphosphonate"),
+            ("giant_cell_tumor_of_bone", "giant cell tumour of bone"),
+        ])),
+        Field(name: "start_date", id: "med-start", label: "Start date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "last_dose_date", id: "med-last", label: "Last dose", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "interval", id: "med-interval", label: "Interval", kind: .select([("", "not recorded"), ("q4w", "every 4 weeks"), ("q12w", "every 12 weeks")])),
+    ])
+
+    static let imaging = RecordForm(action: "imaging", title: "Add an imaging study", submit: "Add study", fields: [
+        Field(name: "modality", id: "img-mod", label: "Modality", kind: .select([
+            ("xray", "X-ray"), ("ct", "CT"), ("mri", "MRI"), ("bone_scan", "bone scan"), ("pet_ct", "PET-CT"), ("psma_pet", "PSMA PET"),
+        ])),
+        Field(name: "region", id: "img-region", label: "Region", kind: .text(placeholder: "whole_spine, chest, left femur")),
+        Field(name: "date", id: "img-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "report", id: "img-report", label: "Read (report)", kind: .textarea),
+    ])
+
+    static let procedure = RecordForm(action: "procedures", title: "Add radiotherapy or surgery", submit: "Add procedure", fields: [
+        Field(name: "kind", id: "proc-kind", label: "Kind", kind: .select([("radiotherapy", "radiotherapy"), ("surgery", "surgery")])),
+        Field(name: "lesion_id", id: "proc-lesion", label: "Lesion (label)", kind: .text(placeholder: "L1")),
+        Field(name: "date", id: "proc-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "site", id: "proc-site", label: "Radiotherapy site", kind: .text()),
+        Field(name: "dose_gy", id: "proc-dose", label: "Dose (Gy)", kind: .text(inputMode: "decimal")),
+        Field(name: "fractions", id: "proc-fx", label: "Fractions", kind: .text(inputMode: "numeric")),
+        Field(name: "surgery_kind", id: "proc-surgery", label: "Operation", kind: .select([
+            ("", "—"), ("prophylactic_fixation", "prophylactic fixation"), ("fracture_fixation", "fracture fixation"), ("decompression", "decompression"),
+            ("stabilization", "stabilization"), ("separation_surgery", "separation surgery"), ("cement_augmentation", "cement augmentation"),
+            ("resection", "resection"), ("biopsy", "biopsy"),
+        ])),
+    ])
+}
