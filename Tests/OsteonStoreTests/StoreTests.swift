@@ -225,7 +225,7 @@ struct StoreTests {
             _ = try await board.addOpinion(itemID: itemID, author: chair, text: "Denosumab")
             _ = try await board.recordDecision(itemID: itemID, consensus: "20 Gy in 5 fractions", recordedBy: "Dr Chair", tasks: [])
             let document: JSONValue = ["consensus": "20 Gy in 5 fractions", "facts": ["labs": []]]
-            let snap = try await board.signOff(itemID: itemID, by: chair, at: Date(timeIntervalSince1970: 1_796_000_000), snapshot: document)
+            let snap = try await board.signOff(itemID: itemID, by: chair, at: Date(timeIntervalSince1970: 1_796_000_000), snapshot: document, decisionVersion: 1)
             #expect(snap.sha256 == BoardStore.sha256(snap.document))
             #expect(snap.sha256.count == 64)
             #expect(snap.patientID == (try p.requireID()))

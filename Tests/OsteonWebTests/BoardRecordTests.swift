@@ -351,7 +351,11 @@ import VaporTesting
             try await b.get(meeting)
             clock.advance(120)  // the chair types for two minutes; the session lasts one
             let typed = "Nail the femur first, then 8 Gy in 1 fraction \"as agreed\" <today>"
-            let res = try await b.post("\(meeting)/items/\(item)/decision", [("consensus", typed), ("task1_title", "Book theatre"), ("task1_due", "tomorrow")])
+            let form = [("consensus", typed), ("task1_title", "Book theatre"), ("task1_due", "tomorrow"), ("_csrf", b.csrf)]
+                .map { "\(Browser.escape($0.0))=\(Browser.escape($0.1))" }.joined(separator: "&")
+            let res = try await b.send(.POST, "\(meeting)/items/\(item)/decision",
+                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Sec-Fetch-Site": "same-origin"],
+                                       body: ByteBuffer(string: form))
             #expect(res.status == .unauthorized)
             let login = res.body.string
             #expect(login.contains("Sign in to Osteon"))
@@ -387,6 +391,17 @@ import VaporTesting
                                                   "Origin": "null"],
                                         body: ByteBuffer(string: "consensus=kept"))
             #expect(PatientPageTests.hidden("draft", in: ours.body.string)?.contains("kept") == true)
+            // Without Fetch Metadata the Origin must be this host and port exactly; a post naming neither keeps nothing.
+            for origin in ["http://localhost:9999", "https://evil.example", "http://evil@localhost", "null", nil] as [String?] {
+                var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Host": "localhost:8080"]
+                if let origin { headers.add(name: .origin, value: origin) }
+                let res = try await b.send(.POST, "\(meeting)/items/\(item)/decision", headers: headers, body: ByteBuffer(string: "consensus=planted"))
+                #expect(PatientPageTests.hidden("draft", in: res.body.string) == nil, "Origin \(origin ?? "none")")
+            }
+            let sameHost = try await b.send(.POST, "\(meeting)/items/\(item)/decision",
+                                            headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Host": "localhost:8080",
+                                                      "Origin": "http://localhost:8080"], body: ByteBuffer(string: "consensus=ours"))
+            #expect(PatientPageTests.hidden("draft", in: sameHost.body.string)?.contains("ours") == true)
         }
     }
 
@@ -416,6 +431,154 @@ import VaporTesting
             #expect(medicine.body.string.contains("value=\"zoledronic acid\""))
             let (_, _, records) = try await CaseStore(db: app.db).patientCase(patientID: try #require(UUID(uuidString: pid)))
             #expect(records.labs.isEmpty && records.imaging.isEmpty && records.medications.isEmpty)
+        }
+    }
+
+    // The security review of this change (helper probe), one regression test per finding.
+
+    @Test("on behalf of: only an active clinician or navigator who is a member; never over a colleague's own opinion; the API shows who recorded it")
+    func onBehalfOfIsLimited() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            try await addColleague(app, "outsider", specialty: .radiology)
+            try await addColleague(app, "adm", specialty: .radiationOncology, role: "administrator")
+            try await addColleague(app, "pat", specialty: .orthopaedicOncology, role: "patient")
+            try await addColleague(app, "rad", specialty: .radiology, name: "Dr Rae Diology")
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            try await b.post("\(meeting)/members", [("username", "rad")])
+            let item = try await Self.itemID(app, meeting)
+            for name in ["outsider", "adm", "pat"] {
+                let res = try await b.json(.POST, "/api/v1/agenda/\(item)/opinions", ["text": "invented", "on_behalf_of": .string(name)])
+                #expect(res.status == .unprocessableEntity, "\(name)")
+            }
+            #expect(try await BoardStore(db: app.db).opinions(itemID: item).isEmpty)
+            // The radiologist's own opinion cannot be replaced by someone recording "for" them.
+            let r = Browser(app)
+            _ = try await r.signIn(username: "rad")
+            #expect(try await r.json(.POST, "/api/v1/agenda/\(item)/opinions", ["text": "Lytic, 70 % cortex"]).status == .created)
+            let over = try await b.json(.POST, "/api/v1/agenda/\(item)/opinions", ["text": "Rad agrees with surgery", "on_behalf_of": "rad"])
+            #expect(over.status == .unprocessableEntity)
+            #expect(try await BoardStore(db: app.db).opinions(itemID: item).map(\.text) == ["Lytic, 70 % cortex"])
+            try await addColleague(app, "ortho", specialty: .orthopaedicOncology, name: "Dr Otto Pedic")
+            try await b.post("\(meeting)/members", [("username", "ortho")])
+            #expect(try await b.json(.POST, "/api/v1/agenda/\(item)/opinions", ["text": "Nail", "on_behalf_of": "ortho"]).status == .created)
+            let mid = String(meeting.dropFirst("/board/".count))
+            let opinions = try await b.json(.GET, "/api/v1/meetings/\(mid)").json?["agenda"]?.arrayValue?.first?["opinions"]?.arrayValue ?? []
+            #expect(opinions.first { $0["author"] == "Dr Otto Pedic" }?["recorded_by"] == "Dr Test")
+            #expect(opinions.first { $0["author"] == "Dr Rae Diology" }?["recorded_by"] == .null)
+        }
+    }
+
+    @Test("a sign-off read at an older version is refused: a decision, task or opinion changed meanwhile never differs from the signed record")
+    func signOffIsAtomic() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            let board = BoardStore(db: app.db)
+            let me = try await UserStore(db: app.db).find("clin")
+            _ = try await board.recordDecision(itemID: item, consensus: "V1", recordedBy: "Dr Test", tasks: [])
+            // An opinion counts as a change of the record: it moves the version on.
+            _ = try await board.addOpinion(itemID: item, author: me, text: "Medical view")
+            #expect(try await board.decision(itemID: item)?.version == 2)
+            await #expect(throws: StoreError.self) {
+                _ = try await board.signOff(itemID: item, by: me, at: Date(), snapshot: ["consensus": "V1"], decisionVersion: 1)
+            }
+            #expect(try await board.snapshot(itemID: item) == nil)
+            _ = try await board.recordDecision(itemID: item, consensus: "V3", recordedBy: "Dr Test", tasks: [], expectedVersion: 2)
+            await #expect(throws: StoreError.self) {
+                _ = try await board.signOff(itemID: item, by: me, at: Date(), snapshot: ["consensus": "V2"], decisionVersion: 2)
+            }
+            let snap = try await board.signOff(itemID: item, by: me, at: Date(), snapshot: ["consensus": "V3"], decisionVersion: 3)
+            #expect(snap.document.contains("V3"))
+            // After sign-off the conditional updates refuse every change.
+            await #expect(throws: StoreError.self) {
+                _ = try await board.recordDecision(itemID: item, consensus: "V4", recordedBy: "x", tasks: [], expectedVersion: 3)
+            }
+            await #expect(throws: StoreError.self) { _ = try await board.addOpinion(itemID: item, author: me, text: "late") }
+            #expect(try await board.decision(itemID: item)?.consensus == "V3")
+            #expect(try await board.opinions(itemID: item).map(\.text) == ["Medical view"])
+
+            // Sign-off racing a re-recorded decision: whichever wins, the snapshot equals the decision left.
+            let pid2 = try await PatientPageTests.createPatient(b, external: "H-RACE", name: "Race Case")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid2)])
+            let mid = try #require(UUID(uuidString: String(meeting.dropFirst("/board/".count))))
+            let item2 = try #require(try await board.agenda(meetingID: mid).first { $0.caseRecord.$patient.id.uuidString == pid2 }?.requireID())
+            _ = try await board.recordDecision(itemID: item2, consensus: "First", recordedBy: "Dr Test", tasks: [])
+            let read = try #require(try await board.decision(itemID: item2)?.version)
+            async let signed = try? board.signOff(itemID: item2, by: me, at: Date(), snapshot: ["consensus": "First"], decisionVersion: read)
+            async let changed = try? board.recordDecision(itemID: item2, consensus: "Second", recordedBy: "x", tasks: [], expectedVersion: read)
+            let (s, c) = await (signed, changed)
+            #expect((s == nil) != (c == nil), "exactly one of them wins")
+            let live = try #require(try await board.decision(itemID: item2))
+            if let s { #expect(try JSONValue.parse(s.document)["consensus"]?.stringValue == live.consensus) }
+        }
+    }
+
+    @Test("a refused form asking for thousands of task rows renders at most the rows decide reads")
+    func taskRowsAreCapped() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            let res = try await b.post("\(meeting)/items/\(item)/opinions", [("text", ""), ("task200000_title", "x")])
+            #expect(res.status == .unprocessableEntity)
+            let page = res.body.string
+            #expect(page.contains("name=\"task\(BoardController.maxTaskRows)_title\""))
+            #expect(!page.contains("name=\"task\(BoardController.maxTaskRows + 1)_title\""))
+            #expect(page.utf8.count < 400_000)
+        }
+    }
+
+    @Test("a re-sent form keeps the version its user saw (a colleague's newer decision answers 409), and typed text is never shown as the recorded consensus")
+    func typedFormsKeepTheirVersion() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let pid = try await PatientPageTests.createPatient(b)
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            try await b.post("\(meeting)/agenda", [("patient_id", pid)])
+            let item = try await Self.itemID(app, meeting)
+            try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "V1 plan")])
+            // A colleague re-records meanwhile (version 2).
+            _ = try await BoardStore(db: app.db).recordDecision(itemID: item, consensus: "V2 colleague", recordedBy: "Dr Other", tasks: [], expectedVersion: 1)
+            // Our form, typed against version 1, is refused for a bad date and comes back...
+            let refused = try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "Typed against V1"), ("decision_version", "1"),
+                                                                                 ("task1_title", "x"), ("task1_owner", "clin"), ("task1_due", "soonish")])
+            #expect(refused.status == .unprocessableEntity)
+            let page = refused.body.string
+            #expect(PatientPageTests.hidden("decision_version", in: page) == "1")
+            #expect(page.contains("<strong>Consensus:</strong> V2 colleague"))
+            #expect(!page.contains("<strong>Consensus:</strong> Typed against V1"))
+            // ...and sent again as it came back, it cannot overwrite the colleague's version.
+            let again = try await b.post("\(meeting)/items/\(item)/decision", [("consensus", "Typed against V1"), ("decision_version", "1")])
+            #expect(again.status == .conflict)
+            #expect(try await BoardStore(db: app.db).decision(itemID: item)?.consensus == "V2 colleague")
+        }
+    }
+
+    @Test("adding a member names every agenda patient in the audit entry (the member now sees them)")
+    func addingAMemberIsAuditedPerPatient() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let one = try await PatientPageTests.createPatient(b)
+            let two = try await PatientPageTests.createPatient(b, external: "H-200", name: "Bo Test")
+            let meeting = try await Self.meeting(b, date: "2026-12-01")
+            for pid in [one, two] { try await b.post("\(meeting)/agenda", [("patient_id", pid)]) }
+            try await addColleague(app, "rad", specialty: .radiology)
+            try await b.post("\(meeting)/members", [("username", "rad")])
+            let entries = try await AuditLog(db: app.db).entries(limit: 10).filter { $0.object.hasSuffix("/members") }
+            #expect(Set(entries.compactMap { $0.patientID?.uuidString }) == Set([one, two]))
         }
     }
 }

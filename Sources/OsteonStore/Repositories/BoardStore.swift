@@ -132,16 +132,28 @@ public struct BoardStore: Sendable {
             throw StoreError.invalid("\(author.displayName)'s account has no board specialty: an administrator records it (osteon user add --specialty)")
         }
         _ = try await item(itemID)
-        if let d = try await decision(itemID: itemID), d.signedOffAt != nil {
-            throw StoreError.invalid("the decision is signed off: add an addendum instead")
-        }
         let authorID = try author.requireID()
-        try await OpinionRecord.query(on: db).filter(\.$item.$id == itemID).filter(\.$authorUserID == authorID).delete()
-        let o = OpinionRecord(itemID: itemID, specialty: specialty.rawValue, author: author.displayName, text: trimmed)
-        o.authorUserID = authorID
-        if let recordedBy, recordedBy.id != author.id { o.recordedBy = recordedBy.displayName }
-        try await o.create(on: db)
-        return o
+        let proxy = recordedBy.map { $0.id != author.id } ?? false
+        return try await db.transaction { tx in
+            // The decision's version counts its opinions too: a sign-off built from an older
+            // reading is refused (its compare-and-set names the version it read).
+            if let d = try await DecisionRecord.query(on: tx).filter(\.$item.$id == itemID).first() {
+                guard let sql = tx as? any SQLDatabase else { throw StoreError.invalid("the database does not speak SQL") }
+                let touched = try await sql.update(DecisionRecord.schema).set(SQLIdentifier("version"), to: SQLRaw("version + 1"))
+                    .where("id", .equal, try d.requireID()).where("signed_off_at", .is, SQLLiteral.null).returning("id").all()
+                guard touched.count == 1 else { throw StoreError.invalid("the decision is signed off: add an addendum instead") }
+            }
+            let earlier = try await OpinionRecord.query(on: tx).filter(\.$item.$id == itemID).filter(\.$authorUserID == authorID).first()
+            if proxy, let earlier, earlier.recordedBy == nil {
+                throw StoreError.invalid("\(author.displayName) recorded this opinion themselves: only they can change it")
+            }
+            try await earlier?.delete(on: tx)
+            let o = OpinionRecord(itemID: itemID, specialty: specialty.rawValue, author: author.displayName, text: trimmed)
+            o.authorUserID = authorID
+            if proxy, let recordedBy { o.recordedBy = recordedBy.displayName }
+            try await o.create(on: tx)
+            return o
+        }
     }
 
     /// Before the per-person opinions (M0012): an opinion for a specialty by name only.
@@ -215,12 +227,12 @@ public struct BoardStore: Sendable {
         let text = consensus.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("the consensus recommendation is empty") }
         let agendaItem = try await item(itemID)
-        if let existing = try await decision(itemID: itemID), existing.signedOffAt != nil {
-            throw StoreError.invalid("the decision was signed off by \(existing.signedOffBy ?? "the chair") and cannot be changed")
-        }
         return try await db.transaction { tx in
             let d: DecisionRecord
             if let existing = try await DecisionRecord.query(on: tx).filter(\.$item.$id == itemID).first() {
+                if existing.signedOffAt != nil {
+                    throw StoreError.invalid("the decision was signed off by \(existing.signedOffBy ?? "the chair") and cannot be changed")
+                }
                 guard let expectedVersion, expectedVersion == existing.version else {
                     throw StoreError.conflict(entity: "the board's decision", expected: expectedVersion ?? 0, current: existing.version)
                 }
@@ -230,8 +242,15 @@ public struct BoardStore: Sendable {
                     .set("consensus", to: text).set("recorded_by", to: recordedBy).set("version", to: expectedVersion + 1)
                     .set("plan", to: plan?.serialized())
                     .where("id", .equal, try existing.requireID()).where("version", .equal, expectedVersion)
+                    .where("signed_off_at", .is, SQLLiteral.null)
                     .returning("version").all()
-                guard updated.count == 1 else { throw StoreError.conflict(entity: "the board's decision", expected: expectedVersion, current: expectedVersion + 1) }
+                guard updated.count == 1 else {
+                    // Signed off or re-recorded since it was read: say which.
+                    if let now = try await DecisionRecord.query(on: tx).filter(\.$item.$id == itemID).first(), now.signedOffAt != nil {
+                        throw StoreError.invalid("the decision was signed off by \(now.signedOffBy ?? "the chair") and cannot be changed")
+                    }
+                    throw StoreError.conflict(entity: "the board's decision", expected: expectedVersion, current: expectedVersion + 1)
+                }
                 existing.consensus = text
                 existing.recordedBy = recordedBy
                 existing.version = expectedVersion + 1
@@ -270,7 +289,9 @@ public struct BoardStore: Sendable {
     /// Signs the decision off and freezes it, in one transaction: the document
     /// (facts, assessment, opinions, consensus, plan, tasks, attendance as they
     /// are now) is stored with its SHA-256 and can never change afterwards.
-    public func signOff(itemID: UUID, by user: UserRecord, at date: Date, snapshot document: JSONValue,
+    /// `decisionVersion` is the version the snapshot was read at: a decision, task or opinion
+    /// changed since (each bumps it) refuses the sign-off, so the snapshot is what was signed.
+    public func signOff(itemID: UUID, by user: UserRecord, at date: Date, snapshot document: JSONValue, decisionVersion: Int,
                         missingOpinionsReason: String? = nil) async throws -> DecisionSnapshotRecord {
         guard let d = try await decision(itemID: itemID) else { throw StoreError.invalid("record the consensus before signing off") }
         guard d.signedOffAt == nil else { throw StoreError.invalid("already signed off by \(d.signedOffBy ?? "the chair")") }
@@ -281,9 +302,14 @@ public struct BoardStore: Sendable {
             // Compare-and-set: of two chairs signing at once, one wins.
             let updated = try await sql.update(DecisionRecord.schema)
                 .set("signed_off_by", to: user.displayName).set("signed_off_at", to: date).set("missing_opinions_reason", to: missingOpinionsReason)
-                .where("id", .equal, try d.requireID()).where("signed_off_at", .is, SQLLiteral.null)
+                .where("id", .equal, try d.requireID()).where("signed_off_at", .is, SQLLiteral.null).where("version", .equal, decisionVersion)
                 .returning("id").all()
-            guard updated.count == 1 else { throw StoreError.invalid("already signed off") }
+            guard updated.count == 1 else {
+                if let now = try await DecisionRecord.query(on: tx).filter(\.$id == d.requireID()).first(), now.signedOffAt != nil {
+                    throw StoreError.invalid("already signed off by \(now.signedOffBy ?? "the chair")")
+                }
+                throw StoreError.invalid("the decision, its tasks or an opinion changed while you were signing: review the record and sign again")
+            }
             let s = DecisionSnapshotRecord()
             s.itemID = itemID
             s.decisionID = try d.requireID()

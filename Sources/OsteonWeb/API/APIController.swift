@@ -299,7 +299,7 @@ struct APIController: RouteCollection {
             items.append(.object([
                 ("id", .string(item.id!.uuidString)), ("patient_id", .string(item.caseRecord.patient.id!.uuidString)),
                 ("question", .string(item.question)), ("state", .string(item.caseRecord.state)),
-                ("opinions", .array(opinions.map { ["specialty": .string($0.specialty), "author": .string($0.author), "text": .string($0.text)] })),
+                ("opinions", .array(opinions.map { ["specialty": .string($0.specialty), "author": .string($0.author), "recorded_by": JSONValue($0.recordedBy), "text": .string($0.text)] })),
                 ("decision", decision.map { d in
                     .object([("consensus", .string(d.consensus)), ("recorded_by", .string(d.recordedBy)), ("signed_off_by", JSONValue(d.signedOffBy)),
                              ("signed_off", .bool(d.signedOffAt != nil))])

@@ -52,13 +52,15 @@ enum FormDraft {
             .encodeResponse(status: .unauthorized, for: req)
     }
 
-    /// Our own page sent it. Browsers say so in Sec-Fetch-Site; with our no-referrer policy Chrome sends
-    /// "Origin: null", so the Origin host is compared only when it names one.
+    /// Our own page sent it. Browsers say so in Sec-Fetch-Site; without it the Origin must name
+    /// this host and port exactly (with our no-referrer policy Chrome sends "Origin: null").
+    /// A post that says neither keeps nothing.
     static func sameOrigin(_ req: Request) -> Bool {
         if let site = req.headers.first(name: "Sec-Fetch-Site") { return site == "same-origin" }
-        guard let origin = req.headers.first(name: .origin) else { return true }
-        guard let host = URL(string: origin)?.host else { return false }
-        return host == req.headers.first(name: .host)?.split(separator: ":").first.map(String.init)
+        guard let origin = req.headers.first(name: .origin), let url = URL(string: origin), url.user == nil, let host = url.host,
+              let hostHeader = req.headers.first(name: .host)
+        else { return false }
+        return (url.port.map { "\(host):\($0)" } ?? host) == hostHeader
     }
 
     /// Kept in the new session at sign-in (checked: a draft names safe local paths only).

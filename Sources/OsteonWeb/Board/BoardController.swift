@@ -91,6 +91,7 @@ struct AgendaVM: Content {
     let missingText: String?
     let signed: SignedVM?
     let consensus: String?
+    let consensusTyped: String?
     let decisionVersion: Int?
     let recordedBy: String?
     let tasks: [TaskVM]
@@ -142,6 +143,9 @@ struct BoardController: RouteCollection {
         routes.on(.meetingSettings, use: updateSettings)
         routes.on(.addMember, use: addMember)
     }
+
+    /// Tasks per decision form.
+    static let maxTaskRows = 50
 
     func mid(_ req: Request) throws -> UUID {
         guard let id = req.parameter(.meeting) else { throw Abort(.notFound, reason: "no such meeting") }
@@ -231,10 +235,12 @@ struct BoardController: RouteCollection {
                                  owners: owners(values["task\(k)_owner"] ?? people.first { $0.id == t.ownerUserID }?.username),
                                  titleError: errors["task\(k)_title"], ownerError: errors["task\(k)_owner"], dueError: errors["task\(k)_due"])
             }
-            let blank = max(3, (values.keys.compactMap { key -> Int? in
+            // As many rows as were sent (decide reads at most maxTaskRows), and three empty ones to add to.
+            let sent = min(Self.maxTaskRows, values.keys.compactMap { key -> Int? in
                 guard key.hasPrefix("task"), key.hasSuffix("_title") else { return nil }
                 return Int(key.dropFirst(4).dropLast(6))
-            }.max() ?? 0) - rows.count)
+            }.max() ?? 0)
+            let blank = max(3, sent - rows.count)
             for k in (rows.count + 1)...(rows.count + blank) {
                 rows.append(TaskRowVM(n: k, title: values["task\(k)_title"] ?? "", due: values["task\(k)_due"] ?? "", owners: owners(values["task\(k)_owner"]),
                                       titleError: errors["task\(k)_title"], ownerError: errors["task\(k)_owner"], dueError: errors["task\(k)_due"]))
@@ -258,7 +264,10 @@ struct BoardController: RouteCollection {
                 readiness: signed == nil ? readiness : [],  // a signed item is past preparing
                 opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, recordedBy: $0.recordedBy, text: $0.text) },
                 missingRequired: missing, missingText: missing.isEmpty ? nil : missing.joined(separator: "; "), signed: signed,
-                consensus: values["consensus"] ?? decision?.consensus, decisionVersion: decision?.version, recordedBy: decision?.recordedBy,
+                // The recorded consensus is shown as recorded; what was typed (a refused or restored form) only fills the form,
+                // with the version the user had seen, so a change by a colleague meanwhile is caught (409).
+                consensus: decision?.consensus, consensusTyped: values["consensus"] ?? decision?.consensus,
+                decisionVersion: values["decision_version"].flatMap { Int($0) } ?? decision?.version, recordedBy: decision?.recordedBy,
                 tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
                 taskRows: rows,
                 onBehalfOptions: [Option(value: "", label: "myself (\(req.user!.displayName))", selected: true)]
@@ -419,7 +428,7 @@ struct BoardController: RouteCollection {
             guard key.hasPrefix("task"), key.hasSuffix("_title") else { return nil }
             return Int(key.dropFirst(4).dropLast(6))
         }.max() ?? 0)
-        let rows = (0..<min(count, 50)).map { n in
+        let rows = (0..<min(count, Self.maxTaskRows)).map { n in
             BoardService.TaskRow(title: f["task\(n + 1)_title"] ?? "", owner: f["task\(n + 1)_owner"] ?? "", due: f["task\(n + 1)_due"] ?? "")
         }
         do {
@@ -502,6 +511,8 @@ struct BoardController: RouteCollection {
         let id = try mid(req)
         try await req.requireMeetingCreator(id)
         let user = try await req.colleagueFromForm()
+        // A new member sees every patient on the agenda: each is named in the audit entry.
+        req.auditPatients(try await req.board.agenda(meetingID: id).map { $0.caseRecord.$patient.id })
         try await req.access.addMeetingMember(meetingID: id, userID: user.id!)
         return req.redirect(to: SiteRoute.meeting.link(id) + "#members")
     }

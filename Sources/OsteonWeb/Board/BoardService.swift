@@ -38,8 +38,13 @@ enum BoardService {
         let me = try await user(req)
         var author = me
         if let name = onBehalfOf?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name != me.username {
-            guard let colleague = try await UserRecord.query(on: req.db).filter(\.$username == name).first(), colleague.active else {
-                throw ValidationFailure(fields: ["on_behalf_of": "no active colleague with the user name \(name)"])
+            // Only for a colleague of this meeting: an active clinician or nurse navigator who is a member.
+            let item = try await req.board.item(itemID)
+            let members = try await req.access.meetingMembers(meetingID: item.$meeting.id)
+            guard let colleague = members.first(where: { $0.username == name }), colleague.active,
+                  colleague.role == Role.clinician || colleague.role == Role.navigator
+            else {
+                throw ValidationFailure(fields: ["on_behalf_of": "\(name) is not an active clinician or nurse navigator on this meeting: add them as a member first"])
             }
             author = colleague
         }
@@ -106,6 +111,10 @@ enum BoardService {
     static func signOff(_ req: Request, item: AgendaItemRecord, missingReason: String?) async throws -> DecisionSnapshotRecord {
         try req.requireClinician()
         let itemID = try item.requireID()
+        // Everything below is read at this version; any change since refuses the sign-off (BoardStore.signOff).
+        guard let version = try await req.board.decision(itemID: itemID)?.version else {
+            throw ValidationFailure(fields: ["signoff": "record the consensus first"])
+        }
         let missing = try await req.board.missingRequired(itemID: itemID)
         let reason = missingReason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if !missing.isEmpty && (reason?.isEmpty ?? true) {
@@ -116,7 +125,8 @@ enum BoardService {
         let document = try await snapshotDocument(req, item: item, signer: me, at: now, missing: missing, missingReason: reason)
         let snapshot: DecisionSnapshotRecord
         do {
-            snapshot = try await req.board.signOff(itemID: itemID, by: me, at: now, snapshot: document, missingOpinionsReason: missing.isEmpty ? nil : reason)
+            snapshot = try await req.board.signOff(itemID: itemID, by: me, at: now, snapshot: document, decisionVersion: version,
+                                                   missingOpinionsReason: missing.isEmpty ? nil : reason)
         } catch let e as StoreError {
             throw ValidationFailure(fields: ["signoff": e.description])
         }

@@ -105,7 +105,7 @@ extension Request {
     /// Only the meeting's creator adds members.
     func requireMeetingCreator(_ meetingID: UUID) async throws {
         guard let user, try await access.meetingCreator(meetingID: meetingID) == user.id else {
-            throw Abort(.forbidden, reason: "only the member who created this meeting adds members; ask them")
+            throw Abort(.forbidden, reason: "only the member who created this meeting changes its members and settings; ask them")
         }
     }
 
