@@ -1,4 +1,5 @@
 import Foundation
+import OsteonDomain
 
 /// The patient page's record forms (labs, medicines, imaging, procedures),
 /// defined once: the patient page writes them empty, and a refused one comes
@@ -59,11 +60,14 @@ struct RecordForm: Sendable {
         w.raw("<button type=\"submit\">"); w.text(submit); w.raw("</button>\n</form>\n")
     }
 
+    /// A select's options from the domain's enum, so a form cannot offer what the domain does not accept
+    /// (or leave out what it does): every case but those `except` names, in the enum's order.
+    static func options<E: InputEnum>(_: E.Type, blank: String? = nil, except: Set<E> = [], labels: [E: String] = [:]) -> [(value: String, label: String)] {
+        (blank.map { [("", $0)] } ?? []) + E.allCases.filter { !except.contains($0) }.map { ($0.rawValue, labels[$0] ?? $0.rawValue.replacingOccurrences(of: "_", with: " ")) }
+    }
+
     static let lab = RecordForm(action: "labs", title: "Add a lab", submit: "Add lab", fields: [
-        Field(name: "test", id: "lab-test", label: "Test", kind: .select([
-            ("calcium", "calcium"), ("albumin", "albumin"), ("creatinine", "creatinine"), ("crp", "CRP"), ("ldh", "LDH"), ("platelets", "platelets"),
-            ("bilirubin", "bilirubin"), ("hemoglobin", "hemoglobin"), ("alp", "ALP"), ("psa", "PSA"),
-        ])),
+        Field(name: "test", id: "lab-test", label: "Test", kind: .select(options(LabTest.self, labels: [.crp: "CRP", .ldh: "LDH", .alp: "ALP", .psa: "PSA"]))),
         Field(name: "value", id: "lab-value", label: "Value", kind: .text(inputMode: "decimal", required: true)),
         Field(name: "unit", id: "lab-unit", label: "Unit", kind: .text(placeholder: "mg/dL", required: true)),
         Field(name: "date", id: "lab-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
@@ -73,30 +77,27 @@ struct RecordForm: Sendable {
 
     static let medication = RecordForm(action: "medications", title: "Add a medicine", submit: "Add medicine", fields: [
         Field(name: "name", id: "med-name", label: "Medicine", kind: .text(required: true)),
-        Field(name: "agent", id: "med-agent", label: "Bone-modifying agent", kind: .select([
-            ("", "not a bone-modifying agent"), ("zoledronic_acid", "zoledronic acid"), ("denosumab", "denosumab"), ("pamidronate", "pamidronate"),
-        ])),
-        Field(name: "class", id: "med-class", label: "Kind", kind: .select([
-            ("", "derive"), ("chemotherapy", "chemotherapy"), ("targeted_therapy", "targeted therapy"), ("hormonal", "hormonal"), ("steroid", "steroid"),
-            ("calcium_vitamin_d", "calcium and vitamin D"), ("other", "other"),
-        ])),
-        Field(name: "status", id: "med-status", label: "Status", kind: .select([
-            ("", "not recorded"), ("active", "given now"), ("on_hold", "on hold"), ("completed", "completed"), ("stopped", "stopped"),
-        ])),
-        Field(name: "indication", id: "med-indication", label: "Given for", kind: .select([
-            ("", "not recorded"), ("bone_metastases_or_myeloma", "bone metastases or myeloma"), ("hypercalcaemia_of_malignancy", "hypercalcaemia"),
-            ("hypercalcaemia_refractory_to_bisphosphonate", "hypercalcaemia not responding to a bisphosphonate"),
-            ("giant_cell_tumor_of_bone", "giant cell tumour of bone"),
-        ])),
+        Field(name: "agent", id: "med-agent", label: "Bone-modifying agent", kind: .select(options(Agent.self, blank: "not a bone-modifying agent", except: [.other]))),
+        // A bone-modifying agent is named in the field above.
+        Field(name: "class", id: "med-class", label: "Kind", kind: .select(options(MedicationClass.self, blank: "derive", except: [.boneModifyingAgent],
+                                                                                   labels: [.calciumVitaminD: "calcium and vitamin D"]))),
+        // Entered in error is a correction of a record, not something added.
+        Field(name: "status", id: "med-status", label: "Status", kind: .select(options(MedicationStatus.self, blank: "not recorded", except: [.enteredInError, .unknown],
+                                                                                     labels: [.active: "given now", .notTaken: "not taken", .intended: "planned"]))),
+        Field(name: "indication", id: "med-indication", label: "Given for", kind: .select(options(BMAIndication.self, blank: "not recorded", labels: [
+            .hypercalcaemiaOfMalignancy: "hypercalcaemia", .hypercalcaemiaRefractoryToBisphosphonate: "hypercalcaemia not responding to a bisphosphonate",
+            .giantCellTumorOfBone: "giant cell tumour of bone",
+        ]))),
         Field(name: "start_date", id: "med-start", label: "Start date", kind: .text(placeholder: "YYYY-MM-DD")),
         Field(name: "last_dose_date", id: "med-last", label: "Last dose", kind: .text(placeholder: "YYYY-MM-DD")),
-        Field(name: "interval", id: "med-interval", label: "Interval", kind: .select([("", "not recorded"), ("q4w", "every 4 weeks"), ("q12w", "every 12 weeks")])),
+        Field(name: "interval", id: "med-interval", label: "Interval", kind: .select(options(ZoledronicAcidRenalDose.Interval.self, blank: "not recorded",
+                                                                                          labels: [.q4w: "every 4 weeks", .q12w: "every 12 weeks"]))),
     ])
 
     static let imaging = RecordForm(action: "imaging", title: "Add an imaging study", submit: "Add study", fields: [
-        Field(name: "modality", id: "img-mod", label: "Modality", kind: .select([
-            ("xray", "X-ray"), ("ct", "CT"), ("mri", "MRI"), ("bone_scan", "bone scan"), ("pet_ct", "PET-CT"), ("psma_pet", "PSMA PET"),
-        ])),
+        Field(name: "modality", id: "img-mod", label: "Modality", kind: .select(options(Modality.self, labels: [
+            .xray: "X-ray", .ct: "CT", .mri: "MRI", .petCT: "PET-CT", .psmaPET: "PSMA PET",
+        ]))),
         Field(name: "region", id: "img-region", label: "Region", kind: .text(placeholder: "whole_spine, chest, left femur")),
         Field(name: "date", id: "img-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
         Field(name: "report", id: "img-report", label: "Read (report)", kind: .textarea),
@@ -109,10 +110,6 @@ struct RecordForm: Sendable {
         Field(name: "site", id: "proc-site", label: "Radiotherapy site", kind: .text()),
         Field(name: "dose_gy", id: "proc-dose", label: "Dose (Gy)", kind: .text(inputMode: "decimal")),
         Field(name: "fractions", id: "proc-fx", label: "Fractions", kind: .text(inputMode: "numeric")),
-        Field(name: "surgery_kind", id: "proc-surgery", label: "Operation", kind: .select([
-            ("", "—"), ("prophylactic_fixation", "prophylactic fixation"), ("fracture_fixation", "fracture fixation"), ("decompression", "decompression"),
-            ("stabilization", "stabilization"), ("separation_surgery", "separation surgery"), ("cement_augmentation", "cement augmentation"),
-            ("resection", "resection"), ("biopsy", "biopsy"),
-        ])),
+        Field(name: "surgery_kind", id: "proc-surgery", label: "Operation", kind: .select(options(SurgeryKind.self, blank: "—"))),
     ])
 }
