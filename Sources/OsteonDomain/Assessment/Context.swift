@@ -41,6 +41,9 @@ struct Context {
     let creatinineDate: Day?
 
     init(_ c: PatientCase, asOf: Day) {
+        var c = c
+        // Lesions are named by site everywhere the assessment speaks of them.
+        c.lesions = c.lesions.map(Lesion.named)
         self.c = c
         self.asOf = asOf
         age = c.patient.age(on: asOf)

@@ -249,10 +249,38 @@ public struct Lesion: Sendable {
 
     public var spinalLevels: [SpinalLevel]? { level.flatMap(SpinalLevel.span) }
     public var isSpinal: Bool { bone?.isSpine == true || spinalLevels != nil }
-    public var label: String {
-        if let level { return "\(id) (\(level))" }
-        let parts = [side, region?.rawValue.replacingOccurrences(of: "_", with: " "), bone?.rawValue].compactMap { $0 }
-        return parts.isEmpty ? id : "\(id) (\(parts.joined(separator: " ")))"
+    /// Set by `Lesion.named` when two lesions share a site.
+    public var displayName: String?
+
+    /// Where the lesion is, as clinicians name it: "T12 vertebra", "left femur, diaphysis".
+    /// (Not "L1": lesion ids clash with lumbar levels.)
+    public var site: String {
+        if let level { return "\(level) \(bone == .sacrum ? "sacrum" : "vertebra")" }
+        let bonePart = [side, bone.map { Words.value($0.rawValue) }].compactMap { $0 }.joined(separator: " ")
+        let regionPart = region.map { Words.value($0.rawValue) }
+        switch (bonePart.isEmpty, regionPart) {
+        case (true, nil): return "lesion \(id)"
+        case (true, let r?): return r
+        case (false, nil): return bonePart
+        case (false, let r?): return "\(bonePart), \(r)"
+        }
+    }
+
+    public var label: String { displayName ?? site }
+
+    /// The lesions with a name each: the site, and "lesion 1 of 2" only where two share one.
+    public static func named(_ lesions: [Lesion]) -> [Lesion] {
+        let counts = Dictionary(grouping: lesions, by: \.site).mapValues(\.count)
+        var seen: [String: Int] = [:]
+        return lesions.map { l in
+            var l = l
+            let site = l.site
+            if let n = counts[site], n > 1 {
+                seen[site, default: 0] += 1
+                l.displayName = "\(site) (lesion \(seen[site]!) of \(n))"
+            }
+            return l
+        }
     }
 }
 

@@ -201,22 +201,25 @@ struct BoardController: RouteCollection {
             let decision = try await req.board.decision(itemID: item.id!)
             let tasks = try await req.board.tasks(caseID: item.caseRecord.id!).filter { decision != nil && $0.$decision.id == decision?.id }
             var summary: [String] = []
-            summary.append("Primary: \(a.primarySites.isEmpty ? "none recorded" : a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")); bone metastasis: \(a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown").")
+            let names = Dictionary(Lesion.named(c.lesions ?? []).map { ($0.id, $0.label) }, uniquingKeysWith: { x, _ in x })
+            let name: (String) -> String = { names[$0] ?? "lesion \($0)" }
+            func plain(_ text: String) -> String { Words.plain(text, lesion: name) }
+            summary.append("Primary: \(a.primarySites.isEmpty ? "none recorded" : a.primarySites.map(Words.value).joined(separator: ", ")); bone metastasis: \(a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown").")
             for s in a.scores {
                 guard let r = s.report else { continue }
                 let total = r.total.map { " \($0)" } ?? ""
-                summary.append("\(r.title)\(s.lesionID.map { " [\($0)]" } ?? ""):\(total) — \(r.recommendation)")
+                summary.append("\(r.title)\(s.lesionID.map { ", \(name($0))" } ?? ""):\(total) — \(plain(r.recommendation))")
             }
-            if let note = a.survivalNote { summary.append(note) }
-            for t in a.treatmentPlan { summary.append("Plan: \(t.text)") }
+            if let note = a.survivalNote { summary.append(plain(note)) }
+            for t in a.treatmentPlan { summary.append("Plan: \(plain(t.text))") }
             // What the recorded facts forbid is part of the summary, so the board sees why an item is absent.
-            for p in a.prohibitions { summary.append("Not advised: \(p.what) — \(p.reason)") }
+            for p in a.prohibitions { summary.append("Not advised: \(plain(p.what)) — \(plain(p.reason))") }
             let missing = try await req.board.missingRequired(itemID: item.id!).map(BoardSpecialty.groupLabel)
             // Before the meeting: what is not ready.
-            var readiness = a.dataNeeded.prefix(5).map { "Data needed: \($0.detail)" }
+            var readiness = a.dataNeeded.prefix(5).map { "Data needed: \(plain($0.detail))" }
             for study in records.imaging {
                 if let d = study.date.flatMap(Day.init), meetingDay.ordinal - d.ordinal > maxAge {
-                    let label = Modality.parse(study.modality).map(Self.modalityLabel) ?? study.modality.replacingOccurrences(of: "_", with: " ")
+                    let label = Modality.parse(study.modality).map(Self.modalityLabel) ?? Words.value(study.modality)
                     readiness.append("Imaging older than \(maxAge) day\(maxAge == 1 ? "" : "s") before the meeting: \(label)\(study.region.map { " \($0)" } ?? "") of \(d)")
                 }
             }
@@ -260,7 +263,7 @@ struct BoardController: RouteCollection {
                 urgency: urgency.rawValue.replacingOccurrences(of: "_", with: "-"), urgencyLabel: urgency.label, emergencyNote: item.emergencyNote,
                 summary: summary,
                 alerts: a.alerts.map { AlertLineVM(severity: $0.isOpen ? $0.severity.rawValue : "resolved", label: $0.isOpen ? $0.severity.rawValue.capitalized : "Resolved",
-                                                   title: $0.title, action: $0.action, resolvedBy: $0.resolvedBy?.value) },
+                                                   title: plain($0.title), action: plain($0.action), resolvedBy: $0.resolvedBy.map { plain($0.value) }) },
                 readiness: signed == nil ? readiness : [],  // a signed item is past preparing
                 opinions: opinions.map { OpinionVM(specialty: BoardSpecialty(rawValue: $0.specialty)?.label ?? $0.specialty, author: $0.author, recordedBy: $0.recordedBy, text: $0.text) },
                 missingRequired: missing, missingText: missing.isEmpty ? nil : missing.joined(separator: "; "), signed: signed,
@@ -277,7 +280,7 @@ struct BoardController: RouteCollection {
                 scanOptions: Modality.allCases.map { Option(value: $0.rawValue, label: Self.modalityLabel($0), selected: scansChosen.contains($0.rawValue) || values["scan_\($0.rawValue)"] == "on") },
                 surgeryOptions: [Option(value: "", label: "Not decided", selected: plan?["surgery"] == nil), Option(value: "none", label: "No operation", selected: plan?["surgery"] == "none")]
                     + [SurgeryKind.prophylacticFixation, .fractureFixation, .decompression, .separationSurgery, .stabilization, .cementAugmentation, .resection, .amputation]
-                        .map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: plan?["surgery"]?.stringValue == $0.rawValue) },
+                        .map { Option(value: $0.rawValue, label: Words.value($0.rawValue), selected: plan?["surgery"]?.stringValue == $0.rawValue) },
                 medicineOptions: [Option(value: "", label: "Not decided", selected: plan?["bone_medicine"] == nil), Option(value: "none", label: "No bone medicine", selected: plan?["bone_medicine"] == "none"),
                                   Option(value: "zoledronic_acid", label: "zoledronic acid", selected: plan?["bone_medicine"] == "zoledronic_acid"),
                                   Option(value: "denosumab", label: "denosumab", selected: plan?["bone_medicine"] == "denosumab")],
@@ -330,8 +333,8 @@ struct BoardController: RouteCollection {
         if let rt = plan?["radiotherapy"]?.stringValue { planLines.append("Radiotherapy: \(rt == "none" ? "none" : rt)") }
         let scans = (plan?["scans"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Modality.parse) }.map(modalityLabel)
         if !scans.isEmpty { planLines.append("Scans: \(scans.joined(separator: ", "))") }
-        if let s = plan?["surgery"]?.stringValue { planLines.append("Operation: \(s == "none" ? "none" : s.replacingOccurrences(of: "_", with: " "))") }
-        if let b = plan?["bone_medicine"]?.stringValue { planLines.append("Bone medicine: \(b == "none" ? "none" : b.replacingOccurrences(of: "_", with: " "))") }
+        if let s = plan?["surgery"]?.stringValue { planLines.append("Operation: \(Words.value(s))") }
+        if let b = plan?["bone_medicine"]?.stringValue { planLines.append("Bone medicine: \(Words.value(b))") }
         var vm = SignedVM(
             snapshotID: try snap.requireID(), signedBy: snap.signedByName, signedAt: BoardService.localTime(snap.signedAt), sha256: snap.sha256,
             consensus: doc["consensus"]?.stringValue ?? "", plan: planLines,

@@ -59,7 +59,7 @@ extension PatientPage {
             """)
         if lesions.isEmpty { w.raw("<p>No lesions recorded. <a href=\"\(base)/lesions/new\">Add a lesion</a>.</p>\n") }
         for l in lesions {
-            w.raw("<div class=\"lesion risk-"); w.text(l.risk); w.raw("\">\n<h3>"); w.text(l.label); w.raw(": "); w.text(l.description)
+            w.raw("<div class=\"lesion risk-"); w.text(l.risk); w.raw("\">\n<h3>"); w.text(l.label.prefix(1).uppercased() + l.label.dropFirst())
             w.raw(" <span class=\"muted\">("); w.text(l.classification); w.raw(")</span></h3>\n")
             w.raw("<p><a href=\"\(base)/lesions/\(l.id)/edit\">Edit "); w.text(l.label); w.raw("</a></p>\n")
             w.raw("<form method=\"post\" action=\"\(base)/lesions/\(l.id)/delete\" class=\"inline\">"); w.csrfField()
@@ -89,13 +89,13 @@ extension PatientPage {
 
         w.raw("<section aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Care gaps</h2>\n")
         list(&w, gaps, empty: "No care gaps.", open: "<ul class=\"gaps\">") { w, g in
-            w.raw("<code>"); w.text(g.code); w.raw("</code>: "); w.text(g.reason); source(&w, g.citation)
+            w.raw("<strong>"); w.text(g.text); w.raw("</strong>: "); w.text(g.reason); source(&w, g.citation)
         }
         w.raw("\n</section>\n\n")
 
         w.raw("<section aria-labelledby=\"need-h\">\n<h2 id=\"need-h\">Data needed</h2>\n")
         list(&w, dataNeeded, empty: "Nothing missing for the scores that apply.") { w, d in
-            w.raw("<code>"); w.text(d.text); w.raw("</code>: "); w.text(d.reason); w.raw(" (for "); w.text(d.status ?? ""); w.raw(")")
+            w.raw("<strong>"); w.text(d.text); w.raw("</strong>: "); w.text(d.reason); w.raw(" <span class=\"muted\">(needed for "); w.text(d.status ?? ""); w.raw(")</span>")
         }
         w.raw("\n")
         if !warnings.isEmpty {
@@ -178,9 +178,9 @@ extension PatientPage {
         for p in items {
             w.raw("<li>"); w.text(p.text)
             if let status = p.status {
-                w.raw(" <span class=\"status\">["); w.text(status)
+                w.raw(" <span class=\"status\">"); w.text(status.prefix(1).uppercased() + status.dropFirst())
                 if showDue, let due = p.due { w.raw(", due "); w.text(due) }
-                w.raw("]</span>")
+                w.raw("</span>")
             }
             why(&w, p.reason); source(&w, p.citation); w.raw("</li>")
         }
@@ -210,9 +210,7 @@ extension PatientPage {
             w.raw("</p><p class=\"source\">Source: "); w.text(s.citation ?? ""); w.raw(" (band provenance "); w.text(s.provenance ?? "")
             w.raw(")</p></details>\n")
         } else {
-            w.raw("<p class=\"cannot\">"); w.text(s.error ?? ""); w.raw(". Collect: ")
-            for m in s.missing { w.raw("<code>"); w.text(m); w.raw("</code> ") }
-            w.raw("</p>\n")
+            w.raw("<p class=\"cannot\">"); w.text(s.error ?? ""); w.raw(".</p>\n")
         }
         w.raw("</article>")
     }

@@ -55,7 +55,7 @@ enum SkeletonMap {
         for (i, l) in lesions.enumerated() {
             let (cx, cy) = position(l, index: i)
             let risk = a.risk(lesion: l.id)
-            let label = HTMLEscape.escape("\(l.id): \(PatientPage.describe(l)) — \(risk.label)")
+            let label = HTMLEscape.escape("\(l.label) — \(risk.label)")
             dots += "<g class=\"lesion risk-\(risk.rawValue)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk.rawValue]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
                 + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLEscape.escape(l.id))</text></g>"
         }

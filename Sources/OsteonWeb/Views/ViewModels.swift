@@ -45,21 +45,28 @@ struct ScoreVM: Content {
     let error: String?
     let missing: [String]
 
-    init(_ entry: Assessment.ScoreEntry) {
+    /// In clinicians' words: lesions by site (`lesion` names them), keys and values spelled out.
+    init(_ entry: Assessment.ScoreEntry, lesion: (String) -> String = { $0 }) {
         id = entry.id
-        lesionID = entry.lesionID
-        title = ScoreCatalog.rule(id: entry.id)?.title ?? entry.id
+        lesionID = entry.lesionID.map(lesion)
+        title = ScoreCatalog.rule(id: entry.id)?.title ?? Words.rule(entry.id)
         valid = entry.valid
         let r = entry.report
         total = r?.total.map(String.init)
-        band = entry.result?.headline
-        recommendation = r?.recommendation
-        rationale = r?.rationale.joined(separator: " ")
+        let headline: String? = entry.result?.headline
+        band = headline.map { Words.plain($0, lesion: lesion) }
+        let recommendationText: String? = r?.recommendation
+        recommendation = recommendationText.map { Words.plain($0, lesion: lesion) }
+        let rationaleText: String? = r?.rationale.joined(separator: " ")
+        rationale = rationaleText.map { Words.plain($0, lesion: lesion) }
         citation = r?.citations.map(\.text).joined(separator: "; ")
         provenance = r.map { "\($0.provenance.mark) \($0.provenance.rawValue)" }
-        components = (r?.components ?? []).map { Component(key: $0.key, finding: $0.finding, points: $0.points) }
-        error = entry.problem?.message
-        missing = entry.problem?.problems.map(\.field) ?? []
+        components = (r?.components ?? []).map { Component(key: Words.term($0.key), finding: Words.plain($0.finding, lesion: lesion), points: $0.points) }
+        error = entry.problem.map { p in
+            let fields = p.problems.map { Words.term($0.field) }
+            return fields.isEmpty ? Words.plain(p.message, lesion: lesion) : "Cannot be scored yet: \(fields.joined(separator: ", ")) not recorded"
+        }
+        missing = entry.problem?.problems.map { Words.term($0.field) } ?? []
     }
 }
 
@@ -143,16 +150,19 @@ struct PatientPage {
     static func build(today: Day, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord], careTeam: [String] = []) -> PatientPage {
         let a = Assessor.assess(read.patientCase, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
         let classes = Dictionary(a.lesionClasses.map { ($0.lesionID, $0.classification) }, uniquingKeysWith: { x, _ in x })
+        let named = Lesion.named(read.patientCase.lesions ?? [])
+        let names = Dictionary(named.map { ($0.id, $0.label) }, uniquingKeysWith: { x, _ in x })
+        let name: (String) -> String = { names[$0] ?? "lesion \($0)" }
+        func plain(_ text: String) -> String { Words.plain(text, lesion: name) }
         let lesions = r.lesions.map { record -> LesionVM in
-            let lesion = read.patientCase.lesions?.first { $0.id == record.label }
-            let scores = a.scores.filter { $0.lesionID == record.label }.map(ScoreVM.init)
-            return LesionVM(id: record.id!, label: record.label, description: lesion.map(describe) ?? record.label,
-                            classification: classes[record.label] ?? "", version: record.version, risk: a.risk(lesion: record.label).rawValue,
+            let scores = a.scores.filter { $0.lesionID == record.label }.map { ScoreVM($0, lesion: name) }
+            return LesionVM(id: record.id!, label: name(record.label), description: name(record.label),
+                            classification: plain(classes[record.label] ?? ""), version: record.version, risk: a.risk(lesion: record.label).rawValue,
                             scores: scores)
         }
         func plan(_ items: [Assessment.PlanItem]) -> [PlanVM] {
-            items.map { PlanVM(code: $0.code.rawValue, text: $0.text, reason: $0.reason, citation: $0.citations.map(\.text).joined(separator: "; "),
-                               status: $0.status?.rawValue.replacingOccurrences(of: "_", with: " "), due: $0.due?.description) }
+            items.map { PlanVM(code: $0.code.rawValue, text: plain($0.text), reason: plain($0.reason), citation: $0.citations.map(\.text).joined(separator: "; "),
+                               status: $0.status.map { Words.value($0.rawValue) }, due: $0.due?.description) }
         }
         return PatientPage(
             patientID: r.patient.id!, externalID: r.patient.externalID, name: r.patient.name,
@@ -160,59 +170,56 @@ struct PatientPage {
             state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state,
             stateOptions: options(CaseState.allCases.map(\.rawValue), selected: r.caseRecord.state,
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) })),
-            primary: a.primarySites.isEmpty ? "none recorded" : a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", "),
+            primary: a.primarySites.isEmpty ? "none recorded" : a.primarySites.map(Words.value).joined(separator: ", "),
             boneMetastasis: a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown",
-            alerts: a.alerts.map { AlertVM(code: $0.code.rawValue, severity: $0.severity.rawValue, title: $0.title, action: $0.action, reason: $0.reason,
+            alerts: a.alerts.map { AlertVM(code: $0.code.rawValue, severity: $0.severity.rawValue, title: plain($0.title), action: plain($0.action), reason: plain($0.reason),
                                            citation: $0.citations.map(\.text).joined(separator: "; ")) },
             notAdvised: a.prohibitions.map { p in
                 let held = a.withheld.filter { $0.prohibition.action == p.action }.map(\.item.text)
-                return PlanVM(code: "", text: p.what.prefix(1).uppercased() + p.what.dropFirst(),
-                              reason: p.reason + (held.isEmpty ? "" : " Held back: " + held.joined(separator: " ")) + (p.decidedBy.map { " (\($0) safety decision.)" } ?? ""),
+                return PlanVM(code: "", text: plain(p.what.prefix(1).uppercased() + p.what.dropFirst()),
+                              reason: plain(p.reason + (held.isEmpty ? "" : " Held back: " + held.joined(separator: " ")) + (p.decidedBy.map { " (\($0) safety decision.)" } ?? "")),
                               citation: p.citations.map(\.text).joined(separator: "; "), status: nil, due: nil)
             },
             lesions: lesions,
-            patientScores: a.scores.filter { $0.lesionID == nil }.map(ScoreVM.init),
-            survivalNote: a.survivalNote,
+            patientScores: a.scores.filter { $0.lesionID == nil }.map { ScoreVM($0, lesion: name) },
+            survivalNote: a.survivalNote.map(plain),
             differential: a.differential.flatMap { d in
                 d.candidates.prefix(4).enumerated().map { n, c in
-                    "\(d.lesionID ?? "lesion") — \(n + 1). \(c.diagnosis.replacingOccurrences(of: "_", with: " "))"
-                        + (c.reasonsFor.isEmpty ? "" : ": for \(c.reasonsFor.joined(separator: "; "))")
-                        + (c.reasonsAgainst.isEmpty ? "" : "; against \(c.reasonsAgainst.joined(separator: "; "))")
+                    "\(d.lesionID.map(name) ?? "lesion") — \(n + 1). \(Words.value(c.diagnosis))"
+                        + (c.reasonsFor.isEmpty ? "" : ": for \(plain(c.reasonsFor.joined(separator: "; ")))")
+                        + (c.reasonsAgainst.isEmpty ? "" : "; against \(plain(c.reasonsAgainst.joined(separator: "; ")))")
                 }
             },
             imaging: plan(a.imagingPlan), treatment: plan(a.treatmentPlan), surveillance: plan(a.surveillance), prevention: plan(a.prevention),
-            gaps: a.careGaps.map { PlanVM(code: $0.code.rawValue, text: $0.code.summary, reason: $0.reason,
+            gaps: a.careGaps.map { PlanVM(code: $0.code.rawValue, text: $0.code.summary.prefix(1).uppercased() + $0.code.summary.dropFirst(), reason: plain($0.reason),
                                           citation: $0.citations.map(\.text).joined(separator: "; "), status: nil, due: nil) },
-            dataNeeded: a.dataNeeded.map { PlanVM(code: $0.field, text: $0.field, reason: $0.detail, citation: "", status: $0.neededFor.joined(separator: ", "), due: nil) },
-            warnings: a.warnings,
-            timeline: timeline(read.patientCase),
-            skeleton: SkeletonMap.svg(lesions: read.patientCase.lesions ?? [], assessment: a),
-            labs: r.labs.map { TimelineVM(date: $0.date ?? "", text: "\($0.test) \(format($0.value)) \($0.unit)") },
-            medications: r.medications.map { m in TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(m.name)\(m.status.map { " (\($0))" } ?? "")") },
-            imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\($0.modality) \($0.region ?? "")\($0.report.map { ": \($0)" } ?? "")") },
+            dataNeeded: a.dataNeeded.map { d in
+                let what = Words.path(d.field, lesion: name)
+                return PlanVM(code: d.field, text: what.prefix(1).uppercased() + what.dropFirst(), reason: plain(d.detail), citation: "",
+                              status: d.neededFor.map(Words.rule).joined(separator: ", "), due: nil)
+            },
+            warnings: a.warnings.map(plain),
+            timeline: timeline(read.patientCase, name: name),
+            skeleton: SkeletonMap.svg(lesions: named, assessment: a),
+            labs: r.labs.map { TimelineVM(date: $0.date ?? "", text: "\(Words.term($0.test)) \(format($0.value)) \($0.unit)") },
+            medications: r.medications.map { m in TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(plain(m.name))\(m.status.map { " (\(Words.value($0)))" } ?? "")") },
+            imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\(Words.value($0.modality)) \(plain($0.region ?? ""))\($0.report.map { ": \($0)" } ?? "")") },
             tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
             asOf: a.asOf.description, careTeam: careTeam,
             caseVersion: r.caseRecord.version)
     }
 
-    static func describe(_ l: Lesion) -> String {
-        if let level = l.level { return "\(level) (spine)" }
-        let bone = [l.side, l.bone?.rawValue].compactMap { $0 }.joined(separator: " ")
-        guard let region = l.region?.rawValue.replacingOccurrences(of: "_", with: " ") else { return bone }
-        return "\(bone) (\(region))"
-    }
-
-    static func timeline(_ c: PatientCase) -> [TimelineVM] {
+    static func timeline(_ c: PatientCase, name: (String) -> String) -> [TimelineVM] {
         var events: [(Day, String)] = []
         for k in c.cancers ?? [] {
-            if let d = k.diagnosisDate { events.append((d, "Diagnosis: \(k.primarySite?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "cancer")\(k.stage.map { ", stage \($0)" } ?? "")")) }
+            if let d = k.diagnosisDate { events.append((d, "Diagnosis: \(k.primarySite.map { Words.value($0.rawValue) } ?? "cancer")\(k.stage.map { ", stage \($0)" } ?? "")")) }
             if let d = k.endOfTreatmentDate { events.append((d, "End of treatment")) }
         }
-        for l in c.lesions ?? [] { if let d = l.detectedDate { events.append((d, "Lesion \(l.id) found: \(describe(l))")) } }
-        for s in c.imaging ?? [] { if let d = s.date { events.append((d, "Imaging: \(s.modality?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "study") \(s.region ?? "")")) } }
+        for l in c.lesions ?? [] { if let d = l.detectedDate { events.append((d, "Lesion found: \(name(l.id))")) } }
+        for s in c.imaging ?? [] { if let d = s.date { events.append((d, "Imaging: \(s.modality.map { Words.value($0.rawValue) } ?? "study") \(Words.plain(s.region ?? ""))")) } }
         for rt in c.radiotherapy ?? [] { if let d = rt.date { events.append((d, "Radiotherapy\(rt.site.map { " to \($0)" } ?? "")\(rt.doseGy.map { " \(format($0)) Gy" } ?? "")")) } }
-        for s in c.surgeries ?? [] { if let d = s.date { events.append((d, "Surgery: \(s.kind?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "operation")")) } }
-        for m in c.medications ?? [] { if let d = m.startDate { events.append((d, "Started \(m.name ?? m.agent?.rawValue ?? "medicine")")) } }
+        for s in c.surgeries ?? [] { if let d = s.date { events.append((d, "Surgery: \(s.kind.map { Words.value($0.rawValue) } ?? "operation")")) } }
+        for m in c.medications ?? [] { if let d = m.startDate { events.append((d, "Started \(m.name ?? m.agent.map { Words.value($0.rawValue) } ?? "medicine")")) } }
         for v in c.followUp?.visits ?? [] { events.append((v, "Follow-up visit")) }
         return events.sorted { $0.0 > $1.0 }.map { TimelineVM(date: $0.0.description, text: $0.1) }
     }
