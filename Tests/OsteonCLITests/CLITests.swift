@@ -22,9 +22,10 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/osteon")
     }()
 
-    static func run(_ arguments: [String], stdin: String = "") throws -> Output {
+    static func run(_ arguments: [String], stdin: String = "", in directory: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         // The database commands use SQLite files in temporary folders here: the
         // PostgreSQL of .ci/run belongs to the store tests running meanwhile.
@@ -325,6 +326,30 @@ struct CLI {
         let csv = try CLI.run(["audit", "export", "--data-dir", dir])
         #expect(csv.stdout.contains("users/navi/disable") && csv.stdout.contains("users/chair/password"))
         #expect(!csv.stdout.contains("another long password"))
+    }
+
+    @Test("osteon demo loads every worked example from the package's resources, whatever the working directory")
+    func demoFromResources() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Run from a folder with no examples/ in it (before the fix they were read relative to it and silently skipped).
+        let out = try CLI.run(["demo", "--data-dir", dir], in: dir)
+        #expect(out.status == 0, Comment(rawValue: out.stderr))
+        let examples = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("examples/cases").path).filter { $0.hasSuffix(".json") }
+        let ids = try examples.map { file -> String in
+            let data = try Data(contentsOf: Self.root.appendingPathComponent("examples/cases/\(file)"))
+            return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["patient_id"] as? String)
+        }
+        let count = Process()
+        count.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        let pipe = Pipe()
+        count.standardOutput = pipe
+        count.arguments = ["-c", "import sqlite3,sys; c = sqlite3.connect('\(dir)/osteon.sqlite'); print('\\n'.join(r[0] for r in c.execute('SELECT external_id FROM patients')))"]
+        try count.run()
+        let stored = Set(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init))
+        count.waitUntilExit()
+        #expect(ids.count >= 20)
+        #expect(Set(ids).subtracting(stored).isEmpty, "examples missing from the demo: \(Set(ids).subtracting(stored).sorted())")
     }
 
     @Test("audit verify finds an edited entry in the database file and exits 1, saying where")

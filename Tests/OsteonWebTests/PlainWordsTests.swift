@@ -42,7 +42,7 @@ import VaporTesting
     @Test("no raw key, case path or index on any page of any demo patient")
     func noRawKeys() async throws {
         try await withOsteon { app in
-            try await WebRuntime.loadDemo(app, onlyIfEmpty: false, examples: repositoryRoot.appendingPathComponent("examples/cases").path, synthetic: 6,
+            try await WebRuntime.loadDemo(app, onlyIfEmpty: false, synthetic: 6,
                                           careTeam: ["clin"])
             let b = Browser(app)
             _ = try await b.signIn()
@@ -77,5 +77,23 @@ import VaporTesting
             let report = problems.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.count) pages, e.g. \($0.value.sorted().first!)): …\(contexts[$0.key] ?? "")…" }
             #expect(report.isEmpty, Comment(rawValue: "\(report.count) raw keys:\n" + report.joined(separator: "\n")))
         }
+    }
+}
+
+@Suite struct DemoExamplesTests {
+    @Test("a missing or invalid example folder is an error naming it, not a quieter demo")
+    func missingExamplesFail() throws {
+        #expect(throws: WebRuntime.DemoError.self) { try WebRuntime.demoExamples("/nonexistent/osteon-examples") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osteon-bad-examples-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("{ not json".utf8).write(to: dir.appendingPathComponent("broken.json"))
+        do {
+            _ = try WebRuntime.demoExamples(dir.path)
+            Issue.record("an invalid example was accepted")
+        } catch let e as WebRuntime.DemoError {
+            #expect(e.message.contains("broken.json"))
+        }
+        #expect(try WebRuntime.demoExamples().count >= 20)  // the package's own
     }
 }

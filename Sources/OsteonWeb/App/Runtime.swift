@@ -155,19 +155,13 @@ public enum WebRuntime {
     /// A living board for a newcomer: the worked example cases, a synthetic
     /// cohort, a meeting with cases on its agenda, and a demo clinician whose
     /// random password is printed once.
-    public static func loadDemo(_ app: Application, onlyIfEmpty: Bool, examples: String = "examples/cases", synthetic: Int = 24,
+    public static func loadDemo(_ app: Application, onlyIfEmpty: Bool, examples: String? = nil, synthetic: Int = 24,
                                 careTeam: [String] = []) async throws {
         let store = CaseStore(db: app.db)
         if onlyIfEmpty, try await PatientRecord.query(on: app.db).count() > 0 { return }
         var names = DemoNames()
-        if let files = try? FileManager.default.contentsOfDirectory(atPath: examples) {
-            for file in files.sorted() where file.hasSuffix(".json") {
-                guard let data = FileManager.default.contents(atPath: (examples as NSString).appendingPathComponent(file)),
-                    let value = try? JSONValue.parse(data), let read = try? CaseReader.read(value),
-                    try await store.patient(externalID: read.patientCase.patientID) == nil
-                else { continue }
-                try await store.importCase(read.patientCase, name: names.next())
-            }
+        for (_, read) in try demoExamples(examples) where try await store.patient(externalID: read.patientCase.patientID) == nil {
+            try await store.importCase(read.patientCase, name: names.next())
         }
         let cohort = SyntheticCohort(patients: synthetic, seed: 2026)
         for n in 0..<cohort.patients {
@@ -217,6 +211,34 @@ public enum WebRuntime {
             _ = try await board.addToAgenda(meetingID: meeting.id!, caseID: try await store.caseRecord(patientID: p.id!).id!, question: "Management plan")
         }
         for member in team { try await access.addMeetingMember(meetingID: meeting.id!, userID: member.id!) }
+    }
+
+    /// The worked example cases shipped in the package's resources (or `folder`),
+    /// read and checked: a missing, unreadable or invalid example is an error
+    /// naming the file, never a quieter demo.
+    public static func demoExamples(_ folder: String? = nil) throws -> [(file: String, case: CaseReader.Output)] {
+        let dir = folder ?? Bundle.module.bundleURL.appendingPathComponent("Resources/Examples").path
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }.sorted()
+        } catch {
+            throw DemoError(message: "The demo's example cases are missing: cannot read the folder \(dir) (\(error.localizedDescription)). Reinstall or rebuild Osteon.")
+        }
+        guard !files.isEmpty else { throw DemoError(message: "The demo's example cases are missing: \(dir) has no .json files. Reinstall or rebuild Osteon.") }
+        return try files.map { file in
+            let path = (dir as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else { throw DemoError(message: "\(path): cannot be read.") }
+            do {
+                return (file, try CaseReader.read(try JSONValue.parse(data)))
+            } catch {
+                throw DemoError(message: "\(path): not a valid case: \(error)")
+            }
+        }
+    }
+
+    public struct DemoError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
     }
 
     // MARK: Administration (the `osteon user` and `osteon audit` commands)
