@@ -200,3 +200,12 @@ import Testing
         #expect(a.warnings.contains { $0.contains("after the assessment date") })
     }
 }
+
+@Suite struct SpinalSpellingTests {
+    @Test("Th10, D10 and 'T 10' are the tenth thoracic vertebra; nonsense stays refused")
+    func thoracicSpellings() {
+        for s in ["Th10", "TH10", "th10", "D10", "T 10", "T10"] { #expect(SpinalLevel(s)?.description == "T10", "\(s)") }
+        #expect(SpinalLevel.span("Th11-L1")?.count == 3)
+        for s in ["X10", "D", "Th", "T13", "D13"] { #expect(SpinalLevel(s) == nil, "\(s)") }
+    }
+}

@@ -38,7 +38,7 @@ import VaporTesting
         "GET /patients/:pid": .patientScoped, "GET /patients/:pid/edit": .patientScoped, "POST /patients/:pid/edit": .patientScoped,
         "POST /patients/:pid/state": .patientScoped, "GET /patients/:pid/lesions/new": .patientScoped, "POST /patients/:pid/lesions": .patientScoped,
         "GET /patients/:pid/lesions/:lid/edit": .patientScoped, "POST /patients/:pid/lesions/:lid/edit": .patientScoped,
-        "POST /patients/:pid/lesions/:lid/delete": .patientScoped, "POST /patients/:pid/labs": .patientScoped,
+        "GET /patients/:pid/lesions/:lid/delete": .patientScoped, "POST /patients/:pid/lesions/:lid/delete": .patientScoped, "POST /patients/:pid/labs": .patientScoped,
         "POST /patients/:pid/medications": .patientScoped, "POST /patients/:pid/imaging": .patientScoped,
         "POST /patients/:pid/procedures": .patientScoped, "POST /patients/:pid/tasks/:tid/done": .patientScoped,
         "GET /patients/:pid/handout": .patientScoped, "POST /patients/:pid/care-team": .patientScoped,

@@ -32,7 +32,7 @@ import VaporTesting
             let pid = try await PatientPageTests.createPatient(b)
             try await b.get("/patients/\(pid)/lesions/new")
             try await b.post("/patients/\(pid)/lesions", [("bone", "femur"), ("region", "diaphysis"), ("side", "left"), ("origin", "metastasis"),
-                                                        ("phenotype", "lytic"), ("size_fraction", "0.5"), ("pain", "functional")])
+                                                        ("phenotype", "lytic"), ("size", "one_third_to_two_thirds"), ("size_fraction", "0.5"), ("pain", "functional")])
             let patientID = try #require(UUID(uuidString: pid))
             let caseID = try await CaseStore(db: app.db).caseRecord(patientID: patientID).requireID()
             let lid = try #require(try await CaseStore(db: app.db).lesions(caseID: caseID).first?.requireID())

@@ -18,9 +18,11 @@ public struct SpinalLevel: Sendable, Hashable, Comparable, CustomStringConvertib
         self.number = number
     }
 
-    /// Parses "T12", "t12", "L5", "S1", "C0", "occiput".
+    /// Parses "T12", "t12", "L5", "S1", "C0", "occiput", and the thoracic
+    /// spellings clinicians also write: "Th10", "D10" (dorsal), "T 10".
     public init?(_ text: String) {
-        let t = text.trimmingSpaces().uppercased()
+        var t = text.trimmingSpaces().uppercased().replacingOccurrences(of: " ", with: "")
+        if t.hasPrefix("TH") { t = "T" + t.dropFirst(2) } else if t.hasPrefix("D"), t.count > 1, t.dropFirst().allSatisfy(\.isNumber) { t = "T" + t.dropFirst() }
         if ["OCCIPUT", "OC", "O", "C0"].contains(t) {
             self.init(region: .occiput, number: 0)
             return

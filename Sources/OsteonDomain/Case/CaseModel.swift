@@ -38,15 +38,21 @@ public enum Sex: String, InputEnum {
 public struct Patient: Sendable {
     public var birthDate: Day?
     public var ageYears: Int?
+    /// The day the age was recorded (an age without a birth date ages with the calendar).
+    public var ageAsOf: Day?
     public var sex: Sex?
     public var weightKg: Double?
     public var weightKind: CockcroftGault.WeightKind?
     public init() {}
 
-    /// Age on `day`: from the birth date when known, else the recorded age.
+    /// Age on `day`: from the birth date when known, else the recorded age plus
+    /// the whole years since the day it was recorded (it may be a year short
+    /// between birthdays; no birth date is made up).
     public func age(on day: Day) -> Int? {
         if let birthDate { return birthDate.wholeYears(until: day) }
-        return ageYears
+        guard let ageYears else { return nil }
+        guard let ageAsOf, ageAsOf < day else { return ageYears }
+        return ageYears + ageAsOf.wholeYears(until: day)
     }
 }
 

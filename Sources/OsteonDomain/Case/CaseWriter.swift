@@ -82,6 +82,7 @@ public enum CaseWriter {
 
     static func patient(_ p: Patient) -> JSONValue {
         object([("birth_date", p.birthDate.map { .string($0.description) }), ("age_years", p.birthDate == nil ? p.ageYears.map { .int($0) } : nil),
+                ("age_as_of", p.birthDate == nil ? p.ageAsOf.map { .string($0.description) } : nil),
                 ("sex", p.sex.map { .string($0.rawValue) }), ("weight_kg", p.weightKg.map { .double($0) }),
                 ("weight_kind", p.weightKind.map { .string($0.rawValue) })])
     }

@@ -19,6 +19,26 @@ public enum LabTest: String, InputEnum {
         }
     }
 
+    /// The units Osteon reads for this test, as laboratories write them (each has a factor below).
+    public var units: [String] {
+        switch self {
+        case .calcium: ["mg/dL", "mmol/L"]
+        case .creatinine, .bilirubin: ["mg/dL", "µmol/L"]
+        case .albumin, .hemoglobin: ["g/dL", "g/L"]
+        case .crp: ["mg/dL", "mg/L"]
+        case .ldh, .alp: ["U/L", "IU/L"]
+        case .platelets: ["/µL", "10^9/L", "10^3/µL"]
+        case .psa: ["ng/mL", "µg/L"]
+        }
+    }
+
+    /// Every unit of every test, in first-seen order: the form's choices.
+    public static var allUnits: [String] {
+        var seen: [String] = []
+        for t in allCases { for u in t.units where !seen.contains(u) { seen.append(u) } }
+        return seen
+    }
+
     /// Factor from `unit` to the canonical unit, and whether the factor rests
     /// on a molar mass not sourced in REFERENCE.md (✘) rather than on unit arithmetic.
     public func factor(from unit: String) -> (factor: Double, unverified: Bool)? {

@@ -74,6 +74,7 @@ struct PatientController: RouteCollection {
         routes.on(.createLesion, use: createLesion)
         routes.on(.editLesion, use: editLesion)
         routes.on(.updateLesion, use: updateLesion)
+        routes.on(.confirmDeleteLesion, use: confirmDeleteLesion)
         routes.on(.deleteLesion, use: deleteLesion)
         routes.on(.addLab, use: addLab)
         routes.on(.addMedication, use: addMedication)
@@ -151,6 +152,10 @@ struct PatientController: RouteCollection {
             "sensory_level": yesNo(values["sensory_level"]),
             "bladder_bowel_dysfunction": yesNo(values["bladder_bowel_dysfunction"]),
             "back_pain": yesNo(values["back_pain"]),
+            "no_medicines": options(["none"], selected: values["no_medicines"],
+                                    labels: ["none": "complete: no medicines other than those recorded (none if the list is empty)"], blank: "Not recorded"),
+            "family_history": options(values["family_history"] == "recorded" ? ["none", "recorded"] : ["none"], selected: values["family_history"],
+                                      labels: ["none": "none known", "recorded": "as recorded (kept)"], blank: "Not recorded"),
             "care_setting": options(CareSetting.allCases.map(\.rawValue), selected: values["care_setting"], labels: ["us": "United States", "non_us": "Outside the US"], blank: "Not recorded"),
         ]
         let name = patientID == nil ? nil : values["name"]
@@ -169,7 +174,7 @@ struct PatientController: RouteCollection {
     }
 
     /// Form fields → (patient fields, case document, errors).
-    static func readPatientForm(_ f: [String: String]) -> (CaseStore.NewPatient, JSONValue, [String: String]) {
+    static func readPatientForm(_ f: [String: String], today: Day) -> (CaseStore.NewPatient, JSONValue, [String: String]) {
         var errors: [String: String] = [:]
         let name = (f["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let external = (f["external_id"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -177,6 +182,17 @@ struct PatientController: RouteCollection {
         if external.isEmpty { errors["external_id"] = "Enter the hospital number (or other identifier)." }
         let birth = f["birth_date"].flatMap { $0.isEmpty ? nil : $0 }
         if let birth, Day(birth) == nil { errors["birth_date"] = "Use the form YYYY-MM-DD, for example 1961-04-23." }
+        // An age when the birth date is not known: kept as an age with the day it was true, never as a made-up birth date.
+        let ageText = (f["age_years"] ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "years", with: "").replacingOccurrences(of: "y", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        var age: Int?
+        if !ageText.isEmpty {
+            if let a = Int(ageText), (0...120).contains(a) { age = a } else { errors["age_years"] = "Enter the age in whole years (0 to 120), for example 64." }
+            if birth != nil { errors["age_years"] = "Give the date of birth or the age, not both: the age follows from the date of birth." }
+        }
+        let ageAsOf = f["age_as_of"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        if let ageAsOf, Day(ageAsOf) == nil { errors["age_as_of"] = "Use the form YYYY-MM-DD, for example 2026-12-01." }
+        if ageAsOf != nil && age == nil && errors["age_years"] == nil { errors["age_years"] = "Enter the age that was true on this date." }
         let sex = f["sex"].flatMap { $0.isEmpty ? nil : $0 }
         if let sex, !sexes.contains(sex) { errors["sex"] = "Choose female or male." }
 
@@ -185,6 +201,26 @@ struct PatientController: RouteCollection {
             guard let v = value(key) else { return nil }
             if let d = Double(v) { return .double(d) }
             errors[key] = "Enter a number."
+            return nil
+        }
+        /// "72", "72 kg", "72kg"; pounds converted (1 lb = 0.45359237 kg, the international pound).
+        func weight(_ key: String) -> JSONValue? {
+            guard let raw = value(key)?.lowercased() else { return nil }
+            let units: [(String, Double)] = [("kg", 1), ("kgs", 1), ("lb", 0.45359237), ("lbs", 0.45359237)]
+            var text = raw, factor = 1.0
+            for (u, f) in units.sorted(by: { $0.0.count > $1.0.count }) where raw.hasSuffix(u) {
+                text = String(raw.dropLast(u.count)).trimmingCharacters(in: .whitespaces)
+                factor = f
+                break
+            }
+            if let d = Double(text.replacingOccurrences(of: ",", with: ".")), d > 0 { return .double((d * factor * 10).rounded() / 10) }
+            errors[key] = "Enter the weight in kilograms, for example 72 or 72 kg (or in pounds, 160 lb)."
+            return nil
+        }
+        func count(_ key: String) -> JSONValue? {
+            guard let v = value(key) else { return nil }
+            if let n = Int(v), n >= 0 { return .int(n) }
+            errors[key] = "Enter a whole number (0 or more)."
             return nil
         }
         func bool(_ key: String) -> JSONValue? { value(key).map { .bool($0 == "true") } }
@@ -198,7 +234,11 @@ struct PatientController: RouteCollection {
         if !cancer.isEmpty { document.append(("cancers", [.object(cancer)])) }
         var patient: [(String, JSONValue)] = []
         // The weight's kind is recorded only when chosen: the assessment asks for it otherwise.
-        if let w = number("weight_kg") { patient.append(("weight_kg", w)) }
+        if let w = weight("weight_kg") { patient.append(("weight_kg", w)) }
+        if let age {
+            patient.append(("age_years", .int(age)))
+            patient.append(("age_as_of", .string(ageAsOf ?? today.description)))
+        }
         if let kind = value("weight_kind") { patient.append(("weight_kind", .string(kind))) }
         if !patient.isEmpty { document.append(("patient", .object(patient))) }
         var performance: [(String, JSONValue)] = []
@@ -221,6 +261,13 @@ struct PatientController: RouteCollection {
         }
         if let onset = value("symptom_onset") { neurology.append(("symptom_onset", .string(onset))) }
         if !neurology.isEmpty { document.append(("neurology", .object(neurology))) }
+        var counts: [(String, JSONValue)] = []
+        if let n = count("skeletal_extraspinal") { counts.append(("extraspinal", n)) }
+        if let n = count("skeletal_vertebral") { counts.append(("vertebral", n)) }
+        if !counts.isEmpty { document.append(("skeletal_metastasis_counts", .object(counts))) }
+        // "None recorded": an empty list, which the rules read as "known: none" (unknown stays missing).
+        if value("no_medicines") == "none" { document.append(("medications", [])) }
+        if value("family_history") == "none" { document.append(("family_history", [])) }
         if let fit = bool("fit_for_surgery") { document.append(("fit_for_surgery", fit)) }
         if let cs = value("care_setting") { document.append(("care_setting", .string(cs))) }
         var dental: [(String, JSONValue)] = []
@@ -247,14 +294,15 @@ struct PatientController: RouteCollection {
     static let formKeys: [String: Set<String>] = [
         "cancers[0]": ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity",
                        "end_of_treatment_date", "targeted_therapy", "clinical_status"],
-        "patient": ["weight_kg", "weight_kind"],
+        "patient": ["weight_kg", "weight_kind", "age_years", "age_as_of"],
+        "skeletal_metastasis_counts": ["extraspinal", "vertebral"],
         "performance_status": ["ecog", "kps"],
         "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
         "dental": ["last_evaluation_date", "calcium_vitamin_d"],
     ]
 
     /// The edited form over the stored document, field by field.
-    static func merge(form: JSONValue, into stored: JSONValue) -> JSONValue {
+    static func merge(form: JSONValue, into stored: JSONValue, keep: Set<String> = []) -> JSONValue {
         guard case .object(var pairs) = stored, case .object(let edited) = form else { return form }
         func set(_ key: String, _ value: JSONValue?) {
             if let i = pairs.firstIndex(where: { $0.0 == key }) {
@@ -270,7 +318,7 @@ struct PatientController: RouteCollection {
             return out.isEmpty ? nil : .object(out)
         }
         let new = Dictionary(edited, uniquingKeysWith: { a, _ in a })
-        for key in ["patient", "performance_status", "neurology", "dental"] {
+        for key in ["patient", "performance_status", "neurology", "dental", "skeletal_metastasis_counts"] {
             set(key, mergeObject(stored[key], new[key], managed: formKeys[key]!))
         }
         var cancers = stored["cancers"]?.arrayValue ?? []
@@ -285,7 +333,9 @@ struct PatientController: RouteCollection {
         } else {
             set("other_metastases", nil)
         }
-        for key in ["fit_for_surgery", "care_setting", "referrals"] { set(key, new[key]) }
+        for key in ["fit_for_surgery", "care_setting", "referrals", "medications"] { set(key, new[key]) }
+        // Family history entries come from imports: the form says none, not recorded, or keeps them.
+        if !keep.contains("family_history") { set("family_history", new["family_history"]) }
         return .object(pairs)
     }
 
@@ -300,6 +350,12 @@ struct PatientController: RouteCollection {
             if case .bool(let b)? = cancer["targeted_therapy"] { v["targeted_therapy"] = String(b) }
         }
         if let w = doc["patient"]?["weight_kg"]?.numberValue { v["weight_kg"] = format(w) }
+        if let a = doc["patient"]?["age_years"]?.numberValue { v["age_years"] = String(Int(a)) }
+        v["age_as_of"] = doc["patient"]?["age_as_of"]?.stringValue ?? ""
+        if let n = doc["skeletal_metastasis_counts"]?["extraspinal"]?.numberValue { v["skeletal_extraspinal"] = String(Int(n)) }
+        if let n = doc["skeletal_metastasis_counts"]?["vertebral"]?.numberValue { v["skeletal_vertebral"] = String(Int(n)) }
+        if doc["medications"]?.arrayValue != nil { v["no_medicines"] = "none" }
+        if let fh = doc["family_history"]?.arrayValue { v["family_history"] = fh.isEmpty ? "none" : "recorded" }
         v["weight_kind"] = doc["patient"]?["weight_kind"]?.stringValue ?? ""
         if let e = doc["performance_status"]?["ecog"]?.numberValue { v["ecog"] = String(Int(e)) }
         if let k = doc["performance_status"]?["kps"]?.numberValue { v["kps"] = String(Int(k)) }
@@ -336,7 +392,7 @@ struct PatientController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let fields = try formFields(req)
-        let (patient, document, errors) = Self.readPatientForm(fields)
+        let (patient, document, errors) = Self.readPatientForm(fields, today: req.today)
         guard errors.isEmpty else {
             return try await patientForm(req, title: "New patient", action: "/patients", patientID: nil, values: fields, errors: errors, version: nil,
                                          status: .unprocessableEntity)
@@ -370,10 +426,12 @@ struct PatientController: RouteCollection {
         }
         let csrf = CSRF.token(req)
         let emergency = req.storage[AuditFlagKey.self] == "break_glass"
+        let board = try await BoardGlance.html(req, patientID: id, caseID: page.caseID, today: today)
         let body = page.html.filled { slot in
             switch slot {
             case .csrf: csrf
             case .emergencyBanner: emergency ? Self.emergencyBanner : ""
+            case .board: board
             }
         }
         return try await req.view.render("patient", PatientView(user: userVM(req), csrf: csrf, name: page.name, body: body))
@@ -396,7 +454,7 @@ struct PatientController: RouteCollection {
         let tasks = try await req.board.tasks(caseID: records.caseRecord.id!)
         let team = try await req.access.careTeam(patientID: id).map { "\($0.displayName) (\($0.role == Role.navigator ? "nurse navigator" : $0.specialty?.replacingOccurrences(of: "_", with: " ") ?? $0.role))" }
         let page = PatientPage.build(today: today, records: records, read: read, tasks: tasks, careTeam: team)
-        let entry = PatientPageCache.Entry(day: today, name: page.name, html: page.html())
+        let entry = PatientPageCache.Entry(day: today, name: page.name, caseID: records.caseRecord.id!, html: page.html())
         if let revision { req.application.patientPages.store(id, revision: revision, entry) }
         return entry
     }
@@ -418,7 +476,7 @@ struct PatientController: RouteCollection {
     func update(req: Request) async throws -> Response {
         let id = try pid(req)
         let fields = try formFields(req)
-        let (patient, document, errors) = Self.readPatientForm(fields)
+        let (patient, document, errors) = Self.readPatientForm(fields, today: req.today)
         guard errors.isEmpty else {
             return try await patientForm(req, title: "Edit patient", action: "/patients/\(id)/edit", patientID: id, values: fields, errors: errors,
                                          version: nil, status: .unprocessableEntity)
@@ -431,7 +489,7 @@ struct PatientController: RouteCollection {
                                                   birthDate: patient.birthDate, sex: patient.sex)
                 let stored = (try? JSONValue.parse(caseRecord.document)) ?? .object([])
                 _ = try await cases.updateDocument(caseID: caseRecord.id!, expectedVersion: Int(fields["case_version"] ?? "") ?? -1,
-                                                   Self.merge(form: document, into: stored))
+                                                   Self.merge(form: document, into: stored, keep: fields["family_history"] == "recorded" ? ["family_history"] : []))
             }
         } catch let e as StoreError {
             if case .conflict = e {
@@ -467,7 +525,7 @@ struct PatientController: RouteCollection {
 
     // MARK: Lesions
 
-    static let lesionFields = ["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "mirels_site", "pain", "fracture",
+    static let lesionFields = ["id", "bone", "region", "side", "level", "origin", "phenotype", "size", "size_fraction", "mirels_site", "pain", "fracture",
                                "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade", "detected_date"]
 
     func lesionForm(_ req: Request, patientID: UUID, name: String, action: String, values: [String: String], errors: [String: String],
@@ -491,6 +549,9 @@ struct PatientController: RouteCollection {
             "vertebral_body_collapse": options(SINS.Collapse.allCases.map(\.rawValue), selected: values["vertebral_body_collapse"], blank: "Not recorded"),
             "alignment": options(SINS.Alignment.allCases.map(\.rawValue), selected: values["alignment"], blank: "Not recorded"),
             "escc_grade": options(ESCC.Grade.allCases.map(\.rawValue), selected: values["escc_grade"], blank: "Not recorded"),
+            "size": options(Mirels.Size.allCases.map(\.rawValue), selected: values["size"],
+                            labels: [Mirels.Size.ltOneThird.rawValue: "less than 1/3", Mirels.Size.oneThirdToTwoThirds.rawValue: "1/3 to 2/3",
+                                     Mirels.Size.gtTwoThirds.rawValue: "more than 2/3"], blank: "Not recorded"),
         ]
         return try await req.view.render("lesion-form", FormPage(user: userVM(req), csrf: CSRF.token(req), title: "Lesion of \(name)", action: action,
                                                                  patientID: patientID, patientName: name, values: values, errors: errors,
@@ -504,14 +565,25 @@ struct PatientController: RouteCollection {
         for key in lesionFields {
             guard let raw = f[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { continue }
             if key == "size_fraction" {
-                // Accept a fraction (0.5) or a percentage (50 %).
-                let percent = raw.hasSuffix("%")
-                let cleaned = raw.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
-                guard let v = Double(cleaned), v >= 0, percent ? v <= 100 : v <= 1 else {
-                    errors[key] = "Enter the width as a fraction of the bone's diameter between 0 and 1 (e.g. 0.5) or as a percentage (e.g. 50%)."
+                guard let v = Self.fraction(raw) else {
+                    errors[key] = "Enter the measured width as a fraction of the bone's diameter: 0.5, 50 % or 2/3."
                     continue
                 }
-                pairs.append((key, .double(percent ? v / 100 : v)))
+                // The band is what the clinician chose; a measurement in another band is a typing slip or a wrong band.
+                let measured = Mirels.Size(fractionOfDiameter: v)
+                guard f["size"].map({ !$0.isEmpty }) == true else {
+                    errors["size"] = "Choose the size: the measured \(raw) is \(Words.value(measured.rawValue)) of the diameter."
+                    continue
+                }
+                if let chosen = f["size"].flatMap(Mirels.Size.init(rawValue:)), chosen != measured {
+                    errors[key] = "\(raw) is \(Words.value(measured.rawValue)) of the diameter, but the size chosen is \(Words.value(chosen.rawValue)): correct one of them."
+                    continue
+                }
+                pairs.append((key, .double(v)))
+            } else if key == "level" {
+                // "Th10", "D10", "t 10" are read as T10 and stored in the one spelling.
+                guard let span = SpinalLevel.span(raw), let first = span.first, let last = span.last else { pairs.append((key, .string(raw))); continue }
+                pairs.append((key, .string(first == last ? first.description : "\(first)-\(last)")))
             } else {
                 pairs.append((key, .string(raw)))
             }
@@ -521,6 +593,15 @@ struct PatientController: RouteCollection {
         let lesion = JSONValue.object(pairs)
         for (field, detail) in CaseValidation.problems([("lesions", [lesion])], prefix: "lesions[0].") { errors[field] = detail }
         return (lesion, errors)
+    }
+
+    /// A fraction of the diameter as typed: "0.5", "50 %", "50%", "2/3", "0,5".
+    static func fraction(_ raw: String) -> Double? {
+        let t = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: ".")
+        if t.hasSuffix("%") { return Double(t.dropLast()).flatMap { (0...100).contains($0) ? $0 / 100 : nil } }
+        let parts = t.split(separator: "/")
+        if parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]), d > 0, n >= 0, n <= d { return n / d }
+        return Double(t).flatMap { (0...1).contains($0) ? $0 : nil }
     }
 
     func newLesion(req: Request) async throws -> Response {
@@ -585,9 +666,33 @@ struct PatientController: RouteCollection {
         return req.redirect(to: SiteRoute.patient.link(id) + "#lesions")
     }
 
+    /// Removing a lesion asks first, naming it and what depends on it; the removal itself is audited.
+    func confirmDeleteLesion(req: Request) async throws -> Response {
+        let id = try pid(req)
+        let record = try await lesionRecord(req, patientID: id)
+        let (c, _, _) = try await req.cases.patientCase(patientID: id)
+        let label = Lesion.named(c.lesions ?? []).first { $0.id == record.label }?.label ?? "this lesion"
+        let patient = try await req.cases.patient(id)
+        var w = HTMLWriter(capacity: 4096)
+        w.raw("<h1>Remove the lesion of the "); w.text(label); w.raw("?</h1>\n<p>"); w.text(patient.name)
+        w.raw(": the lesion and its scores leave the record and the plan. Radiotherapy or surgery recorded against it stays, without the lesion. ")
+        w.raw("The removal is recorded in the audit log with your name.</p>\n")
+        w.raw("<form method=\"post\" action=\"\(SiteRoute.deleteLesion.link(id, record.id!))\" class=\"inline\">"); w.csrfField()
+        w.raw("<input type=\"hidden\" name=\"version\" value=\"\(record.version)\">")
+        w.raw("<button type=\"submit\" class=\"danger\">Remove the lesion</button></form> ")
+        w.raw("<a class=\"button\" href=\"\(SiteRoute.patient.link(id))#lesions\">Keep it</a>\n")
+        let csrf = CSRF.token(req)
+        let body = w.finish().filled { $0 == .csrf ? csrf : "" }
+        return try await req.view.render("patient", PatientView(user: userVM(req), csrf: csrf, name: "Remove a lesion", body: body)).encodeResponse(for: req)
+    }
+
     func deleteLesion(req: Request) async throws -> Response {
         let id = try pid(req)
         let record = try await lesionRecord(req, patientID: id)
+        // Only the lesion the user saw: an edit since then needs a fresh look.
+        if let seen = (try? formFields(req))?["version"].flatMap(Int.init), seen != record.version {
+            throw Abort(.conflict, reason: "The lesion was changed after you opened the removal page; nothing was removed. Open it again to see the change.")
+        }
         try await req.cases.deleteLesion(record.id!)
         return req.redirect(to: SiteRoute.patient.link(id) + "#lesions")
     }
@@ -632,7 +737,8 @@ struct PatientController: RouteCollection {
         guard let value = f["value"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) else { throw ValidationFailure(fields: ["value": "enter a number"]) }
         let unit = (f["unit"] ?? "").trimmingCharacters(in: .whitespaces)
         guard test.factor(from: unit) != nil else {
-            throw ValidationFailure(fields: ["unit": "'\(unit)' is not a unit Osteon can use for \(test.rawValue); for example \(test.canonicalUnit)"])
+            throw ValidationFailure(fields: ["unit": unit.isEmpty ? "Choose the unit: \(Words.term(test.rawValue)) is recorded in \(test.units.joined(separator: " or "))."
+                                                   : "\(unit) is not a unit of \(Words.term(test.rawValue)): choose \(test.units.joined(separator: " or "))."])
         }
         let date = f["date"].flatMap { $0.isEmpty ? nil : $0 }
         if let date, Day(date) == nil { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }

@@ -10,6 +10,7 @@ final class PatientPageCache: @unchecked Sendable {
     struct Entry: Sendable {
         let day: Day
         let name: String
+        let caseID: UUID
         let html: HTMLTemplate
     }
 

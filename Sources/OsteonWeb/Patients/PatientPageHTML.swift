@@ -25,15 +25,14 @@ extension PatientPage {
         for o in stateOptions { option(&w, o) }
         w.raw("</select>\n<button type=\"submit\">Move</button>\n</form>\n</div>\n\n")
 
-        w.raw("<section aria-labelledby=\"alerts-h\">\n<h2 id=\"alerts-h\">Alerts</h2>\n")
+        summaryCard(&w, base: base)
+
+        section(&w, "alerts", "Alerts and what is not advised", open: true)
         if alerts.isEmpty {
-            w.raw("<p>No urgent alerts.</p>\n")
+            w.raw("<p>No alerts.</p>\n")
         } else {
             w.raw("<ul class=\"alerts\">\n")
-            for a in alerts {
-                w.raw("<li class=\"alert alert-"); w.text(a.severity); w.raw("\"><strong>"); w.text(a.severity); w.raw(": "); w.text(a.title)
-                w.raw(".</strong> "); w.text(a.action); why(&w, a.reason); source(&w, a.citation); w.raw("</li>\n")
-            }
+            for a in alerts { alert(&w, a, detail: true) }
             w.raw("</ul>\n")
         }
         if !notAdvised.isEmpty {
@@ -43,59 +42,60 @@ extension PatientPage {
             }
             w.raw("</ul>\n")
         }
-        w.raw("</section>\n\n")
+        endSection(&w)
 
-        w.raw("""
-            <section aria-labelledby="lesions-h" id="lesions">
-            <h2 id="lesions-h">Bone lesions</h2>
-            <div class="lesion-layout">
-            <figure class="map">
-            """)
+        section(&w, "lesions", "Bone lesions", open: true)
+        w.raw("<div class=\"lesion-layout\">\n<figure class=\"map\">")
         w.raw(skeleton)
         w.raw("""
-            \n<figcaption>Colour shows risk: <span class="key key-high">high</span> <span class="key key-borderline">borderline</span> \
-            <span class="key key-low">low</span> <span class="key key-unscored">not scored</span></figcaption></figure>
+            \n<figcaption>Risk by shape and colour: <span class="key key-high">▲</span> high \
+            <span class="key key-borderline">◆</span> borderline <span class="key key-low">●</span> low \
+            <span class="key key-unscored">■</span> not scored. The patient's right is on the left</figcaption></figure>
             <div>\n
             """)
         if lesions.isEmpty { w.raw("<p>No lesions recorded. <a href=\"\(base)/lesions/new\">Add a lesion</a>.</p>\n") }
         for l in lesions {
-            w.raw("<div class=\"lesion risk-"); w.text(l.risk); w.raw("\">\n<h3>"); w.text(l.label.prefix(1).uppercased() + l.label.dropFirst())
+            w.raw("<div class=\"lesion risk-"); w.text(l.risk); w.raw("\" id=\"lesion-\(l.id)\">\n<h3>"); w.text(l.label.prefix(1).uppercased() + l.label.dropFirst())
             w.raw(" <span class=\"muted\">("); w.text(l.classification); w.raw(")</span></h3>\n")
-            w.raw("<p><a href=\"\(base)/lesions/\(l.id)/edit\">Edit "); w.text(l.label); w.raw("</a></p>\n")
-            w.raw("<form method=\"post\" action=\"\(base)/lesions/\(l.id)/delete\" class=\"inline\">"); w.csrfField()
-            w.raw("<button type=\"submit\" class=\"link danger\">Remove "); w.text(l.label); w.raw("</button></form>\n")
+            w.raw("<p class=\"lesion-actions\"><a href=\"\(base)/lesions/\(l.id)/edit\">Edit this lesion</a> · ")
+            w.raw("<a href=\"\(base)/lesions/\(l.id)/delete\">Remove this lesion</a></p>\n")
             for s in l.scores { scoreCard(&w, s) }
             w.raw("</div>\n")
         }
-        w.raw("</div>\n</div>\n</section>\n\n")
+        w.raw("</div>\n</div>\n")
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"scores-h\">\n<h2 id=\"scores-h\">Scores for the patient</h2>\n")
-        if let survivalNote { w.raw("<p class=\"note\">"); w.text(survivalNote); w.raw("</p>\n") }
-        for s in patientScores { scoreCard(&w, s) }
-        w.raw("</section>\n\n")
-
-        if !differential.isEmpty {
-            w.raw("<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">Differential</h2><ul>")
-            for d in differential { w.raw("<li>"); w.text(d); w.raw("</li>") }
-            w.raw("</ul></section>\n")
-        }
-
-        w.raw("\n<section aria-labelledby=\"plan-h\">\n<h2 id=\"plan-h\">Plan</h2>\n")
+        section(&w, "plan", "Plan", open: true)
         planList(&w, "Imaging", imaging, empty: "Nothing planned.", showDue: true)
         planList(&w, "Treatment", treatment, empty: "Nothing planned.", showDue: false)
         planList(&w, "Surveillance and follow-up", surveillance, empty: "Nothing scheduled.", showDue: true)
         planList(&w, "Prevention and screening", prevention, empty: "Nothing to add.", showDue: true)
-        w.raw("</section>\n\n")
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Care gaps</h2>\n")
+        section(&w, "gaps", "Care gaps (\(gaps.count))", open: !gaps.isEmpty)
         list(&w, gaps, empty: "No care gaps.", open: "<ul class=\"gaps\">") { w, g in
             w.raw("<strong>"); w.text(g.text); w.raw("</strong>: "); w.text(g.reason); source(&w, g.citation)
         }
-        w.raw("\n</section>\n\n")
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"need-h\">\n<h2 id=\"need-h\">Data needed</h2>\n")
+        section(&w, "scores", "Survival and other scores for the patient", open: false)
+        if let survivalNote { w.raw("<p class=\"note\">"); w.text(survivalNote); w.raw("</p>\n") }
+        for s in patientScores { scoreCard(&w, s) }
+        endSection(&w)
+
+        if !differential.isEmpty {
+            section(&w, "differential", "Differential diagnosis", open: false)
+            w.raw("<ul>")
+            for d in differential { w.raw("<li>"); w.text(d); w.raw("</li>") }
+            w.raw("</ul>\n")
+            endSection(&w)
+        }
+
+        section(&w, "need", "Data needed (all \(dataNeeded.count))", open: false)
         list(&w, dataNeeded, empty: "Nothing missing for the scores that apply.") { w, d in
-            w.raw("<strong>"); w.text(d.text); w.raw("</strong>: "); w.text(d.reason); w.raw(" <span class=\"muted\">(needed for "); w.text(d.status ?? ""); w.raw(")</span>")
+            w.raw("<strong>")
+            if let href = d.href { w.raw("<a href=\""); w.text(href); w.raw("\">"); w.text(d.text); w.raw("</a>") } else { w.text(d.text) }
+            w.raw("</strong>: "); w.text(d.reason); w.raw(" <span class=\"muted\">(needed for "); w.text(d.status ?? ""); w.raw(")</span>")
         }
         w.raw("\n")
         if !warnings.isEmpty {
@@ -103,11 +103,11 @@ extension PatientPage {
             for warning in warnings { w.raw("<li>"); w.text(warning); w.raw("</li>") }
             w.raw("</ul>\n")
         }
-        w.raw("</section>\n\n")
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"tasks-h\" id=\"tasks\">\n<h2 id=\"tasks-h\">Care-plan tasks</h2>\n")
+        section(&w, "tasks", "Care-plan tasks", open: true)
         if tasks.isEmpty {
-            w.raw("<p>No tasks yet: they come from the tumor board's decision.</p>\n")
+            w.raw("<p>No tasks yet: they come from the tumour board's decision.</p>\n")
         } else {
             w.raw("<ul>")
             for t in tasks {
@@ -124,23 +124,23 @@ extension PatientPage {
             }
             w.raw("</ul>\n")
         }
-        w.raw("</section>\n\n")
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"team-h\" id=\"care-team\">\n<h2 id=\"team-h\">Care team</h2>\n")
+        section(&w, "care-team", "Care team", open: false)
         list(&w, careTeam, empty: "No one is on this patient's care team yet.") { w, m in w.text(m) }
         w.raw("\n<form method=\"post\" action=\"\(base)/care-team\" class=\"compact\">\n"); w.csrfField()
         w.raw("""
             \n<label for="team-user">Add a colleague (user name)</label> <input id="team-user" name="username" autocomplete="off" required>
             <button type="submit">Add to care team</button>
-            </form>
-            </section>\n\n
+            </form>\n
             """)
+        endSection(&w)
 
-        w.raw("<section aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n")
+        section(&w, "timeline", "Timeline", open: false)
         list(&w, timeline, empty: "No dated events yet.", open: "<ol class=\"timeline\">", close: "</ol>") { w, e in
             w.raw("<time>"); w.text(e.date); w.raw("</time> "); w.text(e.text)
         }
-        w.raw("\n</section>\n\n")
+        endSection(&w)
 
         recordForms(&w, base: base)
         return w.finish()
@@ -187,32 +187,94 @@ extension PatientPage {
         w.raw("</ul>\n")
     }
 
-    /// One score with its breakdown, rationale and source, or what it cannot be scored without.
+    /// One score: its recommendation first (the action), the total and band
+    /// second; the breakdown, rationale and source on opening.
     private func scoreCard(_ w: inout HTMLWriter, _ s: ScoreVM) {
-        w.raw(s.valid ? "<article class=\"score valid\">\n<h3>" : "<article class=\"score invalid\">\n<h3>"); w.text(s.title)
-        if let lesion = s.lesionID { w.raw(" — "); w.text(lesion) }
-        w.raw("</h3>\n")
-        if s.valid {
-            w.raw("<p class=\"result\">")
-            if let total = s.total { w.raw("Total <strong>"); w.text(total); w.raw("</strong>. ") }
-            if let band = s.band { w.raw("<span class=\"band\">"); w.text(band); w.raw("</span>") }
-            w.raw("</p>\n")
-            if !s.components.isEmpty {
-                w.raw("<table class=\"components\"><caption class=\"visually-hidden\">Points of "); w.text(s.title)
-                w.raw("</caption><thead><tr><th scope=\"col\">Component</th><th scope=\"col\">Finding</th><th scope=\"col\">Points</th></tr></thead><tbody>\n")
-                for c in s.components {
-                    w.raw("<tr><td>"); w.text(c.key); w.raw("</td><td>"); w.text(c.finding); w.raw("</td><td>\(c.points)</td></tr>")
-                }
-                w.raw("\n</tbody></table>\n")
-            }
-            w.raw("<p><strong>Recommendation:</strong> "); w.text(s.recommendation ?? ""); w.raw("</p>\n")
-            w.raw("<details><summary>Rationale and source</summary><p>"); w.text(s.rationale ?? "")
-            w.raw("</p><p class=\"source\">Source: "); w.text(s.citation ?? ""); w.raw(" (band provenance "); w.text(s.provenance ?? "")
-            w.raw(")</p></details>\n")
-        } else {
-            w.raw("<p class=\"cannot\">"); w.text(s.error ?? ""); w.raw(".</p>\n")
+        guard s.valid else {
+            w.raw("<div class=\"score invalid\"><strong>"); w.text(s.title)
+            if let lesion = s.lesionID { w.raw(" — "); w.text(lesion) }
+            w.raw("</strong>: <span class=\"cannot\">"); w.text(s.error ?? ""); w.raw(".</span></div>\n")
+            return
         }
-        w.raw("</article>")
+        w.raw("<details class=\"score valid\"><summary><strong>"); w.text(s.title)
+        if let lesion = s.lesionID { w.raw(" — "); w.text(lesion) }
+        w.raw("</strong>: "); w.text(s.recommendation ?? "")
+        w.raw(" <span class=\"band\">(")
+        if let total = s.total { w.raw("Total "); w.text(total); if s.band != nil { w.raw(" · ") } }
+        if let band = s.band { w.text(band) }
+        w.raw(")</span></summary>\n")
+        if !s.components.isEmpty {
+            w.raw("<table class=\"components stack\"><caption class=\"visually-hidden\">Points of "); w.text(s.title)
+            w.raw("</caption><thead><tr><th scope=\"col\">Component</th><th scope=\"col\">Finding</th><th scope=\"col\">Points</th></tr></thead><tbody>\n")
+            for c in s.components {
+                w.raw("<tr><td data-label=\"Component\">"); w.text(c.key); w.raw("</td><td data-label=\"Finding\">"); w.text(c.finding)
+                w.raw("</td><td data-label=\"Points\">\(c.points)</td></tr>")
+            }
+            w.raw("\n</tbody></table>\n")
+        }
+        w.raw("<p>"); w.text(s.rationale ?? "")
+        w.raw("</p><p class=\"source\">Source: "); w.text(s.citation ?? ""); w.raw(" (band provenance "); w.text(s.provenance ?? "")
+        w.raw(")</p></details>\n")
+    }
+
+    /// A collapsible section of the detail below the summary card.
+    private func section(_ w: inout HTMLWriter, _ id: String, _ title: String, open: Bool) {
+        w.raw("<details class=\"section\" id=\"\(id)\"\(open ? " open" : "")><summary><h2 id=\"\(id)-h\">"); w.text(title); w.raw("</h2></summary>\n")
+    }
+
+    private func endSection(_ w: inout HTMLWriter) { w.raw("</details>\n\n") }
+
+    private func alert(_ w: inout HTMLWriter, _ a: AlertVM, detail: Bool) {
+        w.raw("<li class=\"alert alert-"); w.text(a.severity); w.raw("\"><strong>"); w.text(a.severity.prefix(1).uppercased() + a.severity.dropFirst())
+        w.raw(": "); w.text(a.title); w.raw(".</strong> "); w.text(a.action)
+        if detail { why(&w, a.reason); source(&w, a.citation) }
+        w.raw("</li>\n")
+    }
+
+    /// What now, at a glance: urgent alerts with their actions, the board, open
+    /// tasks, and the missing facts that block the most (each linked to its field).
+    private func summaryCard(_ w: inout HTMLWriter, base: String) {
+        w.raw("<section class=\"summary-card\" id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">What now</h2>\n<div class=\"summary-grid\">\n")
+        w.raw("<div class=\"summary-urgent\"><h3>Urgent</h3>\n")
+        if pressing.isEmpty {
+            w.raw("<p class=\"calm\">Nothing urgent.</p>\n")
+        } else {
+            w.raw("<ul class=\"alerts\">\n")
+            for a in pressing { alert(&w, a, detail: false) }
+            w.raw("</ul>\n<p><a href=\"#alerts\">Reasons and sources</a></p>\n")
+        }
+        w.raw("</div>\n<div class=\"summary-board\"><h3>Tumour board</h3>\n")
+        w.slot(.board)
+        w.raw("</div>\n<div class=\"summary-tasks\"><h3>Open tasks</h3>\n")
+        let open = tasks.filter { !$0.done }.sorted { ($0.due ?? "9999") < ($1.due ?? "9999") }
+        if open.isEmpty {
+            w.raw("<p>No open tasks.</p>\n")
+        } else {
+            w.raw("<ul>")
+            for t in open.prefix(5) {
+                w.raw("<li>"); w.text(t.title); w.raw(" — "); w.text(t.owner)
+                if let due = t.due {
+                    w.raw(", due "); w.text(due)
+                    if due < asOf { w.raw(" <span class=\"badge badge-overdue\">overdue</span>") }
+                }
+                w.raw("</li>")
+            }
+            w.raw("</ul>\n")
+            if open.count > 5 { w.raw("<p><a href=\"#tasks\">All \(open.count) open tasks</a></p>\n") }
+        }
+        w.raw("</div>\n<div class=\"summary-missing\"><h3>Missing facts that block the most</h3>\n")
+        if blocking.isEmpty {
+            w.raw("<p>Nothing missing for the scores that apply.</p>\n")
+        } else {
+            w.raw("<ol>")
+            for b in blocking {
+                w.raw("<li><a href=\""); w.text(b.href); w.raw("\">"); w.text(b.text); w.raw("</a> <span class=\"muted\">— needed for ")
+                w.text(b.neededFor.joined(separator: ", ")); w.raw("</span></li>")
+            }
+            w.raw("</ol>\n")
+            if dataNeeded.count > blocking.count { w.raw("<p><a href=\"#need\">All \(dataNeeded.count) facts needed</a></p>\n") }
+        }
+        w.raw("</div>\n</div>\n</section>\n\n")
     }
 
     /// Labs, medicines, imaging and procedures: what is recorded, and a form for each.
@@ -222,9 +284,8 @@ extension PatientPage {
             for e in items { w.raw("<li>"); w.text(e.date); w.raw(" "); w.text(e.text); w.raw("</li>") }
             w.raw("</ul>\n")
         }
+        section(&w, "records", "Labs, medicines, imaging and procedures", open: true)
         w.raw("""
-            <section aria-labelledby="records-h" id="records">
-            <h2 id="records-h">Labs, medicines, imaging and procedures</h2>
             <div class="columns">
             <div id="labs">
             <h3>Labs</h3>\n
@@ -241,8 +302,8 @@ extension PatientPage {
         RecordForm.procedure.write(&w, base: base)
         w.raw("""
             </div>
-            </div>
-            </section>\n
+            </div>\n
             """)
+        endSection(&w)
     }
 }

@@ -7,6 +7,8 @@ import OsteonDomain
 struct RecordForm: Sendable {
     enum Kind: Sendable {
         case text(placeholder: String? = nil, inputMode: String? = nil, required: Bool = false)
+        /// A date picker where the browser has one; ISO text (YYYY-MM-DD) where it does not.
+        case date
         case select([(value: String, label: String)])
         case textarea
     }
@@ -41,6 +43,10 @@ struct RecordForm: Sendable {
                 if let v = values[f.name] { w.raw(" value=\""); w.text(v); w.raw("\"") }
                 if required { w.raw(" required") }
                 w.raw(invalid + ">")
+            case .date:
+                w.raw("<input id=\"\(f.id)\" name=\"\(f.name)\" type=\"date\" placeholder=\"YYYY-MM-DD\"")
+                if let v = values[f.name] { w.raw(" value=\""); w.text(v); w.raw("\"") }
+                w.raw(invalid + ">")
             case .select(let options):
                 w.raw("<select id=\"\(f.id)\" name=\"\(f.name)\"\(invalid)>")
                 for o in options {
@@ -69,8 +75,8 @@ struct RecordForm: Sendable {
     static let lab = RecordForm(action: "labs", title: "Add a lab", submit: "Add lab", fields: [
         Field(name: "test", id: "lab-test", label: "Test", kind: .select(options(LabTest.self, labels: [.crp: "CRP", .ldh: "LDH", .alp: "ALP", .psa: "PSA"]))),
         Field(name: "value", id: "lab-value", label: "Value", kind: .text(inputMode: "decimal", required: true)),
-        Field(name: "unit", id: "lab-unit", label: "Unit", kind: .text(placeholder: "mg/dL", required: true)),
-        Field(name: "date", id: "lab-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "unit", id: "lab-unit", label: "Unit", kind: .select([("", "choose the unit")] + LabTest.allUnits.map { ($0, $0) })),
+        Field(name: "date", id: "lab-date", label: "Date", kind: .date),
         Field(name: "reference_low", id: "lab-low", label: "Lower limit of normal", kind: .text(inputMode: "decimal")),
         Field(name: "reference_high", id: "lab-high", label: "Upper limit of normal", kind: .text(inputMode: "decimal")),
     ])
@@ -88,8 +94,8 @@ struct RecordForm: Sendable {
             .hypercalcaemiaOfMalignancy: "hypercalcaemia", .hypercalcaemiaRefractoryToBisphosphonate: "hypercalcaemia not responding to a bisphosphonate",
             .giantCellTumorOfBone: "giant cell tumour of bone",
         ]))),
-        Field(name: "start_date", id: "med-start", label: "Start date", kind: .text(placeholder: "YYYY-MM-DD")),
-        Field(name: "last_dose_date", id: "med-last", label: "Last dose", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "start_date", id: "med-start", label: "Start date", kind: .date),
+        Field(name: "last_dose_date", id: "med-last", label: "Last dose", kind: .date),
         Field(name: "interval", id: "med-interval", label: "Interval", kind: .select(options(ZoledronicAcidRenalDose.Interval.self, blank: "not recorded",
                                                                                           labels: [.q4w: "every 4 weeks", .q12w: "every 12 weeks"]))),
     ])
@@ -98,15 +104,15 @@ struct RecordForm: Sendable {
         Field(name: "modality", id: "img-mod", label: "Modality", kind: .select(options(Modality.self, labels: [
             .xray: "X-ray", .ct: "CT", .mri: "MRI", .petCT: "PET-CT", .psmaPET: "PSMA PET",
         ]))),
-        Field(name: "region", id: "img-region", label: "Region", kind: .text(placeholder: "whole_spine, chest, left femur")),
-        Field(name: "date", id: "img-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "region", id: "img-region", label: "Region", kind: .text(placeholder: "whole spine, chest, left femur")),
+        Field(name: "date", id: "img-date", label: "Date", kind: .date),
         Field(name: "report", id: "img-report", label: "Read (report)", kind: .textarea),
     ])
 
     static let procedure = RecordForm(action: "procedures", title: "Add radiotherapy or surgery", submit: "Add procedure", fields: [
         Field(name: "kind", id: "proc-kind", label: "Kind", kind: .select([("radiotherapy", "radiotherapy"), ("surgery", "surgery")])),
         Field(name: "lesion_id", id: "proc-lesion", label: "Lesion (label)", kind: .text(placeholder: "L1")),
-        Field(name: "date", id: "proc-date", label: "Date", kind: .text(placeholder: "YYYY-MM-DD")),
+        Field(name: "date", id: "proc-date", label: "Date", kind: .date),
         Field(name: "site", id: "proc-site", label: "Radiotherapy site", kind: .text()),
         Field(name: "dose_gy", id: "proc-dose", label: "Dose (Gy)", kind: .text(inputMode: "decimal")),
         Field(name: "fractions", id: "proc-fx", label: "Fractions", kind: .text(inputMode: "numeric")),

@@ -49,6 +49,27 @@ enum SkeletonMap {
     }
 
     static let colours = ["high": "#b3261e", "borderline": "#b26a00", "low": "#1e6b3a", "unscored": "#555555"]
+    /// A shape per risk band, so the map reads without colour (WCAG 1.4.1); the key uses the same symbols.
+    static let symbols = ["high": "▲", "borderline": "◆", "low": "●", "unscored": "■"]
+
+    static func mark(_ risk: String, _ x: Double, _ y: Double) -> String {
+        let fill = "fill=\"\(colours[risk]!)\" stroke=\"#fff\" stroke-width=\"1.5\""
+        switch risk {
+        case "high": return "<path d=\"M\(x) \(y - 8) L\(x + 8) \(y + 6) L\(x - 8) \(y + 6) Z\" \(fill)/>"
+        case "borderline": return "<path d=\"M\(x) \(y - 8) L\(x + 7) \(y) L\(x) \(y + 8) L\(x - 7) \(y) Z\" \(fill)/>"
+        case "low": return "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"6\" \(fill)/>"
+        default: return "<rect x=\"\(x - 5.5)\" y=\"\(y - 5.5)\" width=\"11\" height=\"11\" \(fill)/>"
+        }
+    }
+
+    /// The short label beside a mark: the level for the spine, else side and bone.
+    static func shortLabel(_ l: Lesion) -> String {
+        if let levels = l.spinalLevels, let first = levels.first {
+            return levels.count > 1 ? "\(first)–\(levels.last!)" : first.description
+        }
+        let side = l.side?.lowercased() == "right" ? "right " : l.side?.lowercased() == "left" ? "left " : ""
+        return side + (l.bone.map { Words.value($0.rawValue) } ?? "bone")
+    }
 
     static func svg(lesions: [Lesion], assessment a: Assessment) -> String {
         var dots = ""
@@ -56,8 +77,16 @@ enum SkeletonMap {
             let (cx, cy) = position(l, index: i)
             let risk = a.risk(lesion: l.id)
             let label = HTMLEscape.escape("\(l.label) — \(risk.label)")
-            dots += "<g class=\"lesion risk-\(risk.rawValue)\"><title>\(label)</title><circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" fill=\"\(colours[risk.rawValue]!)\" stroke=\"#fff\" stroke-width=\"2\"/>"
-                + "<text x=\"\(cx + 10)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\">\(HTMLEscape.escape(l.id))</text></g>"
+            // Labels point inwards, so none runs off the figure.
+            let onLeft = cx > 130 || (cx == 100 && l.spinalLevels != nil)
+            let tx = onLeft ? cx - 11 : cx + 11
+            dots += "<g class=\"lesion risk-\(risk.rawValue)\"><title>\(label)</title>" + mark(risk.rawValue, cx, cy)
+                + "<text x=\"\(tx)\" y=\"\(cy + 4)\" font-size=\"10\" fill=\"#111\"\(onLeft ? " text-anchor=\"end\"" : "")>\(HTMLEscape.escape(shortLabel(l)))</text></g>"
+        }
+        // The spine as levels: a tick and name at the first vertebra of each region.
+        var levels = ""
+        for (name, y) in [("C1", 64.0), ("T1", 96.0), ("L1", 171.0), ("S1", 201.0)] {
+            levels += "<line x1=\"104\" y1=\"\(y)\" x2=\"112\" y2=\"\(y)\" stroke=\"#6b7280\"/><text x=\"114\" y=\"\(y + 3)\" font-size=\"8\" fill=\"#4a4a4a\">\(name)</text>"
         }
         let bones = """
             <g fill="none" stroke="#9aa5b1" stroke-width="6" stroke-linecap="round">
@@ -74,6 +103,6 @@ enum SkeletonMap {
             """
         return "<svg class=\"skeleton\" viewBox=\"0 0 200 400\" role=\"img\" aria-labelledby=\"skeleton-title\" xmlns=\"http://www.w3.org/2000/svg\">"
             + "<title id=\"skeleton-title\">Skeleton map with \(lesions.count) lesion\(lesions.count == 1 ? "" : "s"); the patient's right is on the left</title>"
-            + bones + dots + "</svg>"
+            + bones + "<g aria-hidden=\"true\">" + levels + "</g>" + dots + "</svg>"
     }
 }

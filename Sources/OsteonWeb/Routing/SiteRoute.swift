@@ -116,6 +116,7 @@ extension SiteRoute {
     static let createLesion = SiteRoute(.POST, "patients/:pid/lesions", .staff, .patient, audit: .create)
     static let editLesion = SiteRoute(.GET, "patients/:pid/lesions/:lid/edit", .staff, .patient, audit: .read)
     static let updateLesion = SiteRoute(.POST, "patients/:pid/lesions/:lid/edit", .staff, .patient, audit: .update)
+    static let confirmDeleteLesion = SiteRoute(.GET, "patients/:pid/lesions/:lid/delete", .staff, .patient, audit: .read)
     static let deleteLesion = SiteRoute(.POST, "patients/:pid/lesions/:lid/delete", .staff, .patient, audit: .delete)
     static let addLab = SiteRoute(.POST, "patients/:pid/labs", .staff, .patient, audit: .create)
     static let addMedication = SiteRoute(.POST, "patients/:pid/medications", .staff, .patient, audit: .create)

@@ -4,7 +4,7 @@ import OsteonDomain
 /// per viewer (the session's CSRF token, the emergency-access banner) are
 /// slots filled when the page is served.
 struct HTMLTemplate: Sendable {
-    enum Slot: Sendable { case csrf, emergencyBanner }
+    enum Slot: Sendable { case csrf, emergencyBanner, board }
 
     /// pieces.count == slots.count + 1: piece, slot, piece, …, piece.
     fileprivate(set) var pieces: [String]

@@ -86,6 +86,8 @@ struct PlanVM: Content {
     let citation: String
     let status: String?
     let due: String?
+    /// Where a missing fact is entered.
+    var href: String? = nil
 }
 
 struct LesionVM: Content {
@@ -111,6 +113,13 @@ struct TaskVM: Content {
     let done: Bool
 }
 
+/// A missing fact on the summary card: what, how much it unblocks, and where it is entered.
+struct BlockingVM: Content {
+    let text: String
+    let neededFor: [String]
+    let href: String
+}
+
 /// Everything the patient page shows about the patient, built from the records
 /// and the assessment; the same for every viewer (the viewer's parts are slots).
 struct PatientPage {
@@ -124,6 +133,10 @@ struct PatientPage {
     let primary: String
     let boneMetastasis: String
     let alerts: [AlertVM]
+    /// Emergencies and urgent alerts, for the summary card.
+    let pressing: [AlertVM]
+    /// The missing facts that block the most, ranked (Assessment.blockingFacts).
+    let blocking: [BlockingVM]
     /// What the recorded facts forbid, with the items held back.
     let notAdvised: [PlanVM]
     let lesions: [LesionVM]
@@ -160,6 +173,11 @@ struct PatientPage {
                             classification: plain(classes[record.label] ?? ""), version: record.version, risk: a.risk(lesion: record.label).rawValue,
                             scores: scores)
         }
+        let lesionIDs = Dictionary(r.lesions.compactMap { l in l.id.map { (l.label, $0) } }, uniquingKeysWith: { x, _ in x })
+        func alert(_ x: Assessment.Alert) -> AlertVM {
+            AlertVM(code: x.code.rawValue, severity: x.severity.rawValue, title: plain(x.title), action: plain(x.action), reason: plain(x.reason),
+                    citation: x.citations.map(\.text).joined(separator: "; "))
+        }
         func plan(_ items: [Assessment.PlanItem]) -> [PlanVM] {
             items.map { PlanVM(code: $0.code.rawValue, text: plain($0.text), reason: plain($0.reason), citation: $0.citations.map(\.text).joined(separator: "; "),
                                status: $0.status.map { Words.value($0.rawValue) }, due: $0.due?.description) }
@@ -172,8 +190,12 @@ struct PatientPage {
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) })),
             primary: a.primarySites.isEmpty ? "none recorded" : a.primarySites.map(Words.value).joined(separator: ", "),
             boneMetastasis: a.boneMetastasis.map { $0 ? "yes" : "no" } ?? "unknown",
-            alerts: a.alerts.map { AlertVM(code: $0.code.rawValue, severity: $0.severity.rawValue, title: plain($0.title), action: plain($0.action), reason: plain($0.reason),
-                                           citation: $0.citations.map(\.text).joined(separator: "; ")) },
+            alerts: a.alerts.map(alert), pressing: a.pressingAlerts.map(alert),
+            blocking: a.blockingFacts(limit: 5).map { d in
+                let what = Words.path(d.field, lesion: name)
+                return BlockingVM(text: what.prefix(1).uppercased() + what.dropFirst(), neededFor: d.neededFor.map(Words.rule),
+                                  href: FieldLink.href(d.field, patientID: r.patient.id!, lesions: lesionIDs))
+            },
             notAdvised: a.prohibitions.map { p in
                 let held = a.withheld.filter { $0.prohibition.action == p.action }.map(\.item.text)
                 return PlanVM(code: "", text: plain(p.what.prefix(1).uppercased() + p.what.dropFirst()),
@@ -196,7 +218,8 @@ struct PatientPage {
             dataNeeded: a.dataNeeded.map { d in
                 let what = Words.path(d.field, lesion: name)
                 return PlanVM(code: d.field, text: what.prefix(1).uppercased() + what.dropFirst(), reason: plain(d.detail), citation: "",
-                              status: d.neededFor.map(Words.rule).joined(separator: ", "), due: nil)
+                              status: d.neededFor.map(Words.rule).joined(separator: ", "), due: nil,
+                              href: FieldLink.href(d.field, patientID: r.patient.id!, lesions: lesionIDs))
             },
             warnings: a.warnings.map(plain),
             timeline: timeline(read.patientCase, name: name),
