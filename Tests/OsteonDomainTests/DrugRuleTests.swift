@@ -52,6 +52,9 @@ import Testing
         let chosen = run(ZoledronicAcidRenalDose.self, with(base, [("interval", "q12w")]))
         #expect(chosen["interval"] == "q12w")
         #expect(chosen["interval_citation"]?.stringValue?.contains("CALGB 70604") == true)
+        // The recommendation leads with the whole action, interval included once chosen (issue "what now?").
+        #expect(chosen["recommendation_text"] == "Give zoledronic acid 4 mg IV over no less than 15 minutes, every 12 weeks.")
+        #expect(run(ZoledronicAcidRenalDose.self, base)["recommendation_text"] == "Give zoledronic acid 4 mg IV over no less than 15 minutes.")
     }
 
     @Test func hypercalcaemiaNeedsNoRenalAdjustmentBelow4point5() {

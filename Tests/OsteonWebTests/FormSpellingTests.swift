@@ -118,6 +118,12 @@ import VaporTesting
                 #expect(res.status == .seeOther, "\(typed)")
                 #expect(try await Self.lesion(app, id).1["level"] == "T10", "\(typed)")
             }
+            // Procedures name the lesion by site too (the case's ids clash with lumbar levels).
+            let page = try await b.get("/patients/\(id)").body.string
+            #expect(page.contains(#"<select id="proc-lesion" name="lesion_id"><option value="">not for one lesion</option><option value="L1">T10 vertebra (lesion 1 of 4)</option>"#))
+            let unknown = try await b.post("/patients/\(id)/procedures", [("kind", "radiotherapy"), ("lesion_id", "L9"), ("dose_gy", "8")])
+            #expect(unknown.body.string.contains(#"id="proc-lesion-error">Choose one of this patient&#39;s lesions."#))
+            #expect(try await b.post("/patients/\(id)/procedures", [("kind", "radiotherapy"), ("lesion_id", "L1"), ("dose_gy", "8"), ("fractions", "1")]).status == .seeOther)
             let bad = try await b.post("/patients/\(id)/lesions", [("bone", "vertebra"), ("level", "X10")])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains(#"id="level-error""#))

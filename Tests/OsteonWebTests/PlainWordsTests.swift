@@ -52,7 +52,7 @@ import VaporTesting
                 let id = try p.requireID()
                 pages += ["/patients/\(id)", "/patients/\(id)/edit", "/patients/\(id)/handout", "/patients/\(id)/lesions/new"]
                 for l in try await CaseStore(db: app.db).lesions(caseID: CaseStore(db: app.db).caseRecord(patientID: id).requireID()) {
-                    pages.append("/patients/\(id)/lesions/\(try l.requireID())/edit")
+                    pages += ["/patients/\(id)/lesions/\(try l.requireID())/edit", "/patients/\(id)/lesions/\(try l.requireID())/delete"]
                 }
             }
             for m in try await BoardStore(db: app.db).meetings() {

@@ -18,6 +18,7 @@ public enum ZoledronicAcidRenalDose: BandedRule {
 
     public enum Interval: String, InputEnum {
         case q4w, q12w
+        public var words: String { self == .q4w ? "every 4 weeks" : "every 12 weeks" }
         public var citation: Citation {
             switch self {
             case .q4w: Citation("Zometa (zoledronic acid) US prescribing information: every 3–4 weeks")
@@ -128,7 +129,8 @@ public enum ZoledronicAcidRenalDose: BandedRule {
         let text: String
         switch (r.input.indication!, r.recommendation) {
         case (.boneMetastasesOrMyeloma, .give):
-            text = "Give zoledronic acid \(format(r.doseMg!)) mg IV over no less than 15 minutes."
+            // The action in full: dose, route, infusion time and, once chosen, the interval.
+            text = "Give zoledronic acid \(format(r.doseMg!)) mg IV over no less than 15 minutes\(r.input.interval.map { ", \($0.words)" } ?? "")."
             rationale.append("Baseline CrCl band \(r.band.category.label) mL/min → \(format(r.doseMg!)) mg (label Table 1).")
             cautions.append(supplementCaution)
             cautions.append("Dental examination and preventive dentistry before starting (Van Poznak 2011).")

@@ -792,7 +792,9 @@ struct PatientController: RouteCollection {
     }
 
     func addProcedure(req: Request) async throws -> Response {
-        try await keepTyped(req, .procedure) { try await self.saveProcedure(req) }
+        let (c, _, _) = try await req.cases.patientCase(patientID: try pid(req))
+        let lesions = Lesion.named(c.lesions ?? []).map { ($0.id, $0.label) }
+        return try await keepTyped(req, .procedure(lesions: lesions)) { try await self.saveProcedure(req) }
     }
 
     func saveProcedure(_ req: Request) async throws -> Response {
@@ -801,7 +803,11 @@ struct PatientController: RouteCollection {
         let kind = f["kind"] ?? ""
         var pairs: [(String, JSONValue)] = []
         if let d = f["date"], !d.isEmpty { pairs.append(("date", .string(d))) }
-        if let l = f["lesion_id"], !l.isEmpty { pairs.append(("lesion_id", .string(l))) }
+        if let l = f["lesion_id"], !l.isEmpty {
+            let known = try await req.cases.lesions(caseID: try await req.cases.caseRecord(patientID: id).id!).map(\.label)
+            guard known.contains(l) else { throw ValidationFailure(fields: ["lesion_id": "Choose one of this patient's lesions."]) }
+            pairs.append(("lesion_id", .string(l)))
+        }
         let list: String
         if kind == "radiotherapy" {
             list = "radiotherapy"

@@ -299,7 +299,7 @@ extension PatientPage {
         list(imagingStudies)
         RecordForm.imaging.write(&w, base: base)
         w.raw("</div>\n<div>\n<h3>Radiotherapy and surgery</h3>\n")
-        RecordForm.procedure.write(&w, base: base)
+        RecordForm.procedure(lesions: lesions.map { ($0.caseLabel, $0.label) }).write(&w, base: base)
         w.raw("""
             </div>
             </div>\n

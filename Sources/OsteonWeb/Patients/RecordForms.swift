@@ -109,13 +109,16 @@ struct RecordForm: Sendable {
         Field(name: "report", id: "img-report", label: "Read (report)", kind: .textarea),
     ])
 
-    static let procedure = RecordForm(action: "procedures", title: "Add radiotherapy or surgery", submit: "Add procedure", fields: [
+    /// The patient's lesions are named by site, as on the page (`lesions`: the case's lesion id and its name).
+    static func procedure(lesions: [(value: String, label: String)]) -> RecordForm {
+        RecordForm(action: "procedures", title: "Add radiotherapy or surgery", submit: "Add procedure", fields: [
         Field(name: "kind", id: "proc-kind", label: "Kind", kind: .select([("radiotherapy", "radiotherapy"), ("surgery", "surgery")])),
-        Field(name: "lesion_id", id: "proc-lesion", label: "Lesion (label)", kind: .text(placeholder: "L1")),
+        Field(name: "lesion_id", id: "proc-lesion", label: "Lesion", kind: .select([("", "not for one lesion")] + lesions)),
         Field(name: "date", id: "proc-date", label: "Date", kind: .date),
         Field(name: "site", id: "proc-site", label: "Radiotherapy site", kind: .text()),
         Field(name: "dose_gy", id: "proc-dose", label: "Dose (Gy)", kind: .text(inputMode: "decimal")),
         Field(name: "fractions", id: "proc-fx", label: "Fractions", kind: .text(inputMode: "numeric")),
         Field(name: "surgery_kind", id: "proc-surgery", label: "Operation", kind: .select(options(SurgeryKind.self, blank: "—"))),
     ])
+    }
 }

@@ -92,6 +92,8 @@ struct PlanVM: Content {
 
 struct LesionVM: Content {
     let id: UUID
+    /// The lesion's id in the case (what procedures refer to); never shown.
+    let caseLabel: String
     let label: String
     let description: String
     let classification: String
@@ -169,7 +171,7 @@ struct PatientPage {
         func plain(_ text: String) -> String { Words.plain(text, lesion: name) }
         let lesions = r.lesions.map { record -> LesionVM in
             let scores = a.scores.filter { $0.lesionID == record.label }.map { ScoreVM($0, lesion: name) }
-            return LesionVM(id: record.id!, label: name(record.label), description: name(record.label),
+            return LesionVM(id: record.id!, caseLabel: record.label, label: name(record.label), description: name(record.label),
                             classification: plain(classes[record.label] ?? ""), version: record.version, risk: a.risk(lesion: record.label).rawValue,
                             scores: scores)
         }
