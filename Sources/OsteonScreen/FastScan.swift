@@ -2,7 +2,9 @@
 /// string values screening needs, without building a tree: resourceType and id
 /// at the top level, the subject/patient reference, and every "code",
 /// "display", "text" and "profile" string. A line that is not exactly one JSON
-/// object is rejected with the byte offset and reason.
+/// object is rejected with the byte offset and reason. It accepts exactly what
+/// the full parser (JSONValue) accepts: no leading zeros, numbers in range,
+/// valid UTF-8, paired surrogates, no duplicate key (compared as decoded bytes).
 public struct ScanResult {
     public var resourceType: Range<Int>?
     public var id: Range<Int>?
@@ -12,6 +14,13 @@ public struct ScanResult {
     /// Values of "display" and "text" keys (short ones).
     public var texts: [Range<Int>] = []
     public var error: (offset: Int, reason: String)?
+    /// Reused per line: the keys of the open objects (hash, where the bytes are) and each object's first key.
+    var keys: [(hash: UInt64, start: Int, count: Int, decoded: Bool)] = []
+    var frames = [Int](repeating: 0, count: 66)
+    /// Decoded bytes of keys that hold escapes.
+    var decodedKeys: [UInt8] = []
+    /// Objects past 16 keys: hash → indexes into `keys`, so a huge object stays linear.
+    var big: [Int: [UInt64: [Int]]] = [:]
 
     public init() {}
 }
@@ -26,6 +35,9 @@ public enum FastScan {
         result.reference = nil
         result.codes.removeAll(keepingCapacity: true)
         result.texts.removeAll(keepingCapacity: true)
+        result.keys.removeAll(keepingCapacity: true)
+        result.decodedKeys.removeAll(keepingCapacity: true)
+        if !result.big.isEmpty { result.big.removeAll() }
         result.error = nil
         let n = bytes.count
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), n > 0 else {
@@ -62,7 +74,8 @@ public enum FastScan {
                 let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
                 let q = v ^ 0x2222_2222_2222_2222, bs = v ^ 0x5C5C_5C5C_5C5C_5C5C
-                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((v &- 0x2020_2020_2020_2020) & ~v)
+                // Any quote, backslash, control byte or non-ASCII byte (checked as UTF-8 below) stops the fast path.
+                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((v &- 0x2020_2020_2020_2020) & ~v) | v
                 if special & highs != 0 { break }
                 i += 8
             }
@@ -74,13 +87,13 @@ public enum FastScan {
                     guard i < n else { return nil }
                     let e = base[i]
                     if e == 0x75 {
-                        guard i + 4 < n else { return nil }
-                        for k in 1...4 {
-                            let h = base[i + k]
-                            let hex = (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66)
-                            if !hex { return nil }
-                        }
+                        guard let u = hex4(i + 1) else { return nil }
                         i += 5
+                        if u >= 0xDC00 && u <= 0xDFFF { return nil }  // a low surrogate alone
+                        if u >= 0xD800 && u <= 0xDBFF {
+                            guard i + 1 < n, base[i] == 0x5C, base[i + 1] == 0x75, let low = hex4(i + 2), low >= 0xDC00, low <= 0xDFFF else { return nil }
+                            i += 6
+                        }
                         continue
                     }
                     if !(e == 0x22 || e == 0x5C || e == 0x2F || e == 0x62 || e == 0x66 || e == 0x6E || e == 0x72 || e == 0x74) { return nil }
@@ -88,9 +101,112 @@ public enum FastScan {
                     continue
                 }
                 if b < 0x20 { return nil }
+                if b >= 0x80 {
+                    guard let len = utf8Length(i) else { return nil }
+                    i += len
+                    continue
+                }
                 i += 1
             }
             return nil
+        }
+
+        /// Four hex digits at `at` as a value, or nil.
+        @inline(__always) func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in 0..<4 {
+                let h = base[at + k]
+                v <<= 4
+                switch h {
+                case 0x30...0x39: v |= UInt32(h - 0x30)
+                case 0x41...0x46: v |= UInt32(h - 0x41 + 10)
+                case 0x61...0x66: v |= UInt32(h - 0x61 + 10)
+                default: return nil
+                }
+            }
+            return v
+        }
+
+        /// The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no surrogates, ≤ U+10FFFF), or nil.
+        @inline(__always) func utf8Length(_ at: Int) -> Int? {
+            let b0 = base[at]
+            @inline(__always) func cont(_ k: Int) -> Bool { at + k < n && base[at + k] & 0xC0 == 0x80 }
+            switch b0 {
+            case 0xC2...0xDF: return cont(1) ? 2 : nil
+            case 0xE0: return cont(1) && base[at + 1] >= 0xA0 && cont(2) ? 3 : nil
+            case 0xED: return cont(1) && base[at + 1] <= 0x9F && cont(2) ? 3 : nil
+            case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : nil
+            case 0xF0: return cont(1) && base[at + 1] >= 0x90 && cont(2) && cont(3) ? 4 : nil
+            case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : nil
+            case 0xF4: return cont(1) && base[at + 1] <= 0x8F && cont(2) && cont(3) ? 4 : nil
+            default: return nil
+            }
+        }
+
+        /// The key's bytes as the full parser decodes them (escapes resolved), for duplicate checks.
+        func decodeKey(_ r: Range<Int>) -> [UInt8] {
+            var out: [UInt8] = []
+            var k = r.lowerBound
+            while k < r.upperBound {
+                let b = base[k]
+                guard b == 0x5C else { out.append(b); k += 1; continue }
+                let e = base[k + 1]
+                k += 2
+                switch e {
+                case 0x62: out.append(0x08)
+                case 0x66: out.append(0x0C)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
+                case 0x75:
+                    var u = hex4(k)!
+                    k += 4
+                    if u >= 0xD800 && u <= 0xDBFF { u = 0x10000 + ((u - 0xD800) << 10) + (hex4(k + 2)! - 0xDC00); k += 6 }
+                    out.append(contentsOf: Array(String(Character(Unicode.Scalar(u)!)).utf8))
+                default: out.append(e)
+                }
+            }
+            return out
+        }
+
+        /// Records a key of the object at `depth`; false when the object already has it.
+        func newKey(_ r: Range<Int>) -> Bool {
+            var escaped = false
+            for k in r where base[k] == 0x5C { escaped = true; break }
+            var start = r.lowerBound, count = r.count
+            if escaped {
+                let bytes = decodeKey(r)
+                start = result.decodedKeys.count
+                count = bytes.count
+                result.decodedKeys.append(contentsOf: bytes)
+            }
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            func bytes(_ s: Int, _ c: Int, _ d: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+                if d { return result.decodedKeys.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[s..<(s + c)])) } }
+                return body(UnsafeBufferPointer(start: base + s, count: c))
+            }
+            _ = bytes(start, count, escaped) { p in for b in p { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }; return true }
+            let first = result.frames[depth]
+            func same(_ j: Int) -> Bool {
+                let e = result.keys[j]
+                guard e.hash == h, e.count == count else { return false }
+                return bytes(e.start, e.count, e.decoded) { a in bytes(start, count, escaped) { b in a.elementsEqual(b) } }
+            }
+            let index = result.keys.count
+            if index - first < 16 {
+                for j in first..<index where same(j) { return false }
+            } else {
+                if result.big[depth] == nil {
+                    var table: [UInt64: [Int]] = [:]
+                    for j in first..<index { table[result.keys[j].hash, default: []].append(j) }
+                    result.big[depth] = table
+                }
+                if let candidates = result.big[depth]![h], candidates.contains(where: same) { return false }
+                result.big[depth]![h, default: []].append(index)
+            }
+            result.keys.append((h, start, count, escaped))
+            return true
         }
 
         @inline(__always) func keyKind(_ r: Range<Int>) -> Key {
@@ -136,6 +252,7 @@ public enum FastScan {
                 }
                 if (b == 0x7D && inObject) || (b == 0x5D && !inObject) {
                     i += 1
+                    if inObject { result.keys.removeSubrange(result.frames[depth]...); result.big[depth] = nil }
                     depth -= 1
                     if depth == 1 { topKey = .other }
                     afterValue = true
@@ -154,6 +271,7 @@ public enum FastScan {
                     continue
                 }
                 guard b == 0x22, let k = scanString() else { fail("expected a key in quotes"); return }
+                guard newKey(k) else { i = k.lowerBound - 1; fail("duplicate key"); return }
                 lastKey = keyKind(k)
                 if depth == 1 { topKey = lastKey }
                 skipWS()
@@ -168,6 +286,8 @@ public enum FastScan {
                 guard depth < 64 else { fail("nested deeper than 64 levels"); return }
                 objects |= 1 << UInt64(depth)
                 depth += 1
+                result.frames[depth] = result.keys.count
+                result.big[depth] = nil
                 i += 1
                 expectKey = true
                 afterValue = false
@@ -212,18 +332,26 @@ public enum FastScan {
                 let d0 = i
                 while i < n, base[i] >= 0x30, base[i] <= 0x39 { i += 1 }
                 if i == d0 { i = start; fail("unexpected character"); return }
+                if base[d0] == 0x30, i - d0 > 1 { fail("leading zero in a number"); return }
                 if i < n, base[i] == 0x2E {
                     i += 1
                     let f0 = i
                     while i < n, base[i] >= 0x30, base[i] <= 0x39 { i += 1 }
                     if i == f0 { fail("digits expected after '.'"); return }
                 }
+                var exponent = false
                 if i < n, base[i] == 0x65 || base[i] == 0x45 {
+                    exponent = true
                     i += 1
                     if i < n, base[i] == 0x2B || base[i] == 0x2D { i += 1 }
                     let e0 = i
                     while i < n, base[i] >= 0x30, base[i] <= 0x39 { i += 1 }
                     if i == e0 { fail("digits expected in the exponent"); return }
+                }
+                // Only an exponent or a very long number can leave the range of a Double (the full parser refuses those).
+                if exponent || i - start > 300 {
+                    let text = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
+                    if Int(text) == nil, !(Double(text)?.isFinite ?? false) { fail("number out of range"); return }
                 }
                 afterValue = true
             }

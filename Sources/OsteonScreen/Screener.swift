@@ -115,6 +115,8 @@ final class Worker: @unchecked Sendable {
     var rows: [BufferedWriter] = []
     var summary = ScreenSummary()
     var failure: Error?
+    /// Lines pass 1 kept that the full parser refused in pass 2 (chunk, chunk-relative line, reason).
+    var lateRejects: [(chunk: Int, line: Int, message: String)] = []
 }
 
 public final class Screener: @unchecked Sendable {
@@ -223,7 +225,7 @@ public final class Screener: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: workerCount) { w in
             var scan = ScanResult()
             while let i = shared.take() {
-                let r = self.pass1(chunks[i], workers[w], bucketCount: bucketCount, scan: &scan)
+                let r = self.pass1(chunks[i], index: i, workers[w], bucketCount: bucketCount, scan: &scan)
                 shared.store(r, at: i)
             }
         }
@@ -234,7 +236,7 @@ public final class Screener: @unchecked Sendable {
         summary.bytes = total
         summary.buckets = bucketCount
         summary.pass1Seconds = Date().timeIntervalSince(started)
-        mergePass1(chunks, results, files: files, into: &summary)
+        let lineBase = mergePass1(chunks, results, files: files, into: &summary)
 
         // Pass 2: bucket b goes to worker b % workers.
         DispatchQueue.concurrentPerform(iterations: workerCount) { w in
@@ -247,6 +249,17 @@ public final class Screener: @unchecked Sendable {
                 }
                 self.screenBucket(data, workers[w])
                 self.lock.withLock { self.progress?.advance(by: total / Int64(bucketCount)) }
+            }
+        }
+        // A line pass 1 counted as used but pass 2 could not parse is rejected, with its file and line: never dropped.
+        for (chunk, line, message) in workers.flatMap(\.lateRejects).sorted(by: { ($0.chunk, $0.line) < ($1.chunk, $1.line) }) {
+            let c = chunks[chunk]
+            summary.files[c.fileIndex].used -= 1
+            summary.files[c.fileIndex].rejected += 1
+            if summary.rejectedLines.count < options.maxReportedErrors {
+                summary.rejectedLines.append("\(c.path):\(lineBase[chunk] + line): \(message)")
+            } else {
+                summary.rejectedNotListed += 1
             }
         }
         for worker in workers {
@@ -265,7 +278,7 @@ public final class Screener: @unchecked Sendable {
         return summary
     }
 
-    private func pass1(_ chunk: Chunk, _ worker: Worker, bucketCount: Int, scan: inout ScanResult) -> ChunkResult {
+    private func pass1(_ chunk: Chunk, index chunkIndex: Int, _ worker: Worker, bucketCount: Int, scan: inout ScanResult) -> ChunkResult {
         var result = ChunkResult()
         guard let reader = LineReader(path: chunk.path, range: chunk.range) else {
             result.errors.append((0, "\(chunk.path): cannot be opened"))
@@ -319,6 +332,9 @@ public final class Screener: @unchecked Sendable {
                 let writer = worker.buckets[Int(Self.hash(k) % UInt64(bucketCount))]
                 writer.write(k)
                 writer.write(byte: 0x09)
+                // Where the line came from, so pass 2 can name it (file:line) if the full parse refuses it.
+                Array("\(chunkIndex):\(number)".utf8).withUnsafeBytes { writer.write($0) }
+                writer.write(byte: 0x09)
                 if kind == .presence {
                     Relevance.medicationListMarker.withUnsafeBytes { writer.write($0) }
                 } else {
@@ -338,13 +354,17 @@ public final class Screener: @unchecked Sendable {
         return result
     }
 
-    /// Per-file counts and absolute line numbers from the chunks' own counts.
-    private func mergePass1(_ chunks: [Chunk], _ results: [ChunkResult], files: [String], into summary: inout ScreenSummary) {
+    /// Per-file counts and absolute line numbers from the chunks' own counts;
+    /// returns each chunk's first line number less one (to make pass 2's lines absolute).
+    @discardableResult
+    private func mergePass1(_ chunks: [Chunk], _ results: [ChunkResult], files: [String], into summary: inout ScreenSummary) -> [Int] {
+        var bases: [Int] = []
         summary.files = files.map { FileCount(file: $0) }
         var lineOffset = [Int](repeating: 0, count: files.count)
         var notListed = 0
         var errors: [String] = []
         for (chunk, r) in zip(chunks, results) {
+            bases.append(lineOffset[chunk.fileIndex])
             var f = summary.files[chunk.fileIndex]
             f.read += r.counts.read
             f.used += r.counts.used
@@ -363,6 +383,7 @@ public final class Screener: @unchecked Sendable {
         }
         summary.rejectedLines = errors
         summary.rejectedNotListed = notListed
+        return bases
     }
 
     /// "Patient/x" from "Patient/x", "urn:uuid:x" or "https://host/fhir/Patient/x".
@@ -385,28 +406,35 @@ public final class Screener: @unchecked Sendable {
     private func screenBucket(_ data: Data, _ worker: Worker) {
         data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
             // Group line ranges by patient key, keeping first-seen order.
-            var groups: [[UInt8]: [Range<Int>]] = [:]
+            var groups: [[UInt8]: [(line: Range<Int>, origin: Range<Int>)]] = [:]
             var order: [[UInt8]] = []
             var i = 0
             while i < all.count {
-                guard let tab = all[i...].firstIndex(of: 0x09) else { break }
-                let end = all[tab...].firstIndex(of: 0x0A) ?? all.count
+                guard let tab = all[i...].firstIndex(of: 0x09), let tab2 = all[(tab + 1)...].firstIndex(of: 0x09) else { break }
+                let end = all[tab2...].firstIndex(of: 0x0A) ?? all.count
                 let key = Array(all[i..<tab])
                 if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append((tab + 1)..<end)
+                groups[key, default: []].append(((tab2 + 1)..<end, (tab + 1)..<tab2))
                 i = end + 1
             }
             for key in order {
                 var importer = FHIRImporter()
                 var hasPatient = false
                 var medicationList = false
-                for r in groups[key]! {
+                for (r, origin) in groups[key]! {
                     let bytes = UnsafeRawBufferPointer(rebasing: all[r])
                     if bytes.elementsEqual(Relevance.medicationListMarker) {
                         medicationList = true
                         continue
                     }
-                    guard case .success(let value) = JSONValue.parse(bytes: bytes) else { continue }
+                    let value: JSONValue
+                    switch JSONValue.parse(bytes: bytes) {
+                    case .success(let v): value = v
+                    case .failure(let e):
+                        let at = String(decoding: UnsafeRawBufferPointer(rebasing: all[origin]), as: UTF8.self).split(separator: ":").compactMap { Int($0) }
+                        worker.lateRejects.append((at.first ?? 0, at.last ?? 0, "\(e.description)"))
+                        continue
+                    }
                     if value.resourceType == "Patient" { hasPatient = true }
                     importer.add(value)
                 }

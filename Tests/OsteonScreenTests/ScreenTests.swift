@@ -135,6 +135,30 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(summary["lines"]?["read"] == .int(s.linesRead))
     }
 
+    /// Issue "Scale": a line the fast pass once kept (a duplicate key, "01", a lone surrogate, bad UTF-8)
+    /// was dropped in pass 2 after being counted used. Each is now rejected and named by file:line.
+    @Test func noLineDisappears() throws {
+        let dir = temporaryDirectory("lost")
+        let path = (dir as NSString).appendingPathComponent("All.000.ndjson")
+        let lines = [
+            #"{"resourceType":"Patient","id":"p1","birthDate":"1950-01-01","gender":"female"}"#,
+            #"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"94222008"}]},"onsetDateTime":"2026-01-01"}"#,
+            #"{"resourceType":"Condition","id":"c2","id":"c3","subject":{"reference":"Patient/p1"},"code":{"coding":[{"code":"94222008"}]}}"#,
+            #"{"resourceType":"Observation","id":"o1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"code":"17861-6"}]},"valueQuantity":{"value":010}}"#,
+            #"{"resourceType":"Condition","id":"c4","subject":{"reference":"Patient/p1"},"code":{"text":"bone \ud800"}}"#,
+        ]
+        var bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        // Bad UTF-8 in a code's text.
+        bytes += Array(#"{"resourceType":"Condition","id":"c5","subject":{"reference":"Patient/p1"},"code":{"text":"bone "#.utf8) + [0xC3, 0x28] + Array("\"}}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let (s, _) = try screen(dir)
+        let f = try #require(s.files.first)
+        #expect(f.read == 6)
+        #expect(f.read == f.used + f.ignored + f.rejected)
+        #expect(f.rejected == 4)
+        for line in 3...6 { #expect(s.rejectedLines.contains { $0.contains("All.000.ndjson:\(line):") }, "line \(line) not named: \(s.rejectedLines)") }
+    }
+
     /// Pen test row 10: an identifier like "=2+5" reached the worklist CSV as a live formula.
     @Test func worklistCSVDefusesFormulas() throws {
         let dir = temporaryDirectory("formula")

@@ -187,7 +187,8 @@ private struct Parser {
         var pairs: [(String, JSONValue)] = []
         // Duplicate keys: a short scan for small objects, a hash set past 16 keys,
         // so that a huge object costs linear time (a 150k-key body was quadratic).
-        var keys: Set<String>?
+        // Keys compare as their UTF-8 bytes (RFC 8259 §8.3), not by Unicode equivalence, as screening's fast pass does.
+        var keys: Set<[UInt8]>?
         skipWhitespace()
         if index < count, base[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
@@ -204,11 +205,11 @@ private struct Parser {
             let value = try parseValue()
             if var seen = keys {
                 keys = nil  // keep the set uniquely referenced while it grows
-                guard seen.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+                guard seen.insert(Array(key.utf8)).inserted else { throw fail("duplicate key \"\(key)\"") }
                 keys = seen
             } else {
-                for existing in pairs where existing.0 == key { throw fail("duplicate key \"\(key)\"") }
-                if pairs.count == 16 { keys = Set(pairs.map(\.0) + [key]) }
+                for existing in pairs where existing.0.utf8.elementsEqual(key.utf8) { throw fail("duplicate key \"\(key)\"") }
+                if pairs.count == 16 { keys = Set((pairs.map(\.0) + [key]).map { Array($0.utf8) }) }
             }
             pairs.append((key, value))
             skipWhitespace()

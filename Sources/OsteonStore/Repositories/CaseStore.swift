@@ -85,13 +85,75 @@ public struct CaseStore: Sendable {
         if try await patient(externalID: external) != nil {
             throw StoreError.invalid("a patient with identifier \(external) already exists")
         }
+        // Lists kept in their own tables go there (never silently dropped); the document keeps `key: []`.
+        var kept: [(String, JSONValue)] = []
+        var rows: [(String, [JSONValue])] = []
+        if case .object(let pairs) = document {
+            for (key, value) in pairs {
+                if Self.rowLists.contains(key), let items = value.arrayValue {
+                    rows.append((key, items))
+                    kept.append((key, .array([])))
+                } else {
+                    kept.append((key, value))
+                }
+            }
+        }
+        let problems = Self.unstorable(rows)
+        let (kept0, rows0) = (kept, rows)
+        guard problems.isEmpty else { throw StoreError.invalid(problems.joined(separator: "; ")) }
         return try await db.transaction { tx in
             let patient = PatientRecord(externalID: external, name: p.name, birthDate: p.birthDate, sex: p.sex)
             try await patient.create(on: tx)
-            let record = CaseRecord(patientID: try patient.requireID(), document: document.serialized())
+            let stored: JSONValue
+            if case .object = document { stored = .object(kept0) } else { stored = document }
+            let record = CaseRecord(patientID: try patient.requireID(), document: stored.serialized())
             try await record.create(on: tx)
+            let cases = CaseStore(db: tx), id = try record.requireID()
+            for (key, items) in rows0 {
+                for item in items {
+                    switch key {
+                    case "lesions": _ = try await cases.addLesion(caseID: id, item)
+                    case "labs":
+                        _ = try await cases.addLab(caseID: id, test: item["test"]!.stringValue!, value: item["value"]!.numberValue!, unit: item["unit"]!.stringValue!,
+                                                   date: item["date"]?.stringValue, referenceLow: item["reference_low"]?.numberValue,
+                                                   referenceHigh: item["reference_high"]?.numberValue, interpretation: item["interpretation"]?.stringValue)
+                    case "medications": _ = try await cases.addMedication(caseID: id, item)
+                    case "radiotherapy": _ = try await cases.addProcedure(caseID: id, kind: "radiotherapy", item)
+                    case "surgeries": _ = try await cases.addProcedure(caseID: id, kind: "surgery", item)
+                    default:
+                        _ = try await cases.addImaging(caseID: id, modality: item["modality"]!.stringValue!, region: item["region"]?.stringValue,
+                                                       date: item["date"]?.stringValue, report: nil, readBy: nil)
+                    }
+                }
+            }
             return (patient, record)
         }
+    }
+
+    /// Row items whose table cannot hold them as sent (a lab without its test, value or unit;
+    /// imaging without a modality), named by path.
+    public static func unstorable(_ document: JSONValue) -> [String] {
+        guard case .object(let pairs) = document else { return [] }
+        return unstorable(pairs.filter { rowLists.contains($0.0) }.compactMap { k, v in v.arrayValue.map { (k, $0) } })
+    }
+
+    static func unstorable(_ rows: [(String, [JSONValue])]) -> [String] {
+        var out: [String] = []
+        for (key, items) in rows {
+            for (n, item) in items.enumerated() {
+                guard case .object = item else { out.append("case.\(key)[\(n)]: expected an object"); continue }
+                switch key {
+                case "labs":
+                    if item["test"]?.stringValue == nil { out.append("case.labs[\(n)].test: required to store a lab") }
+                    if item["value"]?.numberValue == nil { out.append("case.labs[\(n)].value: required to store a lab") }
+                    if item["unit"]?.stringValue == nil { out.append("case.labs[\(n)].unit: required to store a lab") }
+                case "imaging":
+                    if item["modality"]?.stringValue == nil { out.append("case.imaging[\(n)].modality: required to store a study") }
+                default: break
+                }
+            }
+        }
+        return out
     }
 
     public func patients(search: String? = nil, limit: Int = 500) async throws -> [PatientRecord] {

@@ -141,6 +141,11 @@ struct APIController: RouteCollection {
             errors["case"] = "expected an object in the case format"
         }
         if !external.isEmpty, PatientIdentifier.normalise(external) == nil { errors["external_id"] = "no control characters, at most 64 characters" }
+        // Lesions, labs, medicines, procedures and imaging are stored as rows with the patient; one the tables cannot hold is refused by name.
+        for problem in CaseStore.unstorable(document) {
+            let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)
+            errors[parts[0]] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : problem
+        }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
         try await req.checkHospitalNumberFree(external)
         let (p, c) = try await req.cases.createPatient(.init(externalID: external, name: name, birthDate: birth, sex: sex), document: document)
