@@ -38,6 +38,7 @@ struct StoreTests {
         "users", "patients", "cases", "lesions", "labs", "medications", "procedures", "imaging_studies",
         "board_meetings", "agenda_items", "specialty_opinions", "decisions", "care_plan_tasks", "audit_log",
         "care_team_members", "meeting_members", "decision_snapshots", "decision_addenda", "meeting_attendance",
+        "patient_summaries", "summary_dirty",
     ]
 
     @Test("migrations create every table, revert removes them all, and run again", arguments: Backends.all)

@@ -16,6 +16,7 @@ public enum OsteonMigrations {
         M0010LabReferenceRange(),    // a lab's own reference range and flag (hypocalcaemia limit, normal creatinine baseline)
         M0011MeetingCreator(),       // who created a board meeting (only they add members)
         M0012BoardRecord(),          // frozen sign-off snapshots and addenda, named opinions and task owners, attendance, meeting settings
+        M0013PatientSummaries(),     // what the lists show per patient, stamped with its revision and day (lists independent of cohort size)
     ]
 }
 

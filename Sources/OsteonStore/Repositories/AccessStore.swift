@@ -72,6 +72,12 @@ public struct AccessStore: Sendable {
         return ids
     }
 
+    /// Patients open to the user through unexpired emergency access (few; the lists add them to the care-team join).
+    public func breakGlassPatientIDs(userID: UUID, now: Date = Date()) async throws -> [UUID] {
+        try await CareTeamRecord.query(on: db).filter(\.$userID == userID).filter(\.$kind == "break_glass").all()
+            .filter { ($0.expiresAt ?? .distantPast) > now }.map(\.patientID)
+    }
+
     public func addToCareTeam(patientID: UUID, userID: UUID, addedBy: String) async throws {
         let existing = try await CareTeamRecord.query(on: db).filter(\.$userID == userID).filter(\.$patientID == patientID)
             .filter(\.$kind == "member").count()

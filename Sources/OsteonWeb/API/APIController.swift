@@ -113,14 +113,40 @@ struct APIController: RouteCollection {
         return .object(pairs)
     }
 
+    /// The visible patients from their stored summaries, most urgent first, a page at a time:
+    /// `limit` (1–200, default 50) and `cursor` (from the `Link: <…>; rel="next"` header of the previous page).
     func patients(req: Request) async throws -> Response {
-        var rows: [JSONValue] = []
-        let visible = try await req.visiblePatientIDs()
-        for p in try await req.cases.patients(search: try? req.query.get(String.self, at: "q")) where visible.contains(p.id!) {
-            let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
-            rows.append(Self.summary(p, r.caseRecord, Assessor.assess(c, asOf: req.today)))
+        var errors: [String: String] = [:]
+        var limit = 50
+        if let raw = req.query[String.self, at: "limit"] {
+            if let n = Int(raw), (1...SummaryStore.maxPage).contains(n) { limit = n } else { errors["limit"] = "a whole number from 1 to \(SummaryStore.maxPage)" }
         }
-        return JSONValue.array(rows).response()
+        var after: SummaryStore.Cursor?
+        if let raw = req.query[String.self, at: "cursor"] {
+            if let c = SummaryStore.Cursor(token: raw) { after = c } else { errors["cursor"] = "not a cursor from this list: use the Link header of the previous page" }
+        }
+        guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
+        let q = req.query[String.self, at: "q"]
+        let (rows, next) = try await req.patientSummaries(SummaryStore.Filter(search: q), after: after, limit: limit)
+        let response = JSONValue.array(rows.map(Self.summary)).response()
+        if let next {
+            var c = URLComponents()
+            c.path = "/api/v1/patients"
+            c.queryItems = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "cursor", value: next.token)]
+                + (q.map { [URLQueryItem(name: "q", value: $0)] } ?? [])
+            response.headers.replaceOrAdd(name: "Link", value: "<\(c.string ?? "")>; rel=\"next\"")
+            response.headers.replaceOrAdd(name: "X-Next-Cursor", value: next.token)
+        }
+        return response
+    }
+
+    /// A list item from the stored summary: the same keys as before pagination.
+    static func summary(_ s: PatientSummary) -> JSONValue {
+        [
+            "id": .string(s.patientID.uuidString), "external_id": .string(s.externalID), "name": .string(s.name), "birth_date": JSONValue(s.birthDate),
+            "sex": JSONValue(s.sex), "version": .int(s.version), "case_id": .string(s.caseID.uuidString), "case_version": .int(s.caseVersion),
+            "state": .string(s.state), "urgency": .string(s.urgency), "alerts": JSONValue(s.alertCodes), "care_gaps": JSONValue(s.gapCodes),
+        ]
     }
 
     func createPatient(req: Request) async throws -> Response {

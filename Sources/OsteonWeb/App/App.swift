@@ -164,7 +164,11 @@ func routes(_ app: Application) throws {
         let user = req.user
         return req.redirect(to: user?.isPatient == true ? SiteRoute.portal.link() : user?.isAdministrator == true ? SiteRoute.auditLog.link() : SiteRoute.patients.link())
     }
-    site.on(.health) { _ in "ok" }
+    // Liveness, and the day the lists' patient summaries were last computed for (the daily pass keeps it at today).
+    site.on(.health) { req async throws -> String in
+        let day = try await SummaryStore(db: req.db).summaryDay()
+        return "ok\npatient summaries computed for: \(day ?? "no patients yet")"
+    }
     // The one static file, held in memory: a file-system lookup on every request cost more than the page.
     let css = (try? String(contentsOf: Bundle.module.bundleURL.appendingPathComponent("Resources/Public/osteon.css"), encoding: .utf8)) ?? ""
     site.on(.stylesheet) { _ in

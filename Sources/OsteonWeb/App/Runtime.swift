@@ -60,6 +60,23 @@ public enum WebRuntime {
                     (the password is read from standard input; there is no default password).
                     """)
             }
+            // The daily pass: every patient's summary for the new day (UTC, the assessment's day), at start and after each midnight,
+            // so "overdue" in the lists stays true; lists also recompute any stale row they are about to show.
+            let db = app.db, logger = app.logger
+            let dayPass = Task.detached {
+                while !Task.isCancelled {
+                    let today = Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+                    do {
+                        let n = try await SummaryStore(db: db).refresh(today: today, day: true)
+                        logger.notice("patient summaries computed for \(today): \(n) updated")
+                    } catch {
+                        logger.error("the daily summary pass failed: \(String(reflecting: type(of: error)))")
+                    }
+                    let untilMidnight = Double(today.ordinal + 1) * 86_400 - Date().timeIntervalSince1970 + 1
+                    try? await Task.sleep(for: .seconds(max(60, untilMidnight)))
+                }
+            }
+            defer { dayPass.cancel() }
             print("Osteon is serving on http://\(hostname):\(port)/")
             try await app.execute()
         }

@@ -116,6 +116,8 @@ struct MeetingPage: Content {
     let imagingMaxAgeDays: Int
     let items: [AgendaVM]
     let patientOptions: [Option]
+    /// The agenda form's patient search.
+    let find: String
     let printedOn: String
     let members: [String]
     let attendanceOptions: [Option]
@@ -289,8 +291,10 @@ struct BoardController: RouteCollection {
         // Emergencies first, then the order the cases were added.
         let ordered = items.sorted { ($0.rank, $0.vm.position) < ($1.rank, $1.vm.position) }.map(\.vm)
         let onAgenda = Set(ordered.map(\.patientID))
-        let visible = try await req.visiblePatientIDs()
-        let patients = try await req.cases.patients().filter { !onAgenda.contains($0.id!) && visible.contains($0.id!) }
+        // A search, not every patient: the choices are the most urgent visible patients, or those matching `find`.
+        let find = req.query[String.self, at: "find"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let patients = try await req.patientSummaries(SummaryStore.Filter(search: find), after: nil, limit: 40).0
+            .filter { !onAgenda.contains($0.patientID) }.prefix(20)
         let attended = Set(try await req.board.attendance(meetingID: id).map(\.id))
         let required = Set(BoardSpecialty.requiredGroups(m).map(BoardSpecialty.groupLabel))
         let groups: [[BoardSpecialty]] = BoardSpecialty.defaultRequired
@@ -301,7 +305,8 @@ struct BoardController: RouteCollection {
             user: userVM(req), csrf: CSRF.token(req), id: id, title: m.title, date: m.scheduledOn, location: m.location.flatMap { $0.isEmpty ? nil : $0 },
             contact: m.contact ?? "", imagingMaxAgeDays: maxAge, items: ordered,
             patientOptions: [Option(value: "", label: "Choose a patient", selected: meetingValues["patient_id"] == nil)]
-                + patients.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.externalID))", selected: meetingValues["patient_id"] == $0.id!.uuidString) },
+                + patients.map { Option(value: $0.patientID.uuidString, label: "\($0.name) (\($0.externalID))", selected: meetingValues["patient_id"] == $0.patientID.uuidString) },
+            find: find,
             printedOn: req.today.description,
             members: members.map(\.displayName),
             attendanceOptions: members.map { Option(value: $0.username, label: $0.displayName, selected: attended.contains($0.id)) },

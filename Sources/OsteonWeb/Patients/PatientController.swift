@@ -25,6 +25,9 @@ struct PatientListPage: Content {
     let urgentOnly: Bool
     let stateOptions: [Option]
     let rows: [PatientRow]
+    /// Keyset pages: the link to the next page, and back to the first.
+    let nextPage: String?
+    let firstPage: String?
 }
 
 struct FormPage: Content {
@@ -97,27 +100,35 @@ struct PatientController: RouteCollection {
         let query = (try? req.query.get(String.self, at: "q")) ?? ""
         let state = (try? req.query.get(String.self, at: "state")).flatMap { $0.isEmpty ? nil : $0 }
         let urgentOnly = (try? req.query.get(String.self, at: "urgent")) == "1"
-        var rows: [PatientRow] = []
-        let visible = try await req.visiblePatientIDs()
-        for p in try await req.cases.patients(search: query) where visible.contains(p.id!) {
-            let (c, _, r) = try await req.cases.patientCase(patientID: p.id!)
-            if let state, r.caseRecord.state != state { continue }
-            let a = Assessor.assess(c, asOf: req.today)
-            let urgency = a.urgency
-            if urgentOnly && !urgency.isUrgent { continue }
-            rows.append(PatientRow(id: p.id!, externalID: p.externalID, name: p.name, birthDate: p.birthDate ?? "",
-                                   state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state,
-                                   urgency: urgency.rawValue.replacingOccurrences(of: "_", with: "-"), urgencyLabel: urgency.label, rank: urgency.rank,
-                                   alerts: a.alerts.map(\.title), gaps: a.careGaps.count,
-                                   primary: a.primarySites.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")))
+        let after = (try? req.query.get(String.self, at: "after")).flatMap(SummaryStore.Cursor.init(token:))
+        let (summaries, next) = try await req.patientSummaries(SummaryStore.Filter(search: query, state: state, urgentOnly: urgentOnly), after: after,
+                                                              limit: Self.pageSize)
+        let rows = summaries.map { s in
+            let urgency = Urgency(rawValue: s.urgency) ?? .none
+            return PatientRow(id: s.patientID, externalID: s.externalID, name: s.name, birthDate: s.birthDate ?? "",
+                              state: CaseState(rawValue: s.state)?.label ?? s.state,
+                              urgency: urgency.rawValue.replacingOccurrences(of: "_", with: "-"), urgencyLabel: urgency.label, rank: urgency.rank,
+                              alerts: s.alerts, gaps: s.gapCodes.count, primary: s.primarySites.map(Words.value).joined(separator: ", "))
         }
-        rows.sort { ($0.rank, $0.name) < ($1.rank, $1.name) }
+        var link = URLComponents()
+        link.path = SiteRoute.patients.link()
+        func pageLink(_ cursor: SummaryStore.Cursor?) -> String {
+            var items: [URLQueryItem] = []
+            if !query.isEmpty { items.append(URLQueryItem(name: "q", value: query)) }
+            if let state { items.append(URLQueryItem(name: "state", value: state)) }
+            if urgentOnly { items.append(URLQueryItem(name: "urgent", value: "1")) }
+            if let cursor { items.append(URLQueryItem(name: "after", value: cursor.token)) }
+            link.queryItems = items.isEmpty ? nil : items
+            return link.string ?? SiteRoute.patients.link()
+        }
         return try await req.view.render("patients", PatientListPage(
             user: userVM(req), csrf: CSRF.token(req), query: query, urgentOnly: urgentOnly,
             stateOptions: options(CaseState.allCases.map(\.rawValue), selected: state,
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) }), blank: "Any state"),
-            rows: rows))
+            rows: rows, nextPage: next.map(pageLink), firstPage: after == nil ? nil : pageLink(nil)))
     }
+
+    static let pageSize = 50
 
     // MARK: Patient create / edit
 

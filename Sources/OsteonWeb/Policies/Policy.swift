@@ -133,6 +133,22 @@ extension Request {
         return user
     }
 
+    /// A page of the lists' per-patient summaries the user may see (changed patients recomputed first;
+    /// rows still computed for an earlier day are recomputed before they are shown).
+    func patientSummaries(_ filter: SummaryStore.Filter, after: SummaryStore.Cursor?, limit: Int) async throws -> ([PatientSummary], SummaryStore.Cursor?) {
+        guard let user, user.isStaff else { return ([], nil) }
+        let store = SummaryStore(db: db)
+        try await store.refresh(today: today)
+        let also = try await access.breakGlassPatientIDs(userID: user.id, now: now)
+        var page = try await store.page(userID: user.id, alsoVisible: also, filter: filter, after: after, limit: limit)
+        let old = page.rows.filter { $0.computedFor != today.description }.map(\.patientID)
+        if !old.isEmpty {
+            try await store.refresh(today: today, only: old)
+            page = try await store.page(userID: user.id, alsoVisible: also, filter: filter, after: after, limit: limit)
+        }
+        return page
+    }
+
     func visiblePatientIDs() async throws -> Set<UUID> {
         guard let user, user.isStaff else { return [] }
         return try await access.visiblePatientIDs(userID: user.id, now: now)

@@ -1,0 +1,278 @@
+import FluentKit
+import Foundation
+import OsteonDomain
+import SQLKit
+
+/// What the lists show about a patient, kept per patient so that a list costs
+/// the same with 100 or 100,000 patients: computed from the typed assessment,
+/// stamped with the patient's revision and the day it was computed for. A
+/// summary whose revision or day no longer matches is stale and is recomputed
+/// before any list reads it (`refresh`), so a list never shows yesterday's
+/// "overdue" or a record as it was before an edit.
+public struct PatientSummary: Sendable, Equatable {
+    public let patientID: UUID
+    public let name: String
+    public let externalID: String
+    public let birthDate: String?
+    public let sex: String?
+    public let version: Int
+    public let caseID: UUID
+    public let caseVersion: Int
+    public let state: String
+    /// `Urgency.rawValue`; `urgencyRank` orders the lists (most urgent first).
+    public let urgency: String
+    public let urgencyRank: Int
+    public let alerts: [String]
+    public let alertCodes: [String]
+    public let gapCodes: [String]
+    public let primarySites: [String]
+    public let nextDue: String?
+    public let computedFor: String
+}
+
+public struct SummaryStore: Sendable {
+    public let db: any Database
+    public init(db: any Database) { self.db = db }
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public static let table = "patient_summaries"
+    public static let maxPage = 200
+
+    /// Where a page ends: the sort key of its last row (opaque to clients).
+    public struct Cursor: Sendable, Equatable {
+        public let rank: Int
+        public let nameKey: String
+        public let patientID: UUID
+
+        public var token: String {
+            Data("\(rank)|\(patientID.uuidString)|\(nameKey)".utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+
+        public init(rank: Int, nameKey: String, patientID: UUID) {
+            self.rank = rank
+            self.nameKey = nameKey
+            self.patientID = patientID
+        }
+
+        public init?(token: String) {
+            var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while b64.count % 4 != 0 { b64 += "=" }
+            guard let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8) else { return nil }
+            let parts = text.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let rank = Int(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+            self.init(rank: rank, nameKey: String(parts[2]), patientID: id)
+        }
+    }
+
+    static func nameKey(_ name: String) -> String { name.lowercased() }
+
+    /// Recomputes the summaries of changed and new patients (the database marks them in
+    /// `summary_dirty` in the same transaction as the change), and with `day: true` every
+    /// summary computed for an earlier day. Returns how many were recomputed.
+    @discardableResult
+    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil) async throws -> Int {
+        var work: [(UUID, Int?)] = try await sql.raw("SELECT patient_id, revision FROM summary_dirty").all()
+            .map { (try $0.decode(column: "patient_id", as: UUID.self), try $0.decode(column: "revision", as: Int.self)) }
+        if day {
+            let old = try await sql.raw("SELECT patient_id FROM \(ident: Self.table) WHERE computed_for < \(bind: today.description)").all()
+                .map { (try $0.decode(column: "patient_id", as: UUID.self), nil as Int?) }
+            work += old
+        }
+        if let only { work += only.map { ($0, nil) } }
+        var done = Set<UUID>()
+        let cases = CaseStore(db: db)
+        for (id, _) in work where done.insert(id).inserted {
+            // The revision is read before the records: a change in between marks the patient again, never lost.
+            guard let revision = try await sql.raw("SELECT revision FROM patients WHERE id = \(bind: id)").first()?.decode(column: "revision", as: Int.self)
+            else {
+                try await sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id)").run()
+                continue
+            }
+            let (c, read, r) = try await cases.patientCase(patientID: id)
+            let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+            try await write(Self.summary(r, a, today: today), revision: revision)
+            try await sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
+        }
+        return done.count
+    }
+
+    /// Whether some summary was computed for an earlier day (the daily pass has work).
+    public func needsDayPass(today: Day) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS x FROM \(ident: Self.table) WHERE computed_for < \(bind: today.description) LIMIT 1").first() != nil
+    }
+
+    /// The summary of one patient's records and assessment (the lists' one source).
+    public static func summary(_ r: CaseStore.Records, _ a: Assessment, today: Day) -> PatientSummary {
+        let urgency = a.urgency
+        let due = (a.imagingPlan + a.surveillance + a.prevention + a.treatmentPlan).compactMap(\.due).min()
+        return PatientSummary(
+            patientID: r.patient.id!, name: r.patient.name, externalID: r.patient.externalID, birthDate: r.patient.birthDate, sex: r.patient.sex,
+            version: r.patient.version, caseID: r.caseRecord.id!, caseVersion: r.caseRecord.version, state: r.caseRecord.state,
+            urgency: urgency.rawValue, urgencyRank: urgency.rank, alerts: a.alerts.map(\.title),
+            alertCodes: a.alerts.map(\.code.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+            gapCodes: a.careGaps.map(\.code.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+            primarySites: a.primarySites, nextDue: due?.description, computedFor: today.description)
+    }
+
+    func write(_ s: PatientSummary, revision: Int) async throws {
+        func json(_ list: [String]) -> String { JSONValue(list).serialized() }
+        try await sql.raw("""
+            INSERT INTO \(ident: Self.table) (patient_id, revision, computed_for, name, name_key, external_id, birth_date, sex, version, case_id, case_version,
+                state, urgency, urgency_rank,
+                alerts, alert_codes, gap_codes, gaps, primary_sites, next_due)
+            VALUES (\(bind: s.patientID), \(bind: revision), \(bind: s.computedFor), \(bind: s.name), \(bind: Self.nameKey(s.name)), \(bind: s.externalID),
+                \(bind: s.birthDate), \(bind: s.sex), \(bind: s.version), \(bind: s.caseID), \(bind: s.caseVersion), \(bind: s.state), \(bind: s.urgency), \(bind: s.urgencyRank), \(bind: json(s.alerts)), \(bind: json(s.alertCodes)),
+                \(bind: json(s.gapCodes)), \(bind: s.gapCodes.count), \(bind: json(s.primarySites)), \(bind: s.nextDue))
+            ON CONFLICT (patient_id) DO UPDATE SET revision = excluded.revision, computed_for = excluded.computed_for, name = excluded.name,
+                name_key = excluded.name_key, external_id = excluded.external_id, birth_date = excluded.birth_date, sex = excluded.sex,
+                version = excluded.version, case_id = excluded.case_id, case_version = excluded.case_version, state = excluded.state,
+                urgency = excluded.urgency, urgency_rank = excluded.urgency_rank, alerts = excluded.alerts, alert_codes = excluded.alert_codes,
+                gap_codes = excluded.gap_codes, gaps = excluded.gaps, primary_sites = excluded.primary_sites, next_due = excluded.next_due
+            """).run()
+    }
+
+    public struct Filter: Sendable {
+        public var search: String?
+        public var state: String?
+        public var urgentOnly = false
+        public init(search: String? = nil, state: String? = nil, urgentOnly: Bool = false) {
+            self.search = search
+            self.state = state
+            self.urgentOnly = urgentOnly
+        }
+    }
+
+    /// One page of the patients `userID` may see (care team, meetings they are on, `alsoVisible`
+    /// for break-glass access), most urgent first, then by name; `after` continues a page.
+    public func page(userID: UUID, alsoVisible: [UUID], filter: Filter, after: Cursor?, limit: Int) async throws -> (rows: [PatientSummary], next: Cursor?) {
+        let limit = max(1, min(limit, Self.maxPage))
+        var q: SQLQueryString = """
+            SELECT s.* FROM \(ident: Self.table) s
+            WHERE (s.patient_id IN (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member')
+               OR s.patient_id IN (SELECT c.patient_id FROM meeting_members m JOIN agenda_items a ON a.meeting_id = m.meeting_id
+                                   JOIN cases c ON c.id = a.case_id WHERE m.user_id = \(bind: userID))
+            """
+        if !alsoVisible.isEmpty { q += " OR s.patient_id IN (\(binds: alsoVisible))" }
+        q += ")"
+        if let state = filter.state { q += " AND s.state = \(bind: state)" }
+        if filter.urgentOnly {
+            let ranks = Urgency.allCases.filter(\.isUrgent).map { String($0.rank) }.joined(separator: ", ")
+            q += " AND s.urgency_rank IN (\(unsafeRaw: ranks))"
+        }
+        if let term = filter.search?.trimmingCharacters(in: .whitespaces), !term.isEmpty {
+            let like = "%" + term.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            q += " AND (s.name_key LIKE \(bind: like) ESCAPE '\\' OR LOWER(s.external_id) LIKE \(bind: like) ESCAPE '\\')"
+        }
+        if let after {
+            q += """
+                 AND (s.urgency_rank > \(bind: after.rank) OR (s.urgency_rank = \(bind: after.rank) AND (s.name_key > \(bind: after.nameKey)
+                 OR (s.name_key = \(bind: after.nameKey) AND s.patient_id > \(bind: after.patientID)))))
+                """
+        }
+        q += " ORDER BY s.urgency_rank, s.name_key, s.patient_id LIMIT \(literal: limit + 1)"
+        var rows = try await sql.raw(q).all().map(Self.decode)
+        var next: Cursor?
+        if rows.count > limit {
+            rows.removeLast()
+            let last = rows[rows.count - 1]
+            next = Cursor(rank: last.urgencyRank, nameKey: Self.nameKey(last.name), patientID: last.patientID)
+        }
+        return (rows, next)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> PatientSummary {
+        func list(_ column: String) throws -> [String] {
+            ((try? JSONValue.parse(try row.decode(column: column, as: String.self)))?.arrayValue ?? []).compactMap(\.stringValue)
+        }
+        return PatientSummary(
+            patientID: try row.decode(column: "patient_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+            externalID: try row.decode(column: "external_id", as: String.self), birthDate: try row.decode(column: "birth_date", as: String?.self),
+            sex: try row.decode(column: "sex", as: String?.self), version: try row.decode(column: "version", as: Int.self),
+            caseID: try row.decode(column: "case_id", as: UUID.self), caseVersion: try row.decode(column: "case_version", as: Int.self),
+            state: try row.decode(column: "state", as: String.self), urgency: try row.decode(column: "urgency", as: String.self),
+            urgencyRank: try row.decode(column: "urgency_rank", as: Int.self), alerts: try list("alerts"), alertCodes: try list("alert_codes"),
+            gapCodes: try list("gap_codes"), primarySites: try list("primary_sites"), nextDue: try row.decode(column: "next_due", as: String?.self),
+            computedFor: try row.decode(column: "computed_for", as: String.self))
+    }
+
+    /// The oldest day any summary was computed for (nil with no patients): `/health` shows it.
+    public func summaryDay() async throws -> String? {
+        try await sql.raw("SELECT MIN(computed_for) AS d FROM \(ident: Self.table)").first()?.decode(column: "d", as: String?.self)
+    }
+}
+
+struct M0013PatientSummaries: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(SummaryStore.table)
+            .field("patient_id", .uuid, .required, .references(PatientRecord.schema, "id", onDelete: .cascade))
+            .field("revision", .int64, .required)
+            .field("computed_for", .string, .required)
+            .field("name", .string, .required)
+            .field("name_key", .string, .required)
+            .field("external_id", .string, .required)
+            .field("birth_date", .string)
+            .field("sex", .string)
+            .field("version", .int, .required)
+            .field("case_id", .uuid, .required)
+            .field("case_version", .int, .required)
+            .field("state", .string, .required)
+            .field("urgency", .string, .required)
+            .field("urgency_rank", .int, .required)
+            .field("alerts", .string, .required)
+            .field("alert_codes", .string, .required)
+            .field("gap_codes", .string, .required)
+            .field("gaps", .int, .required)
+            .field("primary_sites", .string, .required)
+            .field("next_due", .string)
+            .unique(on: "patient_id")
+            .create()
+        try await db.schema("summary_dirty")
+            .field("patient_id", .uuid, .required)
+            .field("revision", .int64, .required)
+            .unique(on: "patient_id")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        // Every change to a patient's records moves its revision (M0009): mark it for the lists in the same transaction.
+        if sql.dialect.name == "sqlite" {
+            for (name, event) in [("insert", "INSERT"), ("update", "UPDATE OF revision")] {
+                try await sql.raw("""
+                    CREATE TRIGGER patients_summary_dirty_\(unsafeRaw: name) AFTER \(unsafeRaw: event) ON patients
+                    BEGIN INSERT OR REPLACE INTO summary_dirty (patient_id, revision) VALUES (NEW.id, NEW.revision); END
+                    """).run()
+            }
+        } else {
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION osteon_summary_dirty() RETURNS trigger AS $$
+                BEGIN
+                  INSERT INTO summary_dirty (patient_id, revision) VALUES (NEW.id, NEW.revision)
+                    ON CONFLICT (patient_id) DO UPDATE SET revision = GREATEST(summary_dirty.revision, excluded.revision);
+                  RETURN NULL;
+                END; $$ LANGUAGE plpgsql
+                """).run()
+            try await sql.raw("CREATE TRIGGER patients_summary_dirty AFTER INSERT OR UPDATE OF revision ON patients FOR EACH ROW EXECUTE FUNCTION osteon_summary_dirty()").run()
+        }
+        try await sql.raw("INSERT INTO summary_dirty (patient_id, revision) SELECT id, revision FROM patients").run()
+        // The lists' sort order and filters.
+        try await sql.raw("CREATE INDEX patient_summaries_order ON patient_summaries (urgency_rank, name_key, patient_id)").run()
+        try await sql.raw("CREATE INDEX patient_summaries_state ON patient_summaries (state, urgency_rank, name_key, patient_id)").run()
+        try await sql.raw("CREATE INDEX patient_summaries_stale ON patient_summaries (computed_for)").run()
+        // The visibility subqueries.
+        try await sql.raw("CREATE INDEX IF NOT EXISTS care_team_members_user ON care_team_members (user_id, kind, patient_id)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS meeting_members_user ON meeting_members (user_id, meeting_id)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items (meeting_id, case_id)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            if sql.dialect.name == "sqlite" {
+                for t in ["insert", "update"] { try await sql.raw("DROP TRIGGER IF EXISTS patients_summary_dirty_\(unsafeRaw: t)").run() }
+            } else {
+                try await sql.raw("DROP TRIGGER IF EXISTS patients_summary_dirty ON patients").run()
+            }
+        }
+        try await db.schema("summary_dirty").delete()
+        try await db.schema(SummaryStore.table).delete()
+    }
+}
