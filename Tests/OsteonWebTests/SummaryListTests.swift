@@ -128,12 +128,13 @@ import VaporTesting
             _ = try await Self.cohort(app, 3)
             let store = SummaryStore(db: app.db)
             let d1 = try #require(Day("2026-11-26")), d2 = try #require(Day("2026-11-27"))
+            #expect(try await Browser(app).get("/health").body.string.hasSuffix("no patients yet; 3 waiting"))
             #expect(try await store.refresh(today: d1) == 3)
             #expect(try await store.refresh(today: d1) == 0)  // nothing changed: nothing recomputed
             #expect(try await store.needsDayPass(today: d2))
             #expect(try await store.refresh(today: d2, day: true) == 3)
             #expect(!(try await store.needsDayPass(today: d2)))
-            #expect(try await Browser(app).get("/health").body.string.contains("computed for: 2026-11-27"))
+            #expect(try await Browser(app).get("/health").body.string.hasSuffix("computed for: 2026-11-27"))
         }
     }
 
@@ -150,6 +151,36 @@ import VaporTesting
             let found = try await b.get(meeting + "?find=S-1029").body.string
             let narrowed = found.components(separatedBy: "<select id=\"patient_id\"")[1].components(separatedBy: "</select>")[0]
             #expect(narrowed.contains("S-1029") && narrowed.components(separatedBy: "<option").count - 2 == 1)
+        }
+    }
+}
+
+@Suite struct SummaryPlanTests {
+    @Test("both query plans (from the visible set; walking the list's index) give the same pages, with every filter")
+    func plansAgree() async throws {
+        try await withOsteon { app in
+            let ids = try await SummaryListTests.cohort(app, 90)
+            // Someone else's patients, and one opened by emergency access.
+            for k in 0..<15 { _ = try await CaseStore(db: app.db).importCase(try CaseReader.read(["patient_id": .string("X-\(k)")]).patientCase, name: "Other \(k)") }
+            let store = SummaryStore(db: app.db)
+            try await store.refresh(today: try #require(Day("2026-11-26")))
+            let user = try await UserStore(db: app.db).find("clin").requireID()
+            let other = try #require(try await CaseStore(db: app.db).patient(externalID: "X-3")?.requireID())
+            for filter in [SummaryStore.Filter(), .init(urgentOnly: true), .init(search: "patient 0"), .init(state: "referred"), .init(search: "x-3")] {
+                func all(few: Int) async throws -> [UUID] {
+                    var out: [UUID] = [], after: SummaryStore.Cursor?
+                    repeat {
+                        let page = try await store.page(userID: user, alsoVisible: [other], filter: filter, after: after, limit: 7, few: few)
+                        out += page.rows.map(\.patientID)
+                        after = page.next
+                    } while after != nil
+                    return out
+                }
+                let fromSet = try await all(few: 2_000), walking = try await all(few: 0)
+                #expect(fromSet == walking, "\(filter)")
+                #expect(Set(fromSet).isSubset(of: Set(ids + [other])))
+            }
+            #expect(try await store.page(userID: user, alsoVisible: [other], filter: .init(search: "x-3"), after: nil, limit: 5, few: 0).rows.map(\.patientID) == [other])
         }
     }
 }

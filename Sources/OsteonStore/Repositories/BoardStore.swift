@@ -378,6 +378,16 @@ public struct BoardStore: Sendable {
     public static func auditObject(snapshotID: String, sha256: String) -> String { "decision_snapshots/\(snapshotID)/sha256/\(sha256)" }
 
     /// Open tasks of these cases, by due date (the navigator's dashboard).
+    /// Tasks by id, with their case and patient (in pieces: a database takes a bounded number of parameters).
+    public func tasks(ids: [UUID]) async throws -> [TaskRecord] {
+        var out: [TaskRecord] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            out += try await TaskRecord.query(on: db).filter(\.$id ~~ Array(ids[start..<min(start + 500, ids.count)]))
+                .with(\.$caseRecord) { $0.with(\.$patient) }.all()
+        }
+        return out.sorted { ($0.dueOn ?? "9999", $0.title) < ($1.dueOn ?? "9999", $1.title) }
+    }
+
     public func openTasks(caseIDs: [UUID]) async throws -> [TaskRecord] {
         guard !caseIDs.isEmpty else { return [] }
         return try await TaskRecord.query(on: db).filter(\.$caseRecord.$id ~~ caseIDs).filter(\.$status == "open")

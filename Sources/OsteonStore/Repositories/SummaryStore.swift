@@ -81,18 +81,26 @@ public struct SummaryStore: Sendable {
         }
         if let only { work += only.map { ($0, nil) } }
         var done = Set<UUID>()
-        let cases = CaseStore(db: db)
-        for (id, _) in work where done.insert(id).inserted {
-            // The revision is read before the records: a change in between marks the patient again, never lost.
-            guard let revision = try await sql.raw("SELECT revision FROM patients WHERE id = \(bind: id)").first()?.decode(column: "revision", as: Int.self)
-            else {
-                try await sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id)").run()
-                continue
+        let ids = work.map(\.0).filter { done.insert($0).inserted }
+        // A few hundred per transaction: one commit (one sync to disk) per group, not per patient.
+        for start in stride(from: 0, to: ids.count, by: 200) {
+            let group = Array(ids[start..<min(start + 200, ids.count)])
+            try await db.transaction { tx in
+                let store = SummaryStore(db: tx), cases = CaseStore(db: tx)
+                for id in group {
+                    // The revision is read before the records: a change in between marks the patient again, never lost.
+                    guard let revision = try await store.sql.raw("SELECT revision FROM patients WHERE id = \(bind: id)").first()?
+                        .decode(column: "revision", as: Int.self)
+                    else {
+                        try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id)").run()
+                        continue
+                    }
+                    let (c, read, r) = try await cases.patientCase(patientID: id)
+                    let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+                    try await store.write(Self.summary(r, a, today: today), revision: revision)
+                    try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
+                }
             }
-            let (c, read, r) = try await cases.patientCase(patientID: id)
-            let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-            try await write(Self.summary(r, a, today: today), revision: revision)
-            try await sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
         }
         return done.count
     }
@@ -145,16 +153,30 @@ public struct SummaryStore: Sendable {
 
     /// One page of the patients `userID` may see (care team, meetings they are on, `alsoVisible`
     /// for break-glass access), most urgent first, then by name; `after` continues a page.
-    public func page(userID: UUID, alsoVisible: [UUID], filter: Filter, after: Cursor?, limit: Int) async throws -> (rows: [PatientSummary], next: Cursor?) {
+    public func page(userID: UUID, alsoVisible: [UUID], filter: Filter, after: Cursor?, limit: Int,
+                     few: Int = 2_000) async throws -> (rows: [PatientSummary], next: Cursor?) {
         let limit = max(1, min(limit, Self.maxPage))
-        var q: SQLQueryString = """
-            SELECT s.* FROM \(ident: Self.table) s
-            WHERE (s.patient_id IN (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member')
-               OR s.patient_id IN (SELECT c.patient_id FROM meeting_members m JOIN agenda_items a ON a.meeting_id = m.meeting_id
-                                   JOIN cases c ON c.id = a.case_id WHERE m.user_id = \(bind: userID))
-            """
-        if !alsoVisible.isEmpty { q += " OR s.patient_id IN (\(binds: alsoVisible))" }
-        q += ")"
+        // Two plans, whichever touches fewer rows: a user who sees few patients is served from that set
+        // (sorted, at most `few` rows); one who sees many walks the list's index and checks each row,
+        // stopping once the page is full.
+        let seen = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member' LIMIT \(literal: few + 1)) x
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let meetings = try await sql.raw("SELECT COUNT(*) AS n FROM meeting_members WHERE user_id = \(bind: userID)").first()?.decode(column: "n", as: Int.self) ?? 0
+        var q: SQLQueryString = "SELECT s.* FROM \(ident: Self.table) s WHERE "
+        if few > 0 && seen <= few && meetings <= 20 {
+            q += "s.patient_id IN ("
+            q += Self.visible(userID: userID, alsoVisible: alsoVisible)
+            q += ")"
+        } else {
+            q += """
+                (EXISTS (SELECT 1 FROM care_team_members t WHERE t.patient_id = s.patient_id AND t.user_id = \(bind: userID) AND t.kind = 'member')
+                 OR EXISTS (SELECT 1 FROM cases c JOIN agenda_items a ON a.case_id = c.id JOIN meeting_members m ON m.meeting_id = a.meeting_id
+                            WHERE c.patient_id = s.patient_id AND m.user_id = \(bind: userID))
+                """
+            if !alsoVisible.isEmpty { q += " OR s.patient_id IN (\(binds: alsoVisible))" }
+            q += ")"
+        }
         if let state = filter.state { q += " AND s.state = \(bind: state)" }
         if filter.urgentOnly {
             let ranks = Urgency.allCases.filter(\.isUrgent).map { String($0.rank) }.joined(separator: ", ")
@@ -182,6 +204,25 @@ public struct SummaryStore: Sendable {
         return (rows, next)
     }
 
+    /// The patients `userID` may see, as SQL for `IN (…)`: care team, meetings they are on, and `alsoVisible`.
+    static func visible(userID: UUID, alsoVisible: [UUID]) -> SQLQueryString {
+        var q: SQLQueryString = """
+            SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member'
+            UNION SELECT c.patient_id FROM meeting_members m JOIN agenda_items a ON a.meeting_id = m.meeting_id
+                  JOIN cases c ON c.id = a.case_id WHERE m.user_id = \(bind: userID)
+            """
+        if !alsoVisible.isEmpty { q += " UNION SELECT id FROM patients WHERE id IN (\(binds: alsoVisible))" }
+        return q
+    }
+
+    /// Open care-plan tasks of the patients `userID` may see (a join, not a list of every visible patient).
+    public func openTaskIDs(userID: UUID, alsoVisible: [UUID]) async throws -> [UUID] {
+        try await sql.raw("""
+            SELECT t.id AS id FROM care_plan_tasks t JOIN cases c ON c.id = t.case_id
+            WHERE t.status = 'open' AND c.patient_id IN (\(Self.visible(userID: userID, alsoVisible: alsoVisible)))
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+
     static func decode(_ row: any SQLRow) throws -> PatientSummary {
         func list(_ column: String) throws -> [String] {
             ((try? JSONValue.parse(try row.decode(column: column, as: String.self)))?.arrayValue ?? []).compactMap(\.stringValue)
@@ -197,9 +238,12 @@ public struct SummaryStore: Sendable {
             computedFor: try row.decode(column: "computed_for", as: String.self))
     }
 
-    /// The oldest day any summary was computed for (nil with no patients): `/health` shows it.
-    public func summaryDay() async throws -> String? {
-        try await sql.raw("SELECT MIN(computed_for) AS d FROM \(ident: Self.table)").first()?.decode(column: "d", as: String?.self)
+    /// The oldest day any summary was computed for (nil with no patients), and how many patients
+    /// wait to be recomputed (changed, new, or not yet computed): `/health` shows both.
+    public func summaryDay() async throws -> (day: String?, waiting: Int) {
+        let day = try await sql.raw("SELECT MIN(computed_for) AS d FROM \(ident: Self.table)").first()?.decode(column: "d", as: String?.self)
+        let waiting = try await sql.raw("SELECT COUNT(*) AS n FROM summary_dirty").first()?.decode(column: "n", as: Int.self) ?? 0
+        return (day, waiting)
     }
 }
 
@@ -260,6 +304,8 @@ struct M0013PatientSummaries: AsyncMigration {
         try await sql.raw("CREATE INDEX patient_summaries_stale ON patient_summaries (computed_for)").run()
         // The visibility subqueries.
         try await sql.raw("CREATE INDEX IF NOT EXISTS care_team_members_user ON care_team_members (user_id, kind, patient_id)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS care_team_members_patient ON care_team_members (patient_id, user_id, kind)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS cases_patient ON cases (patient_id)").run()
         try await sql.raw("CREATE INDEX IF NOT EXISTS meeting_members_user ON meeting_members (user_id, meeting_id)").run()
         try await sql.raw("CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items (meeting_id, case_id)").run()
     }

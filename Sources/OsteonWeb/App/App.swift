@@ -166,8 +166,8 @@ func routes(_ app: Application) throws {
     }
     // Liveness, and the day the lists' patient summaries were last computed for (the daily pass keeps it at today).
     site.on(.health) { req async throws -> String in
-        let day = try await SummaryStore(db: req.db).summaryDay()
-        return "ok\npatient summaries computed for: \(day ?? "no patients yet")"
+        let (day, waiting) = try await SummaryStore(db: req.db).summaryDay()
+        return "ok\npatient summaries computed for: \(day ?? "no patients yet")" + (waiting > 0 ? "; \(waiting) waiting" : "")
     }
     // The one static file, held in memory: a file-system lookup on every request cost more than the page.
     let css = (try? String(contentsOf: Bundle.module.bundleURL.appendingPathComponent("Resources/Public/osteon.css"), encoding: .utf8)) ?? ""
