@@ -184,3 +184,21 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct SummaryCatchUpTests {
+    @Test("after a bulk change the list does not recompute everyone inside the request: it says it is catching up, and is whole afterwards")
+    func bulkChange() async throws {
+        try await withOsteon { app in
+            _ = try await SummaryListTests.cohort(app, 230)
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let during = try await b.get("/patients").body.string
+            #expect(during.contains("230 patients&#39; summaries are being brought up to date"))
+            #expect(try await SummaryStore(db: app.db).waiting() == 230)  // the request left them to the pass
+            try await SummaryStore(db: app.db).refresh(today: try #require(Day("2026-11-26")))
+            let after = try await b.get("/patients").body.string
+            #expect(!after.contains("being brought up to date"))
+            #expect(SummaryListTests.rows(after).count == 50)
+        }
+    }
+}

@@ -71,9 +71,9 @@ public struct SummaryStore: Sendable {
     /// `summary_dirty` in the same transaction as the change), and with `day: true` every
     /// summary computed for an earlier day. Returns how many were recomputed.
     @discardableResult
-    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil) async throws -> Int {
-        var work: [(UUID, Int?)] = try await sql.raw("SELECT patient_id, revision FROM summary_dirty").all()
-            .map { (try $0.decode(column: "patient_id", as: UUID.self), try $0.decode(column: "revision", as: Int.self)) }
+    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil, dirty: Bool = true) async throws -> Int {
+        var work: [(UUID, Int?)] = dirty ? try await sql.raw("SELECT patient_id, revision FROM summary_dirty").all()
+            .map { (try $0.decode(column: "patient_id", as: UUID.self), try $0.decode(column: "revision", as: Int.self)) } : []
         if day {
             let old = try await sql.raw("SELECT patient_id FROM \(ident: Self.table) WHERE computed_for < \(bind: today.description)").all()
                 .map { (try $0.decode(column: "patient_id", as: UUID.self), nil as Int?) }
@@ -82,9 +82,10 @@ public struct SummaryStore: Sendable {
         if let only { work += only.map { ($0, nil) } }
         var done = Set<UUID>()
         let ids = work.map(\.0).filter { done.insert($0).inserted }
-        // A few hundred per transaction: one commit (one sync to disk) per group, not per patient.
-        for start in stride(from: 0, to: ids.count, by: 200) {
-            let group = Array(ids[start..<min(start + 200, ids.count)])
+        // A few dozen per transaction: one commit (one sync to disk) per group, not per patient, and
+        // no connection held long enough to keep a request waiting.
+        for start in stride(from: 0, to: ids.count, by: 25) {
+            let group = Array(ids[start..<min(start + 25, ids.count)])
             try await db.transaction { tx in
                 let store = SummaryStore(db: tx), cases = CaseStore(db: tx)
                 for id in group {
@@ -103,6 +104,18 @@ public struct SummaryStore: Sendable {
             }
         }
         return done.count
+    }
+
+    /// Which of `ids` are marked as changed.
+    public func dirtyAmong(_ ids: [UUID]) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("SELECT patient_id FROM summary_dirty WHERE patient_id IN (\(binds: ids))").all()
+            .map { try $0.decode(column: "patient_id", as: UUID.self) }
+    }
+
+    /// How many patients wait to be recomputed.
+    public func waiting() async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM summary_dirty").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Whether some summary was computed for an earlier day (the daily pass has work).

@@ -127,7 +127,7 @@ struct APIController: RouteCollection {
         }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
         let q = req.query[String.self, at: "q"]
-        let (rows, next) = try await req.patientSummaries(SummaryStore.Filter(search: q), after: after, limit: limit)
+        let (rows, next, _) = try await req.patientSummaries(SummaryStore.Filter(search: q), after: after, limit: limit)
         let response = JSONValue.array(rows.map(Self.summary)).response()
         if let next {
             var c = URLComponents()

@@ -115,6 +115,8 @@ public enum WebRuntime {
                 try await cliAudit(app, patientID: record.id, action: "import", object: "patients/\(record.id!.uuidString)")
                 out.append("\(c.patientID): imported as \(record.id!.uuidString)")
             }
+            // The lists' summaries of the imported patients, now rather than on the first list request.
+            try await SummaryStore(db: app.db).refresh(today: Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
             return out
         }
     }

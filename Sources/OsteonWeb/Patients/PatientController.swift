@@ -28,6 +28,8 @@ struct PatientListPage: Content {
     /// Keyset pages: the link to the next page, and back to the first.
     let nextPage: String?
     let firstPage: String?
+    /// Said while the background pass catches up with a bulk change.
+    let updating: String?
 }
 
 struct FormPage: Content {
@@ -101,7 +103,7 @@ struct PatientController: RouteCollection {
         let state = (try? req.query.get(String.self, at: "state")).flatMap { $0.isEmpty ? nil : $0 }
         let urgentOnly = (try? req.query.get(String.self, at: "urgent")) == "1"
         let after = (try? req.query.get(String.self, at: "after")).flatMap(SummaryStore.Cursor.init(token:))
-        let (summaries, next) = try await req.patientSummaries(SummaryStore.Filter(search: query, state: state, urgentOnly: urgentOnly), after: after,
+        let (summaries, next, updating) = try await req.patientSummaries(SummaryStore.Filter(search: query, state: state, urgentOnly: urgentOnly), after: after,
                                                               limit: Self.pageSize)
         let rows = summaries.map { s in
             let urgency = Urgency(rawValue: s.urgency) ?? .none
@@ -125,7 +127,8 @@ struct PatientController: RouteCollection {
             user: userVM(req), csrf: CSRF.token(req), query: query, urgentOnly: urgentOnly,
             stateOptions: options(CaseState.allCases.map(\.rawValue), selected: state,
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) }), blank: "Any state"),
-            rows: rows, nextPage: next.map(pageLink), firstPage: after == nil ? nil : pageLink(nil)))
+            rows: rows, nextPage: next.map(pageLink), firstPage: after == nil ? nil : pageLink(nil),
+            updating: updating > 0 ? "\(updating) patients' summaries are being brought up to date after a large change; the order of the list may change in the next minutes." : nil))
     }
 
     static let pageSize = 50

@@ -135,19 +135,29 @@ extension Request {
 
     /// A page of the lists' per-patient summaries the user may see (changed patients recomputed first;
     /// rows still computed for an earlier day are recomputed before they are shown).
-    func patientSummaries(_ filter: SummaryStore.Filter, after: SummaryStore.Cursor?, limit: Int) async throws -> ([PatientSummary], SummaryStore.Cursor?) {
-        guard let user, user.isStaff else { return ([], nil) }
+    func patientSummaries(_ filter: SummaryStore.Filter, after: SummaryStore.Cursor?, limit: Int) async throws -> ([PatientSummary], SummaryStore.Cursor?, Int) {
+        guard let user, user.isStaff else { return ([], nil, 0) }
         let store = SummaryStore(db: db)
-        try await store.refresh(today: today)
+        // The usual case: a few changes since the last list, recomputed now. After a bulk change (a
+        // first start, a large import) the background pass has them; this page's own rows are still made current.
+        let waiting = try await store.waiting()
+        if waiting <= Self.refreshInRequest { try await store.refresh(today: today) }
         let also = try await access.breakGlassPatientIDs(userID: user.id, now: now)
         var page = try await store.page(userID: user.id, alsoVisible: also, filter: filter, after: after, limit: limit)
-        let old = page.rows.filter { $0.computedFor != today.description }.map(\.patientID)
+        var old = page.rows.filter { $0.computedFor != today.description }.map(\.patientID)
+        if waiting > Self.refreshInRequest, !page.rows.isEmpty {
+            let ids = page.rows.map(\.patientID)
+            old += try await store.dirtyAmong(ids)
+        }
         if !old.isEmpty {
-            try await store.refresh(today: today, only: old)
+            try await store.refresh(today: today, only: old, dirty: false)
             page = try await store.page(userID: user.id, alsoVisible: also, filter: filter, after: after, limit: limit)
         }
-        return page
+        return (page.rows, page.next, waiting > Self.refreshInRequest ? waiting : 0)
     }
+
+    /// At most this many changed patients are recomputed inside a list request.
+    static let refreshInRequest = 200
 
     func visiblePatientIDs() async throws -> Set<UUID> {
         guard let user, user.isStaff else { return [] }
