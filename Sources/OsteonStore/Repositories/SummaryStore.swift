@@ -260,6 +260,28 @@ public struct SummaryStore: Sendable {
     }
 }
 
+/// Every table read per patient, indexed on the column that leads to the patient: loading one
+/// patient's record scanned every patient's labs, lesions, medicines… (unnoticed behind the page cache).
+struct M0014RecordIndexes: AsyncMigration {
+    static let indexes = [
+        ("lesions", "case_id"), ("labs", "case_id, date"), ("medications", "case_id"), ("procedures", "case_id, date"),
+        ("imaging_studies", "case_id, date"), ("care_plan_tasks", "case_id, status"), ("agenda_items", "case_id"),
+        ("decisions", "agenda_item_id"), ("specialty_opinions", "agenda_item_id"), ("decision_snapshots", "patient_id"),
+    ]
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for (table, columns) in Self.indexes {
+            try await sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: table)_by_patient ON \(unsafeRaw: table) (\(unsafeRaw: columns))").run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for (table, _) in Self.indexes { try await sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: table)_by_patient").run() }
+    }
+}
+
 struct M0013PatientSummaries: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(SummaryStore.table)
