@@ -64,13 +64,24 @@ public enum WebRuntime {
             // so "overdue" in the lists stays true; lists also recompute any stale row they are about to show.
             let db = app.db, logger = app.logger
             let dayPass = Task.detached {
+                var failures = 0
                 while !Task.isCancelled {
                     let today = Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
                     do {
                         let n = try await SummaryStore(db: db).refresh(today: today, day: true)
                         logger.notice("patient summaries computed for \(today): \(n) updated")
+                        failures = 0
                     } catch {
-                        logger.error("the daily summary pass failed: \(String(reflecting: type(of: error)))")
+                        // A busy database (a checkpoint, a long write) fails a group: what is done stays done; try again soon.
+                        failures += 1
+                        // SQLite's own message names the failed constraint or state, never a bound value.
+                        let detail = String(reflecting: type(of: error)).contains("SQLite") ? ": \(error)" : ""
+                        logger.error("the daily summary pass was interrupted (\(String(reflecting: type(of: error)))\(detail)); trying again",
+                                     metadata: ["attempt": "\(failures)"])
+                        if failures < 60 {
+                            try? await Task.sleep(for: .seconds(2))
+                            continue
+                        }
                     }
                     let untilMidnight = Double(today.ordinal + 1) * 86_400 - Date().timeIntervalSince1970 + 1
                     try? await Task.sleep(for: .seconds(max(60, untilMidnight)))
