@@ -21,6 +21,8 @@ public struct ScanResult {
     var decodedKeys: [UInt8] = []
     /// Objects past 16 keys: hash → indexes into `keys`, so a huge object stays linear.
     var big: [Int: [UInt64: [Int]]] = [:]
+    /// Depths whose object has a table in `big` (so ordinary objects never touch the dictionary).
+    var bigDepths: UInt64 = 0
 
     public init() {}
 }
@@ -37,7 +39,7 @@ public enum FastScan {
         result.texts.removeAll(keepingCapacity: true)
         result.keys.removeAll(keepingCapacity: true)
         result.decodedKeys.removeAll(keepingCapacity: true)
-        if !result.big.isEmpty { result.big.removeAll() }
+        if result.bigDepths != 0 { result.big.removeAll(); result.bigDepths = 0 }
         result.error = nil
         let n = bytes.count
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), n > 0 else {
@@ -197,10 +199,11 @@ public enum FastScan {
             if index - first < 16 {
                 for j in first..<index where same(j) { return false }
             } else {
-                if result.big[depth] == nil {
+                if result.bigDepths & (1 << UInt64(depth)) == 0 {
                     var table: [UInt64: [Int]] = [:]
                     for j in first..<index { table[result.keys[j].hash, default: []].append(j) }
                     result.big[depth] = table
+                    result.bigDepths |= 1 << UInt64(depth)
                 }
                 if let candidates = result.big[depth]![h], candidates.contains(where: same) { return false }
                 result.big[depth]![h, default: []].append(index)
@@ -252,7 +255,10 @@ public enum FastScan {
                 }
                 if (b == 0x7D && inObject) || (b == 0x5D && !inObject) {
                     i += 1
-                    if inObject { result.keys.removeSubrange(result.frames[depth]...); result.big[depth] = nil }
+                    if inObject {
+                        result.keys.removeSubrange(result.frames[depth]...)
+                        if result.bigDepths & (1 << UInt64(depth)) != 0 { result.big[depth] = nil; result.bigDepths &= ~(1 << UInt64(depth)) }
+                    }
                     depth -= 1
                     if depth == 1 { topKey = .other }
                     afterValue = true
@@ -287,7 +293,6 @@ public enum FastScan {
                 objects |= 1 << UInt64(depth)
                 depth += 1
                 result.frames[depth] = result.keys.count
-                result.big[depth] = nil
                 i += 1
                 expectKey = true
                 afterValue = false
