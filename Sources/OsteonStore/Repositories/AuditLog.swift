@@ -79,6 +79,9 @@ public struct AuditLog: Sendable {
             do {
                 return try await db.transaction { tx in
                     guard let sql = tx as? any SQLDatabase else { throw StoreError.invalid("the audit log needs an SQL database") }
+                    // Several servers on one PostgreSQL: one re-chaining writer at a time (released at commit),
+                    // so concurrent groups queue instead of colliding until the retries run out.
+                    if sql.dialect.name != "sqlite" { try await sql.raw("SELECT pg_advisory_xact_lock(706042017)").run() }
                     var head = try await sql.raw("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1").first().map {
                         (sequence: try $0.decode(column: "sequence", as: Int.self), hash: try $0.decode(column: "hash", as: String.self))
                     }

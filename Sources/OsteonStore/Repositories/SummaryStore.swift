@@ -86,7 +86,7 @@ public struct SummaryStore: Sendable {
         // no connection held long enough to keep a request waiting.
         for start in stride(from: 0, to: ids.count, by: 25) {
             let group = Array(ids[start..<min(start + 25, ids.count)])
-            try await db.transaction { tx in
+            try await writeTransaction { tx in
                 let store = SummaryStore(db: tx), cases = CaseStore(db: tx)
                 for id in group {
                     // The revision is read before the records: a change in between marks the patient again, never lost.
@@ -111,6 +111,24 @@ public struct SummaryStore: Sendable {
         guard !ids.isEmpty else { return [] }
         return try await sql.raw("SELECT patient_id FROM summary_dirty WHERE patient_id IN (\(binds: ids))").all()
             .map { try $0.decode(column: "patient_id", as: UUID.self) }
+    }
+
+    /// A transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE): a deferred one
+    /// that reads first and writes later is refused as busy when another connection wrote meanwhile,
+    /// which a list request (and the audit writes beside it) met under load.
+    func writeTransaction(_ body: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await db.transaction(body) }
+        try await db.withConnection { conn in
+            let sql = conn as! any SQLDatabase
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                try await body(conn)
+                try await sql.raw("COMMIT").run()
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
     }
 
     /// How many patients wait to be recomputed.

@@ -127,8 +127,10 @@ struct APIController: RouteCollection {
         }
         guard errors.isEmpty else { throw ValidationFailure(fields: errors) }
         let q = req.query[String.self, at: "q"]
-        let (rows, next, _) = try await req.patientSummaries(SummaryStore.Filter(search: q), after: after, limit: limit)
+        let (rows, next, updating) = try await req.patientSummaries(SummaryStore.Filter(search: q), after: after, limit: limit)
         let response = JSONValue.array(rows.map(Self.summary)).response()
+        // After a bulk change the background pass is still catching up: say how many patients wait.
+        if updating > 0 { response.headers.replaceOrAdd(name: "X-Summaries-Updating", value: String(updating)) }
         if let next {
             var c = URLComponents()
             c.path = "/api/v1/patients"

@@ -60,31 +60,32 @@ public enum WebRuntime {
                     (the password is read from standard input; there is no default password).
                     """)
             }
-            // The daily pass: every patient's summary for the new day (UTC, the assessment's day), at start and after each midnight,
-            // so "overdue" in the lists stays true; lists also recompute any stale row they are about to show.
+            // The summary pass: every patient's summary for the new day (UTC, the assessment's day) at start and after
+            // each midnight, so "overdue" in the lists stays true, and any backlog of changed patients too large for a
+            // list request to recompute (a bulk import through the API, a first start): checked every few seconds.
             let db = app.db, logger = app.logger
             let dayPass = Task.detached {
                 var failures = 0
                 while !Task.isCancelled {
                     let today = Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
                     do {
-                        let n = try await SummaryStore(db: db).refresh(today: today, day: true)
-                        logger.notice("patient summaries computed for \(today): \(n) updated")
+                        let store = SummaryStore(db: db)
+                        let newDay = try await store.needsDayPass(today: today)
+                        let waiting = try await store.waiting()
+                        if newDay || waiting > 0 {
+                            let n = try await store.refresh(today: today, day: newDay)
+                            if newDay || n > 50 { logger.notice("patient summaries computed for \(today): \(n) updated") }
+                        }
                         failures = 0
                     } catch {
                         // A busy database (a checkpoint, a long write) fails a group: what is done stays done; try again soon.
                         failures += 1
                         // SQLite's own message names the failed constraint or state, never a bound value.
                         let detail = String(reflecting: type(of: error)).contains("SQLite") ? ": \(error)" : ""
-                        logger.error("the daily summary pass was interrupted (\(String(reflecting: type(of: error)))\(detail)); trying again",
+                        logger.error("the summary pass was interrupted (\(String(reflecting: type(of: error)))\(detail)); trying again",
                                      metadata: ["attempt": "\(failures)"])
-                        if failures < 60 {
-                            try? await Task.sleep(for: .seconds(2))
-                            continue
-                        }
                     }
-                    let untilMidnight = Double(today.ordinal + 1) * 86_400 - Date().timeIntervalSince1970 + 1
-                    try? await Task.sleep(for: .seconds(max(60, untilMidnight)))
+                    try? await Task.sleep(for: .seconds(failures > 0 ? 2 : 5))
                 }
             }
             defer { dayPass.cancel() }
