@@ -83,6 +83,6 @@ enum AssessFormat: String, ExpressibleByArgument, CaseIterable {
 extension Day {
     /// Today in UTC: the CLI is the only place that reads the clock.
     static var today: Day {
-        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        Day(utc: Date())
     }
 }

@@ -209,3 +209,13 @@ import Testing
         for s in ["X10", "D", "Th", "T13", "D13"] { #expect(SpinalLevel(s) == nil, "\(s)") }
     }
 }
+
+@Suite struct DayFromInstantTests {
+    @Test("an instant's UTC day: the last second of a day is still that day, before 1970 rounds down")
+    func utcDay() {
+        #expect(Day(utc: Date(timeIntervalSince1970: 20_000 * 86_400 + 86_399)).ordinal == 20_000)
+        #expect(Day(utc: Date(timeIntervalSince1970: 20_000 * 86_400)).ordinal == 20_000)
+        #expect(Day(utc: Date(timeIntervalSince1970: -1)).ordinal == -1)
+        #expect(Day(utc: Date(timeIntervalSince1970: 0)).description == "1970-01-01")
+    }
+}

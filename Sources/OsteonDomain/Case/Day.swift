@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date without time or zone (ISO 8601 "YYYY-MM-DD"). The domain
 /// never reads a clock: "today" is always passed in as a Day.
 public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -5,6 +7,9 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let ordinal: Int
 
     public init(ordinal: Int) { self.ordinal = ordinal }
+
+    /// The UTC calendar day of an instant (the caller reads the clock, never the domain).
+    public init(utc instant: Date) { self.init(ordinal: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down))) }
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year), (1...9999).contains(year) else { return nil }

@@ -55,7 +55,7 @@ extension Request {
     var board: BoardStore { BoardStore(db: db) }
     /// The assessment date: the configured day, or today in UTC.
     var today: Day {
-        osteon.today ?? Day(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
+        osteon.today ?? Day(utc: now)
     }
     var now: Date { osteon.clock.now() }
 }

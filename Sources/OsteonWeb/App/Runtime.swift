@@ -67,7 +67,7 @@ public enum WebRuntime {
             let dayPass = Task.detached {
                 var failures = 0
                 while !Task.isCancelled {
-                    let today = Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+                    let today = Day(utc: Date())
                     do {
                         let store = SummaryStore(db: db)
                         let newDay = try await store.needsDayPass(today: today)
@@ -128,7 +128,7 @@ public enum WebRuntime {
                 out.append("\(c.patientID): imported as \(record.id!.uuidString)")
             }
             // The lists' summaries of the imported patients, now rather than on the first list request.
-            try await SummaryStore(db: app.db).refresh(today: Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
+            try await SummaryStore(db: app.db).refresh(today: Day(utc: Date()))
             return out
         }
     }
@@ -234,7 +234,7 @@ public enum WebRuntime {
         }
         let board = BoardStore(db: app.db)
         // Tomorrow: within a day, so the demo's emergencies may wait for it.
-        let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Int(Date().timeIntervalSince1970 / 86_400) + 1).description,
+        let meeting = try await board.createMeeting(title: "Bone and sarcoma tumor board", scheduledOn: Day(ordinal: Day(utc: Date()).ordinal + 1).description,
                                                     location: "Room 3, Cancer Centre", createdBy: demoUser.id)
         try await board.updateSettings(meetingID: meeting.requireID(), required: BoardSpecialty.defaultRequired,
                                        contact: "the bone tumour nurse, Jo Evans, on 020 7946 0000 (24 hours)", imagingMaxAgeDays: nil)

@@ -190,7 +190,7 @@ enum BoardService {
 
     static func boardDecision(_ s: DecisionSnapshotRecord) -> BoardDecision? {
         guard let doc = try? JSONValue.parse(s.document) else { return nil }
-        let signedOn = Day(ordinal: Int((s.signedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
+        let signedOn = Day(utc: s.signedAt)
         var d = BoardDecision(signedOn: signedOn, signedBy: s.signedByName, consensus: doc["consensus"]?.stringValue ?? "")
         let plan = doc["plan"]
         if let rt = plan?["radiotherapy"]?.stringValue {

@@ -20,10 +20,10 @@ enum BoardGlance {
         func meeting(_ m: MeetingRecord) {
             w.raw("<a href=\"\(SiteRoute.meeting.link(m.id!))\">"); w.text(m.title); w.raw("</a>, "); w.text(m.scheduledOn)
         }
-        if let signed, let doc = try? JSONValue.parse(signed.document) {
-            let day = Day(ordinal: Int((signed.signedAt.timeIntervalSince1970 / 86_400).rounded(.down)))
-            w.raw("<p class=\"signed\">Signed decision, "); w.text(day.description); w.raw(", by "); w.text(signed.signedByName); w.raw(":</p>\n<blockquote>")
-            w.text(doc["consensus"]?.stringValue ?? ""); w.raw("</blockquote>\n")
+        // Read as the patient guide reads it: one reading of the signed record.
+        if let signed, let decision = BoardService.boardDecision(signed) {
+            w.raw("<p class=\"signed\">Signed decision, "); w.text(decision.signedOn.description); w.raw(", by "); w.text(decision.signedBy); w.raw(":</p>\n<blockquote>")
+            w.text(decision.consensus); w.raw("</blockquote>\n")
             if let item = items.first(where: { $0.id == signed.itemID }) { w.raw("<p>"); meeting(item.meeting); w.raw("</p>\n") }
         }
         for item in items where item.id != signed?.itemID {
