@@ -122,7 +122,7 @@ final class Worker: @unchecked Sendable {
 public final class Screener: @unchecked Sendable {
     let options: ScreenOptions
     private let lock = NSLock()
-    private var progress: Progress?
+    private var progress: ProgressBar?
     static let classes = Urgency.allCases.filter { $0 != .none }.map(\.rawValue)
 
     public init(options: ScreenOptions) { self.options = options }
@@ -205,7 +205,7 @@ public final class Screener: @unchecked Sendable {
         let work = (options.outDirectory as NSString).appendingPathComponent(".osteon-screen-\(getpid())")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        if options.progress { progress = Progress(total: total * 2) }
+        if options.progress { progress = ProgressBar(total: total * 2) }
 
         let workers = (0..<workerCount).map { _ in Worker() }
         for (w, worker) in workers.enumerated() {
@@ -532,14 +532,15 @@ public final class Screener: @unchecked Sendable {
 }
 
 /// A progress bar on standard error (only when it is a terminal).
-final class Progress {
+/// A bar on standard error, redrawn when the percentage changes (`screen` and `import` on a terminal).
+public final class ProgressBar {
     let total: Int64
     var done: Int64 = 0
     var lastPercent = -1
 
-    init(total: Int64) { self.total = max(total, 1) }
+    public init(total: Int64) { self.total = max(total, 1) }
 
-    func advance(by n: Int64) {
+    public func advance(by n: Int64) {
         done += n
         let percent = Int(min(100, done * 100 / total))
         guard percent != lastPercent else { return }
@@ -549,7 +550,7 @@ final class Progress {
         FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%".utf8))
     }
 
-    func finish() {
+    public func finish() {
         advance(by: max(0, total - done))
         FileHandle.standardError.write(Data("\n".utf8))
     }

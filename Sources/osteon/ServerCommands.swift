@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OsteonDomain
+import OsteonScreen
 import OsteonStore
 import OsteonWeb
 
@@ -44,6 +45,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder for osteon.sqlite.") var dataDir = "osteon-data"
     @Option(name: .customLong("care-team"), help: "User name of a clinician or nurse navigator to put on the care team of each imported patient.")
     var careTeam: String?
+    @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar (drawn on standard error when it is a terminal).")
+    var noProgress = false
 
     func run() async throws {
         var patients: [(PatientCase, String)] = []
@@ -59,12 +62,27 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         do {
-            for line in try await WebRuntime.importRecords(dataDirectory: dataDir, patients: patients, careTeam: careTeam) { print(line) }
+            let bar: ImportProgress? = !noProgress && isatty(STDERR_FILENO) == 1 ? ImportProgress(total: patients.count) : nil
+            var report: (@Sendable (Int, Int) -> Void)?
+            if let bar { report = { done, _ in bar.set(done) } }
+            let lines = try await WebRuntime.importRecords(dataDirectory: dataDir, patients: patients, careTeam: careTeam, progress: report)
+            bar?.finish()
+            for line in lines { print(line) }
         } catch {
             FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }
+}
+
+/// The screen's bar, for the groups of an import.
+final class ImportProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let bar: ProgressBar
+    private var done = 0
+    init(total: Int) { bar = ProgressBar(total: Int64(total)) }
+    func set(_ n: Int) { lock.withLock { bar.advance(by: Int64(n - done)); done = n } }
+    func finish() { lock.withLock { bar.finish() } }
 }
 
 struct DemoCommand: AsyncParsableCommand {

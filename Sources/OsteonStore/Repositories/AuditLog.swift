@@ -60,6 +60,13 @@ public struct AuditLog: Sendable {
         }
     }
 
+    /// Several entries at once, chained in order (one statement per few hundred entries): `osteon import`
+    /// writes a group of patients and their entries in one transaction.
+    public func appendAll(_ events: [AuditEvent], at date: Date = Date()) async throws {
+        guard !events.isEmpty else { return }
+        try await write(events.map { ($0, date) })
+    }
+
     typealias ChainHead = (sequence: Int, hash: String)
 
     /// Writes one group of entries, chained in order, and returns the new head.

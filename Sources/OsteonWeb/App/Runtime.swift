@@ -106,10 +106,11 @@ public enum WebRuntime {
     }
 
     /// Imports case files, FHIR files or folders; returns what happened, per patient.
-    public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)], careTeam: String? = nil) async throws -> [String] {
+    /// Patients are written a group at a time, each group with its audit entries in one transaction
+    /// (one commit per group, not one per row); `progress` hears (done, total) after each group.
+    public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)], careTeam: String? = nil,
+                                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [String] {
         try await withApp(dataDirectory: dataDirectory) { app in
-            var out: [String] = []
-            let store = CaseStore(db: app.db)
             var member: UserRecord?
             if let careTeam {
                 member = try await UserStore(db: app.db).find(careTeam)
@@ -117,21 +118,40 @@ public enum WebRuntime {
                     throw ValidationFailure(fields: ["care-team": "\(careTeam) is not a clinician or nurse navigator"])
                 }
             }
-            for (c, name) in patients {
-                if try await store.patient(externalID: c.patientID) != nil {
-                    out.append("\(c.patientID): already present, skipped")
-                    continue
+            let memberID = member?.id
+            var out: [String] = []
+            var done = 0
+            for start in stride(from: 0, to: patients.count, by: importGroup) {
+                let group = Array(patients[start..<min(start + importGroup, patients.count)])
+                out += try await app.db.transaction { tx in
+                    let store = CaseStore(db: tx)
+                    var lines: [String] = []
+                    var events: [AuditEvent] = []
+                    for (c, name) in group {
+                        if try await store.patient(externalID: c.patientID) != nil {
+                            lines.append("\(c.patientID): already present, skipped")
+                            continue
+                        }
+                        let record = try await store.importCase(c, name: name)
+                        let id = try record.requireID()
+                        if let memberID { try await AccessStore(db: tx).addToCareTeam(patientID: id, userID: memberID, addedBy: "osteon import") }
+                        events.append(cliEvent(patientID: id, action: "import", object: "patients/\(id.uuidString)"))
+                        lines.append("\(c.patientID): imported as \(id.uuidString)")
+                    }
+                    try await AuditLog(db: tx).appendAll(events)
+                    return lines
                 }
-                let record = try await store.importCase(c, name: name)
-                if let member { try await AccessStore(db: app.db).addToCareTeam(patientID: record.id!, userID: member.id!, addedBy: "osteon import") }
-                try await cliAudit(app, patientID: record.id, action: "import", object: "patients/\(record.id!.uuidString)")
-                out.append("\(c.patientID): imported as \(record.id!.uuidString)")
+                done += group.count
+                progress?(done, patients.count)
             }
             // The lists' summaries of the imported patients, now rather than on the first list request.
             try await SummaryStore(db: app.db).refresh(today: Day(utc: Date()))
             return out
         }
     }
+
+    /// Patients per import transaction. A failure rolls back its group and stops; a rerun skips the groups already stored.
+    static let importGroup = 100
 
     public struct NewUser: Sendable {
         public var username: String
@@ -321,8 +341,11 @@ public enum WebRuntime {
 
     /// Records a command-line action in the audit log (the CLI has no signed-in user).
     static func cliAudit(_ app: Application, patientID: UUID? = nil, action: String, object: String) async throws {
-        try await AuditLog(db: app.db).append(AuditEvent(actor: "osteon-cli", role: "administrator", patientID: patientID, action: action,
-                                                         object: object, requestID: "cli", outcome: "success"))
+        try await AuditLog(db: app.db).append(cliEvent(patientID: patientID, action: action, object: object))
+    }
+
+    static func cliEvent(patientID: UUID?, action: String, object: String) -> AuditEvent {
+        AuditEvent(actor: "osteon-cli", role: "administrator", patientID: patientID, action: action, object: object, requestID: "cli", outcome: "success")
     }
 
     /// Audits a backup or restore, on the database it concerns.
