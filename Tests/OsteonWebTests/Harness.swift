@@ -59,6 +59,7 @@ final class Browser {
         var headers = extra
         if let cookie { headers.replaceOrAdd(name: .cookie, value: "osteon_session=\(cookie)") }
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        SchemaCheck.check(method: method, path: path, response: res)
         if let set = res.headers.setCookie?["osteon_session"] { cookie = set.string.isEmpty ? nil : set.string }
         if let token = Self.csrfToken(in: res.body.string) { csrf = token }
         if let token = res.json?["csrf_token"]?.stringValue { csrf = token }

@@ -36,9 +36,26 @@ struct APIController: RouteCollection {
         routes.on(.apiSignOff, use: signOff)
     }
 
+    /// openapi.json with the case format (case.schema.json, the file `osteon assess` documents) as its
+    /// `Case` schema and a case's lesion as `Lesion`: one definition, referred to wherever a case travels.
     static let openAPIDocument: String = {
-        let url = Bundle.module.bundleURL.appendingPathComponent("Resources/openapi.json")
-        return (try? String(contentsOf: url, encoding: .utf8)) ?? "{}"
+        let dir = Bundle.module.bundleURL.appendingPathComponent("Resources")
+        guard let api = try? JSONValue.parse(Data(contentsOf: dir.appendingPathComponent("openapi.json"))),
+              case .object(var caseSchema) = try? JSONValue.parse(Data(contentsOf: dir.appendingPathComponent("case.schema.json")))
+        else { fatalError("the OpenAPI document or the case schema is missing from the bundle") }
+        // The patient comes from the URL in the API; `osteon assess` files must name it.
+        caseSchema.removeAll { ["$schema", "$id", "required"].contains($0.0) }
+        var lesion: JSONValue = .object([])
+        if let i = caseSchema.firstIndex(where: { $0.0 == "properties" }), case .object(var props) = caseSchema[i].1,
+           let j = props.firstIndex(where: { $0.0 == "lesions" }), case .object(var list) = props[j].1,
+           let k = list.firstIndex(where: { $0.0 == "items" }) {
+            lesion = list[k].1
+            list[k].1 = ["$ref": "#/components/schemas/Lesion"]
+            props[j].1 = .object(list)
+            caseSchema[i].1 = .object(props)
+        }
+        return api.setting(["components", "schemas", "Case"], to: .object(caseSchema))
+            .setting(["components", "schemas", "Lesion"], to: lesion).serialized()
     }()
 
     func openAPI(req: Request) async throws -> Response {
@@ -395,5 +412,19 @@ struct APIController: RouteCollection {
         let s = try await BoardService.signOff(req, item: item, missingReason: body["missing_opinions_reason"]?.stringValue)
         return JSONValue.object([("signed_off_by", .string(s.signedByName)), ("snapshot_id", .string(try s.requireID().uuidString)),
                                  ("sha256", .string(s.sha256))]).response()
+    }
+}
+
+extension JSONValue {
+    /// A copy with the value at `path` (object keys) replaced or added.
+    func setting(_ path: [String], to value: JSONValue) -> JSONValue {
+        guard let key = path.first else { return value }
+        guard case .object(var pairs) = self else { return self }
+        if let i = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[i].1 = pairs[i].1.setting(Array(path.dropFirst()), to: value)
+        } else {
+            pairs.append((key, JSONValue.object([]).setting(Array(path.dropFirst()), to: value)))
+        }
+        return .object(pairs)
     }
 }
