@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -31,14 +32,31 @@ def free_port():
         return s.getsockname()[1]
 
 
-def env():
+def env(database_url=None):
     e = dict(os.environ)
     e["OSTEON_ENV"] = "production"
+    if database_url:
+        e["DATABASE_URL"] = database_url
     return e
 
 
+def postgres_for(n):
+    """One database per cohort size on the server of DATABASE_URL (created when missing)."""
+    url = os.environ["DATABASE_URL"]
+    parts = urllib.parse.urlsplit(url)
+    name = f"osteon_lists_{n}"
+    exists = subprocess.run(["psql", url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", url, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name)), not exists
+
+
+DB_URL = None  # the cohort's PostgreSQL database, when benchmarking PostgreSQL
+
+
 def run(*args, **kw):
-    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True, env=env(), cwd=ROOT, **kw)
+    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True, env=env(DB_URL), cwd=ROOT, **kw)
 
 
 def prepare(n, data, work):
@@ -57,7 +75,7 @@ def prepare(n, data, work):
 def serve(data):
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--data-dir", data], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env(), cwd=ROOT)
+                            env=env(DB_URL), cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -122,9 +140,16 @@ def main():
     rss = []
     for n in a.patients:
         with tempfile.TemporaryDirectory() as work:
+            global DB_URL
             data = os.path.join(a.data, f"{n}-{backend}")
             timing = pathlib.Path(data) / "import-seconds"
-            if not timing.exists():
+            fresh = False
+            if backend == "PostgreSQL":
+                DB_URL, fresh = postgres_for(n)
+            if fresh or not timing.exists():
+                if backend == "PostgreSQL" and not fresh:  # an import that did not finish: start again
+                    subprocess.run(["psql", os.environ["DATABASE_URL"], "-c", f"DROP DATABASE osteon_lists_{n}"], check=True, capture_output=True)
+                    DB_URL, _ = postgres_for(n)
                 shutil.rmtree(data, ignore_errors=True)
                 os.makedirs(data)
                 print(f"{n} patients: synth and import…", file=sys.stderr)

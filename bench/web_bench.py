@@ -32,11 +32,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(data):
+def start_server(data, cohort=False):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["OSTEON_ENV"] = "production"
+    # A copied cohort (bench/lists_bench.py's) already has the bench clinician.
     subprocess.run([BIN, "user", "add", "--username", "bench", "--name", "Bench", "--role", "clinician", "--data-dir", data],
-                   input="bench-password-long\n", text=True, check=True, capture_output=True, env=env, cwd=ROOT)
+                   input="bench-password-long\n", text=True, check=not cohort, capture_output=True, env=env, cwd=ROOT)
     subprocess.run([BIN, "demo", "--care-team", "bench", "--data-dir", data], check=True, capture_output=True, env=env, cwd=ROOT)
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--data-dir", data],
@@ -139,9 +140,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--cohort", help="a data folder to copy and add the demo to (e.g. .build-bench-data/lists/100000-SQLite)")
     args = ap.parse_args()
     data = tempfile.mkdtemp(prefix="osteon-bench-")
-    proc, port = start_server(data)
+    if args.cohort:
+        shutil.copytree(args.cohort, data, dirs_exist_ok=True)
+    proc, port = start_server(data, cohort=bool(args.cohort))
     try:
         base = f"http://127.0.0.1:{port}"
         cookie, patient = sign_in(base)
@@ -153,7 +157,8 @@ def main():
             w = wrk(base, path, cookie, body, args.seconds)
             f = asyncio.run(fixed_rate(port, path, cookie, body, args.rate, args.seconds))
             rows.append((name, w, f))
-        print(f"Release build, SQLite, demo cohort; 2 cores shared by server and load generator; {args.seconds} s per run.\n")
+        cohort = f"demo cohort added to a copy of {args.cohort}" if args.cohort else "demo cohort"
+        print(f"Release build, SQLite, {cohort}; 2 cores shared by server and load generator; {args.seconds} s per run.\n")
         print(f"| route | wrk req/s (16 conn) | wrk p50 ms | wrk p99 ms | offered {args.rate:.0f}/s: achieved | p50 ms | p99 ms | max ms | non-2xx |")
         print("|---|---|---|---|---|---|---|---|---|")
         for name, w, f in rows:
