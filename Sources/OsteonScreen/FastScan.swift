@@ -1,3 +1,5 @@
+import Foundation
+
 /// One validating pass over one NDJSON line that also picks out the few
 /// string values screening needs, without building a tree: resourceType and id
 /// at the top level, the subject/patient reference, and every "code",
@@ -16,6 +18,10 @@ public struct ScanResult {
     public var error: (offset: Int, reason: String)?
     /// Reused per line: the keys of the open objects (hash, where the bytes are) and each object's first key.
     var keys: [(hash: UInt64, start: Int, count: Int, decoded: Bool)] = []
+    /// The keys' hashes alone (scanned first), and how many entries of both arrays are live: closing an
+    /// object lowers the count instead of removing elements.
+    var hashes: [UInt64] = []
+    var keyCount = 0
     var frames = [Int](repeating: 0, count: 66)
     /// Decoded bytes of keys that hold escapes.
     var decodedKeys: [UInt8] = []
@@ -28,6 +34,22 @@ public struct ScanResult {
 }
 
 public enum FastScan {
+    /// A key's hash, eight bytes per step (keys are short: one or two steps).
+    @inline(__always) static func hashKey(_ p: UnsafePointer<UInt8>, _ c: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: c)
+        let raw = UnsafeRawPointer(p)
+        var k = 0
+        while k + 8 <= c {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x100_0000_01b3
+            h ^= h >> 29
+            k += 8
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while k < c { tail |= UInt64(p[k]) << shift; shift += 8; k += 1 }
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        return h ^ (h >> 32)
+    }
+
     enum Key { case other, resourceType, id, subject, reference, code, display, text, profile }
 
     /// Scans `bytes`; string ranges are offsets into it (quotes excluded, escapes not decoded).
@@ -37,7 +59,7 @@ public enum FastScan {
         result.reference = nil
         result.codes.removeAll(keepingCapacity: true)
         result.texts.removeAll(keepingCapacity: true)
-        result.keys.removeAll(keepingCapacity: true)
+        result.keyCount = 0
         result.decodedKeys.removeAll(keepingCapacity: true)
         if result.bigDepths != 0 { result.big.removeAll(); result.bigDepths = 0 }
         result.error = nil
@@ -67,7 +89,11 @@ public enum FastScan {
         }
 
         /// Scans a string starting at the quote; returns the content range or nil on error.
+        /// Whether the last string scanned held a backslash escape.
+        var sawEscape = false
+
         @inline(__always) func scanString() -> Range<Int>? {
+            sawEscape = false
             i += 1
             let start = i
             // Eight bytes at a time while none is a quote, a backslash or a control character.
@@ -85,6 +111,7 @@ public enum FastScan {
                 let b = base[i]
                 if b == 0x22 { let r = start..<i; i += 1; return r }
                 if b == 0x5C {
+                    sawEscape = true
                     i += 1
                     guard i < n else { return nil }
                     let e = base[i]
@@ -173,42 +200,56 @@ public enum FastScan {
         }
 
         /// Records a key of the object at `depth`; false when the object already has it.
-        func newKey(_ r: Range<Int>) -> Bool {
-            var escaped = false
-            for k in r where base[k] == 0x5C { escaped = true; break }
+        /// Plain keys (no escapes, nearly all) are hashed and compared in place; a key with escapes is decoded first.
+        func newKey(_ r: Range<Int>, escaped: Bool) -> Bool {
             var start = r.lowerBound, count = r.count
+            let h: UInt64
             if escaped {
                 let bytes = decodeKey(r)
                 start = result.decodedKeys.count
                 count = bytes.count
                 result.decodedKeys.append(contentsOf: bytes)
+                h = bytes.withUnsafeBufferPointer { hashKey($0.baseAddress!, $0.count) }
+            } else {
+                h = hashKey(base + start, count)
             }
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            func bytes(_ s: Int, _ c: Int, _ d: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-                if d { return result.decodedKeys.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[s..<(s + c)])) } }
-                return body(UnsafeBufferPointer(start: base + s, count: c))
-            }
-            _ = bytes(start, count, escaped) { p in for b in p { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }; return true }
             let first = result.frames[depth]
+            let index = result.keyCount
             func same(_ j: Int) -> Bool {
                 let e = result.keys[j]
-                guard e.hash == h, e.count == count else { return false }
-                return bytes(e.start, e.count, e.decoded) { a in bytes(start, count, escaped) { b in a.elementsEqual(b) } }
+                guard e.count == count else { return false }
+                if !e.decoded && !escaped { return memcmp(base + e.start, base + start, count) == 0 }
+                let a = e.decoded ? Array(result.decodedKeys[e.start..<(e.start + e.count)]) : Array(UnsafeBufferPointer(start: base + e.start, count: e.count))
+                let b = escaped ? Array(result.decodedKeys[start..<(start + count)]) : Array(UnsafeBufferPointer(start: base + start, count: count))
+                return a == b
             }
-            let index = result.keys.count
             if index - first < 16 {
-                for j in first..<index where same(j) { return false }
+                let found = result.hashes.withUnsafeBufferPointer { hs in
+                    var j = first
+                    while j < index { if hs[j] == h { return j }; j += 1 }
+                    return -1
+                }
+                if found >= 0, same(found) { return false }
+                // A second key with the same hash (rare): check every one.
+                if found >= 0 { for j in (found + 1)..<index where result.hashes[j] == h && same(j) { return false } }
             } else {
                 if result.bigDepths & (1 << UInt64(depth)) == 0 {
                     var table: [UInt64: [Int]] = [:]
-                    for j in first..<index { table[result.keys[j].hash, default: []].append(j) }
+                    for j in first..<index { table[result.hashes[j], default: []].append(j) }
                     result.big[depth] = table
                     result.bigDepths |= 1 << UInt64(depth)
                 }
                 if let candidates = result.big[depth]![h], candidates.contains(where: same) { return false }
                 result.big[depth]![h, default: []].append(index)
             }
-            result.keys.append((h, start, count, escaped))
+            if index < result.keys.count {
+                result.keys[index] = (h, start, count, escaped)
+                result.hashes[index] = h
+            } else {
+                result.keys.append((h, start, count, escaped))
+                result.hashes.append(h)
+            }
+            result.keyCount = index + 1
             return true
         }
 
@@ -256,7 +297,7 @@ public enum FastScan {
                 if (b == 0x7D && inObject) || (b == 0x5D && !inObject) {
                     i += 1
                     if inObject {
-                        result.keys.removeSubrange(result.frames[depth]...)
+                        result.keyCount = result.frames[depth]
                         if result.bigDepths & (1 << UInt64(depth)) != 0 { result.big[depth] = nil; result.bigDepths &= ~(1 << UInt64(depth)) }
                     }
                     depth -= 1
@@ -277,7 +318,7 @@ public enum FastScan {
                     continue
                 }
                 guard b == 0x22, let k = scanString() else { fail("expected a key in quotes"); return }
-                guard newKey(k) else { i = k.lowerBound - 1; fail("duplicate key"); return }
+                guard newKey(k, escaped: sawEscape) else { i = k.lowerBound - 1; fail("duplicate key"); return }
                 lastKey = keyKind(k)
                 if depth == 1 { topKey = lastKey }
                 skipWS()
@@ -292,7 +333,7 @@ public enum FastScan {
                 guard depth < 64 else { fail("nested deeper than 64 levels"); return }
                 objects |= 1 << UInt64(depth)
                 depth += 1
-                result.frames[depth] = result.keys.count
+                result.frames[depth] = result.keyCount
                 i += 1
                 expectKey = true
                 afterValue = false

@@ -7,7 +7,7 @@ import Darwin
 /// Reads a file in large chunks and hands out its lines (without the newline)
 /// as raw byte views, with 1-based line numbers. A line longer than the buffer
 /// grows it; the last line may lack its newline.
-final class LineReader {
+public final class LineReader {
     private let fd: Int32
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -20,7 +20,7 @@ final class LineReader {
     /// Bytes left to read of the assigned range (Int64.max: to the end of the file).
     private var remainingInRange: Int64
 
-    init?(path: String, chunk: Int = 4 << 20, range: Range<Int64>? = nil) {
+    public init?(path: String, chunk: Int = 4 << 20, range: Range<Int64>? = nil) {
         fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         capacity = chunk
@@ -35,7 +35,7 @@ final class LineReader {
     }
 
     /// Calls `body` with each line; stops early if it returns false.
-    func forEachLine(_ body: (UnsafeRawBufferPointer, Int) -> Bool) {
+    public func forEachLine(_ body: (UnsafeRawBufferPointer, Int) -> Bool) {
         while true {
             // Find the next newline in [start, end).
             if start < end, let nl = memchr(buffer + start, 0x0A, end - start) {

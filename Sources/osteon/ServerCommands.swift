@@ -49,25 +49,47 @@ struct ImportCommand: AsyncParsableCommand {
     var noProgress = false
 
     func run() async throws {
+        // Files are read whole; a folder (a Bulk export) a group of patients at a time.
+        var sources: [(path: String, folder: FolderImport?)] = []
         var patients: [(PatientCase, String)] = []
+        func take(_ list: [CaseInput.Patient], from path: String) -> [(PatientCase, String)] {
+            for p in list { for w in p.warnings { FileHandle.standardError.write(Data("\(path): \(p.patientCase.patientID): \(w)\n".utf8)) } }
+            return list.map { ($0.patientCase, "Patient \($0.patientCase.patientID)") }
+        }
         for path in paths {
             do {
-                for p in try CaseInput.load(path) {
-                    for w in p.warnings { FileHandle.standardError.write(Data("\(path): \(p.patientCase.patientID): \(w)\n".utf8)) }
-                    patients.append((p.patientCase, "Patient \(p.patientCase.patientID)"))
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    let folder = try FolderImport(path)
+                    for line in folder.bad { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+                    sources.append((path, folder))
+                } else {
+                    patients += take(try CaseInput.load(path), from: path)
                 }
             } catch {
                 FileHandle.standardError.write(Data("osteon: \(error.description)\n".utf8))
                 throw ExitCode(1)
             }
         }
+        // Batch 0: the files; then each folder's buckets.
+        let plan: [(folder: FolderImport?, bucket: Int, path: String)] = [(nil, 0, "")]
+            + sources.flatMap { s in (0..<(s.folder?.buckets ?? 0)).map { (s.folder, $0, s.path) } }
         do {
-            let bar: ImportProgress? = !noProgress && isatty(STDERR_FILENO) == 1 ? ImportProgress(total: patients.count) : nil
+            let bar: ImportProgress? = !noProgress && isatty(STDERR_FILENO) == 1 ? ImportProgress(total: plan.count * 1000) : nil
             var report: (@Sendable (Int, Int) -> Void)?
             if let bar { report = { done, _ in bar.set(done) } }
-            let lines = try await WebRuntime.importRecords(dataDirectory: dataDir, patients: patients, careTeam: careTeam, progress: report)
+            let lines = try await WebRuntime.importRecords(dataDirectory: dataDir, careTeam: careTeam, batches: plan.count, progress: report) { b in
+                guard let folder = plan[b].folder else { return patients }
+                return take(folder.patients(bucket: plan[b].bucket), from: plan[b].path)
+            }
             bar?.finish()
+            if lines.isEmpty {
+                FileHandle.standardError.write(Data("osteon: no patient found in \(paths.joined(separator: ", "))\n".utf8))
+                throw ExitCode(1)
+            }
             for line in lines { print(line) }
+        } catch let e as ExitCode {
+            throw e
         } catch {
             FileHandle.standardError.write(Data("osteon: \(error)\n".utf8))
             throw ExitCode(1)

@@ -106,10 +106,16 @@ public enum WebRuntime {
     }
 
     /// Imports case files, FHIR files or folders; returns what happened, per patient.
-    /// Patients are written a group at a time, each group with its audit entries in one transaction
-    /// (one commit per group, not one per row); `progress` hears (done, total) after each group.
     public static func importRecords(dataDirectory: String, patients: [(PatientCase, String)], careTeam: String? = nil,
                                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [String] {
+        try await importRecords(dataDirectory: dataDirectory, careTeam: careTeam, batches: 1, progress: progress) { _ in patients }
+    }
+
+    /// Imports `batches` batches of patients, asking for each in turn (a large export is read a group of
+    /// patients at a time). Patients are written a hundred at a time, each hundred with its audit entries in
+    /// one transaction (one commit per group, not one per row); `progress` hears (done, total) in thousandths.
+    public static func importRecords(dataDirectory: String, careTeam: String? = nil, batches: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                                     batch: (Int) throws -> [(PatientCase, String)]) async throws -> [String] {
         try await withApp(dataDirectory: dataDirectory) { app in
             var member: UserRecord?
             if let careTeam {
@@ -120,29 +126,33 @@ public enum WebRuntime {
             }
             let memberID = member?.id
             var out: [String] = []
-            var done = 0
-            for start in stride(from: 0, to: patients.count, by: importGroup) {
-                let group = Array(patients[start..<min(start + importGroup, patients.count)])
-                out += try await app.db.transaction { tx in
-                    let store = CaseStore(db: tx)
-                    var lines: [String] = []
-                    var events: [AuditEvent] = []
-                    for (c, name) in group {
-                        if try await store.patient(externalID: c.patientID) != nil {
-                            lines.append("\(c.patientID): already present, skipped")
-                            continue
+            for b in 0..<batches {
+                let patients = try batch(b)
+                var done = 0
+                for start in stride(from: 0, to: patients.count, by: importGroup) {
+                    let group = Array(patients[start..<min(start + importGroup, patients.count)])
+                    out += try await app.db.transaction { tx in
+                        let store = CaseStore(db: tx)
+                        var lines: [String] = []
+                        var events: [AuditEvent] = []
+                        for (c, name) in group {
+                            if try await store.patient(externalID: c.patientID) != nil {
+                                lines.append("\(c.patientID): already present, skipped")
+                                continue
+                            }
+                            let record = try await store.importCase(c, name: name)
+                            let id = try record.requireID()
+                            if let memberID { try await AccessStore(db: tx).addToCareTeam(patientID: id, userID: memberID, addedBy: "osteon import") }
+                            events.append(cliEvent(patientID: id, action: "import", object: "patients/\(id.uuidString)"))
+                            lines.append("\(c.patientID): imported as \(id.uuidString)")
                         }
-                        let record = try await store.importCase(c, name: name)
-                        let id = try record.requireID()
-                        if let memberID { try await AccessStore(db: tx).addToCareTeam(patientID: id, userID: memberID, addedBy: "osteon import") }
-                        events.append(cliEvent(patientID: id, action: "import", object: "patients/\(id.uuidString)"))
-                        lines.append("\(c.patientID): imported as \(id.uuidString)")
+                        try await AuditLog(db: tx).appendAll(events)
+                        return lines
                     }
-                    try await AuditLog(db: tx).appendAll(events)
-                    return lines
+                    done += group.count
+                    progress?(b * 1000 + 1000 * done / max(1, patients.count), batches * 1000)
                 }
-                done += group.count
-                progress?(done, patients.count)
+                progress?((b + 1) * 1000, batches * 1000)
             }
             // The lists' summaries of the imported patients, now rather than on the first list request.
             try await SummaryStore(db: app.db).refresh(today: Day(utc: Date()))
