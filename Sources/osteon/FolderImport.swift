@@ -80,8 +80,8 @@ final class FolderImport {
         return Int(h % UInt64(count))
     }
 
-    /// The patients of bucket `b`, with the resources every group shares.
-    func patients(bucket b: Int) -> [CaseInput.Patient] {
+    /// The resources of bucket `b` with those every group shares, read by the FHIR importer (the bucket file is then removed).
+    func importer(bucket b: Int) -> FHIRImporter {
         var importer = FHIRImporter()
         for value in shared { FHIRInput.add(value, to: &importer) }
         if let data = FileManager.default.contents(atPath: bucketPath(b)) {
@@ -95,6 +95,11 @@ final class FolderImport {
             }
         }
         try? FileManager.default.removeItem(atPath: bucketPath(b))
-        return importer.importAll().map { CaseInput.Patient(patientCase: $0.patientCase, problems: [], unknownKeys: [], warnings: $0.warnings) }
+        return importer
+    }
+
+    /// The patients of bucket `b`.
+    func patients(bucket b: Int) -> [CaseInput.Patient] {
+        importer(bucket: b).importAll().map { CaseInput.Patient(patientCase: $0.patientCase, problems: [], unknownKeys: [], warnings: $0.warnings) }
     }
 }

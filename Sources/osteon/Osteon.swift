@@ -19,7 +19,7 @@ struct Osteon: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ScoreCommand.self, AssessCommand.self, HandoutCommand.self, ScreenCommand.self, SynthCommand.self,
                       ServeCommand.self, MigrateCommand.self, ImportCommand.self, DemoCommand.self, UserCommand.self,
-                      AuditCommand.self, BackupCommand.self, RestoreCommand.self]
+                      AuditCommand.self, BackupCommand.self, RestoreCommand.self, OutcomesCommand.self]
     )
 }
 

@@ -8,12 +8,14 @@ import subprocess
 from conftest import ROOT
 
 BIN = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "debug" / "osteon"))
+# Embedded SQLite in each test's folder, whatever DATABASE_URL the suite runs with.
+ENV = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
 
 
 def on_a_terminal(args, cwd):
     """Runs with standard error on a pseudo-terminal; returns (exit code, what the terminal showed)."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd)
+    proc = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd, env=ENV)
     os.close(follower)
     shown = b""
     while True:
@@ -34,7 +36,7 @@ def test_import_draws_a_bar_on_a_terminal_and_none_when_piped(tmp_path):
     code, shown = on_a_terminal(["import", str(export), "--data-dir", str(tmp_path / "a")], tmp_path)
     assert code == 0, shown[-2000:]
     assert "100%" in shown and "[" in shown, shown[-2000:]
-    piped = subprocess.run([BIN, "import", str(export), "--data-dir", str(tmp_path / "b")], capture_output=True, text=True)
+    piped = subprocess.run([BIN, "import", str(export), "--data-dir", str(tmp_path / "b")], capture_output=True, text=True, env=ENV)
     assert piped.returncode == 0
     assert "%" not in piped.stderr
     assert piped.stdout.count("imported as") == 150

@@ -1,0 +1,163 @@
+/// One patient's outcome facts (read from FHIR by OsteonFHIR): the index date (the earliest
+/// bone-metastasis record), the end of follow-up (death on or before the as-of date, else the latest
+/// dated record up to it), and the first skeletal-related event after the index date.
+public struct OutcomeRecord: Sendable, Equatable {
+    public enum Exclusion: String, Sendable, CaseIterable {
+        case boneMetastasisWithoutDate = "bone metastasis with no date"
+        case deathWithoutDate = "death with no date"
+        case deathBeforeIndex = "death before the index date"
+        case noFollowUp = "no dated record on or before the as-of date"
+    }
+
+    public var patientID: String
+    public var index: Day
+    public var end: Day
+    public var died: Bool
+    /// The first skeletal-related event after the index date, on or before the end of follow-up.
+    public var firstSRE: Day?
+    public var primaries: [PrimarySite]
+
+    public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite]) {
+        self.patientID = patientID
+        self.index = index
+        self.end = end
+        self.died = died
+        self.firstSRE = firstSRE
+        self.primaries = primaries
+    }
+
+    public var survival: Observation { Observation(days: index.days(until: end), event: died) }
+    /// Skeletal event or death, whichever came first.
+    public var eventFree: Observation { firstSRE.map { Observation(days: index.days(until: $0), event: true) } ?? survival }
+    public var competing: (days: Int, outcome: CumulativeIncidence.Outcome) {
+        if let s = firstSRE { return (index.days(until: s), .event) }
+        return (index.days(until: end), died ? .death : .censored)
+    }
+    /// The group for survival by primary: the first primary recorded ("unknown primary" when none is).
+    public var primaryGroup: String { primaries.first?.rawValue ?? PrimarySite.unknownPrimary.rawValue }
+}
+
+public enum OutcomeRead: Sendable, Equatable {
+    case noBoneMetastasis
+    case excluded(OutcomeRecord.Exclusion)
+    case included(OutcomeRecord)
+}
+
+/// The outcome figures of a cohort: overall survival, survival by primary with the log-rank test, and the
+/// first skeletal-related event with death as a competing risk.
+public struct OutcomeReport: Sendable {
+    public let asOf: Day
+    public let patientsRead: Int
+    public let withBoneMetastasis: Int
+    public let records: [OutcomeRecord]
+    public let excluded: [(reason: OutcomeRecord.Exclusion, count: Int)]
+    public let overall: KaplanMeier
+    public let byPrimary: [(group: String, curve: KaplanMeier)]
+    public let logRank: LogRank?
+    public let skeletalEvents: CumulativeIncidence
+    public let eventFree: KaplanMeier
+
+    public init(asOf: Day, reads: [OutcomeRead]) {
+        self.asOf = asOf
+        patientsRead = reads.count
+        var records: [OutcomeRecord] = []
+        var excluded: [OutcomeRecord.Exclusion: Int] = [:]
+        var metastatic = 0
+        for r in reads {
+            switch r {
+            case .noBoneMetastasis: break
+            case .excluded(let why): metastatic += 1; excluded[why, default: 0] += 1
+            case .included(let record): metastatic += 1; records.append(record)
+            }
+        }
+        withBoneMetastasis = metastatic
+        self.records = records
+        self.excluded = OutcomeRecord.Exclusion.allCases.compactMap { e in excluded[e].map { (e, $0) } }
+        overall = KaplanMeier(records.map(\.survival))
+        let groups = Dictionary(grouping: records, by: \.primaryGroup)
+        byPrimary = groups.keys.sorted().map { ($0, KaplanMeier(groups[$0]!.map(\.survival))) }
+        logRank = LogRank(groups.keys.sorted().map { groups[$0]!.map(\.survival) })
+        skeletalEvents = CumulativeIncidence(records.map(\.competing))
+        eventFree = KaplanMeier(records.map(\.eventFree))
+    }
+}
+
+extension OutcomeReport {
+    /// The JSON of `osteon outcomes --format json`. With `suppressBelow` N, every count from 1 to N − 1 is
+    /// written "suppressed" and every estimate built on fewer than N patients is null (reports that leave the institution).
+    public func json(suppressBelow n: Int? = nil) -> JSONValue {
+        func count(_ c: Int) -> JSONValue {
+            if let n, c > 0, c < n { return "suppressed" }
+            return .int(c)
+        }
+        func small(_ c: Int) -> Bool { n.map { c < $0 } ?? false }
+        func km(_ k: KaplanMeier) -> JSONValue {
+            guard !small(k.n) else { return .null }
+            return .object([
+                ("n", count(k.n)), ("events", count(k.events)), ("median_days", k.medianDays.map { .int($0) } ?? .null),
+                ("table", .array(k.table.map { r in
+                    let hidden = small(r.atRisk)
+                    return .object([
+                        ("t_days", .int(r.days)), ("at_risk", count(r.atRisk)), ("events", count(r.events)), ("censored", count(r.censored)),
+                        ("survival", hidden ? .null : .double(r.survival)), ("ci_lower", hidden ? .null : .double(r.lower)),
+                        ("ci_upper", hidden ? .null : .double(r.upper)),
+                    ])
+                })),
+            ])
+        }
+        let anySmallGroup = byPrimary.contains { small($0.curve.n) }
+        let cif: JSONValue = small(skeletalEvents.n) || small(skeletalEvents.firstEvents) ? .null
+            : .array(skeletalEvents.table.map { ["t_days": .int($0.days), "cif": .double($0.incidence)] })
+        return .object([
+            ("as_of", .string(asOf.description)),
+            ("cohort", .object([
+                ("patients_read", count(patientsRead)), ("with_bone_metastasis", count(withBoneMetastasis)), ("included", count(records.count)),
+                ("excluded", .array(excluded.map { ["reason": .string($0.reason.rawValue), "count": count($0.count)] })),
+            ])),
+            ("overall_survival", km(overall)),
+            ("survival_by_primary", .object(byPrimary.map { ($0.group, km($0.curve)) })),
+            ("logrank_by_primary", logRank.map { l in anySmallGroup ? .null : ["statistic": .double(l.statistic), "df": .int(l.degreesOfFreedom), "p": .double(l.p)] } ?? .null),
+            ("skeletal_events", .object([
+                ("n", count(skeletalEvents.n)), ("first_events", count(skeletalEvents.firstEvents)),
+                ("deaths_before_event", count(skeletalEvents.deathsBeforeEvent)), ("cumulative_incidence", cif),
+                ("event_free_survival", km(eventFree)),
+            ])),
+        ])
+    }
+
+    /// A plain summary for a terminal (`--format text`).
+    public func text(suppressBelow n: Int? = nil) -> String {
+        func count(_ c: Int) -> String { n.map { c > 0 && c < $0 } == true ? "<\(n!)" : String(c) }
+        func percent(_ x: Double) -> String { String(Int((x * 1000).rounded())).padded(3).inserting(".", fromEnd: 1) + " %" }
+        func median(_ k: KaplanMeier) -> String { k.medianDays.map { "\($0) days" } ?? "not reached" }
+        var lines = ["Outcomes as of \(asOf)",
+                     "Patients read: \(count(patientsRead)); with a bone metastasis: \(count(withBoneMetastasis)); included: \(count(records.count))"]
+        for e in excluded { lines.append("  excluded, \(e.reason.rawValue): \(count(e.count))") }
+        let hide = { (k: KaplanMeier) in n.map { k.n < $0 } ?? false }
+        lines.append("")
+        // A survival figure read where fewer than N are at risk is itself a small cell.
+        func at(_ k: KaplanMeier, _ t: Int) -> String {
+            let few = n.map { (k.row(at: t)?.atRisk ?? k.n) < $0 } ?? false
+            return "\(t) d " + (few ? "suppressed" : percent(k.survival(at: t)))
+        }
+        lines.append("Overall survival: " + (hide(overall) ? "suppressed" : "median \(median(overall)); " + [182, 365, 730].map { at(overall, $0) }.joined(separator: ", ")))
+        lines.append("Survival by primary:")
+        for (group, k) in byPrimary {
+            lines.append("  \(Words.value(group)): " + (hide(k) ? "suppressed" : "n \(count(k.n)), deaths \(count(k.events)), median \(median(k))"))
+        }
+        if let l = logRank, !byPrimary.contains(where: { hide($0.curve) }) {
+            lines.append("  log-rank chi-square \(String(format: "%.3f", l.statistic)) on \(l.degreesOfFreedom) df, p = \(String(format: "%.4g", l.p))")
+        }
+        lines.append("")
+        lines.append("First skeletal-related event (death competing): \(count(skeletalEvents.firstEvents)) events, \(count(skeletalEvents.deathsBeforeEvent)) deaths before one")
+        if !(n.map { skeletalEvents.n < $0 || skeletalEvents.firstEvents < $0 } ?? false) {
+            lines.append("  cumulative incidence: " + [182, 365, 730].map { "\($0) d \(percent(skeletalEvents.incidence(at: $0)))" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+private extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+    func inserting(_ s: String, fromEnd k: Int) -> String { String(dropLast(k)) + s + String(suffix(k)) }
+}

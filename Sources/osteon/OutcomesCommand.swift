@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import OsteonDomain
+import OsteonFHIR
+
+struct OutcomesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outcomes",
+        abstract: "Survival and skeletal-related events of the patients with bone metastases in a FHIR export.",
+        discussion: """
+            SOURCE is a Bulk Data export folder (NDJSON, read a group of patients at a time) or a FHIR
+            Bundle or NDJSON file. The cohort is every patient with a bone metastasis; the index date is
+            its earliest record; follow-up ends at death on or before --as-of, else at the latest dated
+            record up to it (README "Outcomes" has the definitions). JSON is snake_case and stable.
+            """
+    )
+
+    @Argument(help: "A Bulk export folder, or a FHIR Bundle or NDJSON file.") var source: String
+    @Option(name: .customLong("as-of"), help: "The day follow-up is counted to (YYYY-MM-DD).") var asOf: String
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .customLong("out"), help: "Write outcomes.json or outcomes.txt into this folder instead of standard output.") var out: String?
+    @Option(name: .customLong("suppress-below"), help: "Write every count from 1 to N-1 as suppressed, and every estimate on fewer than N patients as null (CMS uses 11).")
+    var suppressBelow: Int?
+
+    func run() throws {
+        guard let day = Day(asOf) else { throw ValidationError("--as-of: use YYYY-MM-DD") }
+        if let s = suppressBelow, s < 2 { throw ValidationError("--suppress-below: a whole number of 2 or more") }
+        var reads: [OutcomeRead] = []
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { throw ValidationError("\(source): no such file or folder") }
+        do {
+            if isDirectory.boolValue {
+                let folder = try FolderImport(source)
+                for line in folder.bad { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+                for b in 0..<folder.buckets { reads += folder.importer(bucket: b).outcomes(asOf: day) }
+            } else {
+                var importer = FHIRImporter()
+                var bad: [String] = []
+                guard let data = FileManager.default.contents(atPath: source) else { throw CaseInput.Failure.unreadable("cannot read \(source)") }
+                if source.hasSuffix(".ndjson") {
+                    CaseInput.addLines(data, path: source, to: &importer, bad: &bad)
+                } else {
+                    do { FHIRInput.add(try JSONValue.parse(data), to: &importer) } catch { throw CaseInput.Failure.invalid("\(source): \(error.description)") }
+                }
+                for line in bad { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+                reads = importer.outcomes(asOf: day)
+            }
+        } catch let failure as CaseInput.Failure {
+            FileHandle.standardError.write(Data("osteon: \(failure.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        let report = OutcomeReport(asOf: day, reads: reads)
+        let text = format == .json ? report.json(suppressBelow: suppressBelow).serialized(pretty: true) + "\n" : report.text(suppressBelow: suppressBelow)
+        if let out {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let file = (out as NSString).appendingPathComponent(format == .json ? "outcomes.json" : "outcomes.txt")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            print("wrote \(file)")
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,173 @@
+"""`osteon outcomes` against lifelines on generated FHIR cohorts whose survival times are known by
+construction: the Kaplan–Meier table, its confidence limits and median, and the log-rank test equal
+lifelines' within 1e-6; the cumulative incidence of the first skeletal-related event (death
+competing) equals an independent implementation of the Aalen–Johansen formula; suppression hides small cells."""
+import datetime
+import json
+import math
+import os
+import random
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+lifelines = pytest.importorskip("lifelines")
+from lifelines import KaplanMeierFitter  # noqa: E402
+from lifelines.statistics import multivariate_logrank_test  # noqa: E402
+
+BIN = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "debug" / "osteon"))
+PRIMARY = {"breast": "254837009", "prostate": "399068003", "lung": "254637007", "thyroid": "363478007"}
+AS_OF = "2030-01-01"
+
+
+def day(d):
+    return d.isoformat()
+
+
+def generate(seed, n, groups, no_events=()):
+    """FHIR NDJSON lines and the truth: (days, died, group, first SRE day or None) per patient."""
+    rng = random.Random(seed)
+    lines, truth = [], []
+    for i in range(n):
+        pid = f"p{seed}-{i}"
+        group = groups[i % len(groups)]
+        index = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+        t = rng.randint(0, 40) * 7  # weeks: many ties
+        if i == 0:
+            t = 0  # an event or censoring at the first time
+        died = group not in no_events and rng.random() < 0.6
+        end = index + datetime.timedelta(days=t)
+        sre = None
+        if t > 1 and rng.random() < 0.35:
+            sre = rng.randint(1, t)
+        patient = {"resourceType": "Patient", "id": pid, "gender": "female"}
+        if died:
+            patient["deceasedDateTime"] = day(end)
+        lines.append(patient)
+        ref = {"reference": f"Patient/{pid}"}
+        lines.append({"resourceType": "Condition", "id": f"{pid}-primary", "subject": ref, "onsetDateTime": day(index - datetime.timedelta(days=90)),
+                      "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+                      "code": {"coding": [{"system": "http://snomed.info/sct", "code": PRIMARY[group]}]}})
+        lines.append({"resourceType": "Condition", "id": f"{pid}-bone", "subject": ref, "onsetDateTime": day(index),
+                      "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+                      "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008", "display": "Secondary malignant neoplasm of bone"}]}})
+        if sre is not None:
+            lines.append({"resourceType": "Condition", "id": f"{pid}-fracture", "subject": ref,
+                          "onsetDateTime": day(index + datetime.timedelta(days=sre)),
+                          "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M84.50XA",
+                                               "display": "Pathological fracture in neoplastic disease, unspecified site"}]}})
+        if not died:
+            lines.append({"resourceType": "Encounter", "id": f"{pid}-last", "status": "finished", "subject": ref, "period": {"start": day(end)}})
+        truth.append((t, died, group, sre))
+    return lines, truth
+
+
+def run_outcomes(tmp_path, lines, *extra):
+    path = tmp_path / "cohort.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    proc = subprocess.run([BIN, "outcomes", str(path), "--as-of", AS_OF, "--format", "json", *extra], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def check_km(km, durations, events):
+    fit = KaplanMeierFitter().fit(durations, events)
+    assert km["n"] == len(durations) and km["events"] == sum(events)
+    table = fit.event_table
+    times = sorted(set(durations))
+    assert [r["t_days"] for r in km["table"]] == times
+    ci = fit.confidence_interval_survival_function_
+    for r in km["table"]:
+        t = r["t_days"]
+        assert r["at_risk"] == table.loc[t, "at_risk"]
+        assert r["events"] == table.loc[t, "observed"]
+        assert r["censored"] == table.loc[t, "censored"]
+        assert abs(r["survival"] - fit.survival_function_.loc[t].iloc[0]) < 1e-6
+        assert abs(r["ci_lower"] - ci.loc[t].iloc[0]) < 1e-6, (t, r, ci.loc[t])
+        assert abs(r["ci_upper"] - ci.loc[t].iloc[1]) < 1e-6, (t, r, ci.loc[t])
+    median = fit.median_survival_time_
+    assert km["median_days"] == (None if math.isinf(median) else median)
+
+
+def aalen_johansen(truth):
+    """CIF(t) = Σ_{tj ≤ t} S(tj−) d_sre,j / n_j with S the KM of 'SRE or death' (ties all at tj)."""
+    rows = [(sre, "sre") if sre is not None else (t, "death" if died else "censored") for t, died, _, sre in truth]
+    s, cif, out = 1.0, 0.0, []
+    for tj in sorted({r[0] for r in rows}):
+        n = sum(1 for r in rows if r[0] >= tj)
+        d_sre = sum(1 for r in rows if r[0] == tj and r[1] == "sre")
+        d_all = d_sre + sum(1 for r in rows if r[0] == tj and r[1] == "death")
+        cif += s * d_sre / n
+        s *= 1 - d_all / n
+        out.append((tj, cif))
+    return out
+
+
+@pytest.mark.parametrize("seed,n", [(1, 60), (2, 200), (3, 15)])
+def test_outcomes_equal_lifelines_and_the_aalen_johansen_formula(tmp_path, seed, n):
+    groups = ["breast", "prostate", "lung", "thyroid"]
+    lines, truth = generate(seed, n, groups, no_events=("thyroid",))
+    out = run_outcomes(tmp_path, lines)
+    assert out["cohort"]["patients_read"] == n and out["cohort"]["included"] == n and out["cohort"]["excluded"] == []
+    durations, events = [t for t, *_ in truth], [int(d) for _, d, *_ in truth]
+    check_km(out["overall_survival"], durations, events)
+    present = sorted({g for *_, g, _ in truth})
+    for g in present:
+        sub = [(t, d) for t, d, grp, _ in truth if grp == g]
+        check_km(out["survival_by_primary"][g], [t for t, _ in sub], [int(d) for _, d in sub])
+    # Thyroid has no death: its curve stays at 1.
+    assert all(r["survival"] == 1 for r in out["survival_by_primary"]["thyroid"]["table"])
+    lr = multivariate_logrank_test(durations, [g for *_, g, _ in truth], events)
+    assert abs(out["logrank_by_primary"]["statistic"] - lr.test_statistic) < 1e-6
+    assert abs(out["logrank_by_primary"]["p"] - lr.p_value) < 1e-6
+    assert out["logrank_by_primary"]["df"] == lr.degrees_of_freedom == len(present) - 1
+    sre = out["skeletal_events"]
+    assert sre["first_events"] == sum(1 for *_, s in truth if s is not None)
+    assert sre["deaths_before_event"] == sum(1 for _, d, _, s in truth if d and s is None)
+    expected = aalen_johansen(truth)
+    assert [r["t_days"] for r in sre["cumulative_incidence"]] == [t for t, _ in expected]
+    for r, (_, cif) in zip(sre["cumulative_incidence"], expected):
+        assert abs(r["cif"] - cif) < 1e-9
+    efs = [(s if s is not None else t, int(s is not None or d)) for t, d, _, s in truth]
+    check_km(sre["event_free_survival"], [t for t, _ in efs], [e for _, e in efs])
+
+
+def test_exclusions_are_counted_by_reason(tmp_path):
+    lines, truth = generate(4, 10, ["breast"])
+    ref = {"reference": "Patient/x1"}
+    # A bone metastasis with no date; a death with no date; a death before the index date; no bone metastasis at all.
+    lines += [{"resourceType": "Patient", "id": "x1"},
+              {"resourceType": "Condition", "id": "x1-b", "subject": ref, "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]}},
+              {"resourceType": "Patient", "id": "x2", "deceasedBoolean": True},
+              {"resourceType": "Condition", "id": "x2-b", "subject": {"reference": "Patient/x2"}, "onsetDateTime": "2021-01-01",
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]}},
+              {"resourceType": "Patient", "id": "x3", "deceasedDateTime": "2020-06-01"},
+              {"resourceType": "Condition", "id": "x3-b", "subject": {"reference": "Patient/x3"}, "onsetDateTime": "2021-01-01",
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]}},
+              {"resourceType": "Patient", "id": "x4"},
+              {"resourceType": "Patient", "id": "x5"},
+              {"resourceType": "Condition", "id": "x5-b", "subject": {"reference": "Patient/x5"}, "onsetDateTime": "2031-01-01",
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]}}]
+    out = run_outcomes(tmp_path, lines)
+    c = out["cohort"]
+    assert c["patients_read"] == 15 and c["with_bone_metastasis"] == 14 and c["included"] == 10
+    assert {e["reason"]: e["count"] for e in c["excluded"]} == {
+        "bone metastasis with no date": 1, "death with no date": 1, "death before the index date": 1,
+        "no dated record on or before the as-of date": 1}
+
+
+def test_small_cells_are_suppressed(tmp_path):
+    lines, truth = generate(5, 30, ["breast", "prostate", "lung"])
+    out = run_outcomes(tmp_path, lines, "--suppress-below", "11")
+    os_ = out["overall_survival"]
+    assert os_["n"] == 30
+    for r in os_["table"]:
+        for k in ("at_risk", "events", "censored"):
+            assert r[k] == "suppressed" or r[k] == 0 or r[k] >= 11
+        if r["at_risk"] == "suppressed":
+            assert r["survival"] is None and r["ci_lower"] is None
+    # Groups of 10 are below 11: no curve, no test.
+    assert all(v is None for v in out["survival_by_primary"].values())
+    assert out["logrank_by_primary"] is None
