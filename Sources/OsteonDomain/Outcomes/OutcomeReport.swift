@@ -16,14 +16,17 @@ public struct OutcomeRecord: Sendable, Equatable {
     /// The first skeletal-related event after the index date, on or before the end of follow-up.
     public var firstSRE: Day?
     public var primaries: [PrimarySite]
+    /// The survival scores computed from the facts dated on or before the index date + 30 days (those that could be).
+    public var scores: [ScoreAtIndex]
 
-    public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite]) {
+    public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite], scores: [ScoreAtIndex] = []) {
         self.patientID = patientID
         self.index = index
         self.end = end
         self.died = died
         self.firstSRE = firstSRE
         self.primaries = primaries
+        self.scores = scores
     }
 
     public var survival: Observation { Observation(days: index.days(until: end), event: died) }
@@ -35,6 +38,57 @@ public struct OutcomeRecord: Sendable, Equatable {
     }
     /// The group for survival by primary: the first primary recorded ("unknown primary" when none is).
     public var primaryGroup: String { primaries.first?.rawValue ?? PrimarySite.unknownPrimary.rawValue }
+}
+
+/// A survival score at the index date: its total and its group (Katagiri's risk group, Tokuhashi's and Tomita's total bands).
+public struct ScoreAtIndex: Sendable, Equatable {
+    public enum Score: String, Sendable, CaseIterable {
+        case katagiri = "katagiri_new_2014", tokuhashi = "tokuhashi_revised_2005", tomita = "tomita_2001"
+
+        /// Tokuhashi: a higher total predicts longer survival; Katagiri and Tomita: shorter.
+        public var higherMeansLonger: Bool { self == .tokuhashi }
+        /// The groups in order, as the JSON names them.
+        public var groups: [String] {
+            switch self {
+            case .katagiri: ["low", "intermediate", "high"]
+            case .tokuhashi: TokuhashiRevised.bandRanges.map(ScoreAtIndex.name)
+            case .tomita: Tomita.bandRanges.map(ScoreAtIndex.name)
+            }
+        }
+    }
+
+    public var score: Score
+    public var total: Int
+    public var group: String
+
+    public init(score: Score, total: Int, group: String) {
+        self.score = score
+        self.total = total
+        self.group = group
+    }
+
+    static func name(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)-\(r.upperBound)" }
+
+    /// The scores an assessment could compute.
+    public static func from(_ a: Assessment) -> [ScoreAtIndex] {
+        var out: [ScoreAtIndex] = []
+        if let k = a.result(KatagiriNew.self) { out.append(.init(score: .katagiri, total: k.total, group: k.band.category)) }
+        if let t = a.result(TokuhashiRevised.self) { out.append(.init(score: .tokuhashi, total: t.total, group: name(t.band.range))) }
+        if let t = a.result(Tomita.self) { out.append(.init(score: .tomita, total: t.total, group: name(t.band.range))) }
+        return out
+    }
+
+    /// The derivation cohort's survival at 6, 12 and 24 months where REFERENCE gives it (Katagiri §5; Tokuhashi
+    /// predicts a band, not a percentage; REFERENCE prints no survival for Tomita's bands).
+    public static func published(_ score: Score, group: String, months: Int) -> (percent: Double, provenance: Provenance)? {
+        guard score == .katagiri, let s = KatagiriNew.survival[group] else { return nil }
+        switch months {
+        case 6: return (s.months6, s.provenance6)
+        case 12: return (s.months12, s.provenance12)
+        case 24: return (s.months24, s.provenance24)
+        default: return nil
+        }
+    }
 }
 
 public enum OutcomeRead: Sendable, Equatable {
@@ -56,6 +110,11 @@ public struct OutcomeReport: Sendable {
     public let logRank: LogRank?
     public let skeletalEvents: CumulativeIncidence
     public let eventFree: KaplanMeier
+    /// Per score: the curves of its groups, and how many included patients it could not be computed for.
+    public let byScore: [(score: ScoreAtIndex.Score, groups: [(group: String, curve: KaplanMeier)], notComputed: Int)]
+    public let concordance: [(score: ScoreAtIndex.Score, c: Concordance?)]
+    /// Observed survival at 6, 12 and 24 months (182, 365, 730 days).
+    public static let calibrationDays = [(6, 182), (12, 365), (24, 730)]
 
     public init(asOf: Day, reads: [OutcomeRead]) {
         self.asOf = asOf
@@ -79,6 +138,20 @@ public struct OutcomeReport: Sendable {
         logRank = LogRank(groups.keys.sorted().map { groups[$0]!.map(\.survival) })
         skeletalEvents = CumulativeIncidence(records.map(\.competing))
         eventFree = KaplanMeier(records.map(\.eventFree))
+        byScore = ScoreAtIndex.Score.allCases.map { score in
+            let scored = records.compactMap { r in r.scores.first { $0.score == score }.map { (r, $0) } }
+            let groups = score.groups.compactMap { g -> (String, KaplanMeier)? in
+                let members = scored.filter { $0.1.group == g }.map(\.0.survival)
+                return members.isEmpty ? nil : (g, KaplanMeier(members))
+            }
+            return (score, groups, records.count - scored.count)
+        }
+        concordance = ScoreAtIndex.Score.allCases.map { score in
+            let items = records.compactMap { r in
+                r.scores.first { $0.score == score }.map { (observation: r.survival, prediction: Double(score.higherMeansLonger ? $0.total : -$0.total)) }
+            }
+            return (score, Concordance(items))
+        }
     }
 }
 
@@ -117,6 +190,32 @@ extension OutcomeReport {
             ("overall_survival", km(overall)),
             ("survival_by_primary", .object(byPrimary.map { ($0.group, km($0.curve)) })),
             ("logrank_by_primary", logRank.map { l in anySmallGroup ? .null : ["statistic": .double(l.statistic), "df": .int(l.degreesOfFreedom), "p": .double(l.p)] } ?? .null),
+            ("survival_by_score", .object(byScore.map { s in
+                (s.score.rawValue, .object(s.groups.map { ($0.group, km($0.curve)) } + [("not_computed", count(s.notComputed))]))
+            })),
+            ("calibration", .array(byScore.flatMap { s in
+                s.groups.flatMap { g in
+                    Self.calibrationDays.map { months, t -> JSONValue in
+                        let atRisk = g.curve.table.filter { $0.days >= t }.reduce(0) { $0 + $1.events + $1.censored }
+                        let row = g.curve.row(at: t)
+                        let hidden = small(atRisk) || small(g.curve.n)
+                        let published = ScoreAtIndex.published(s.score, group: g.group, months: months)
+                        return .object([
+                            ("score", .string(s.score.rawValue)), ("group", .string(g.group)), ("months", .int(months)),
+                            ("observed", hidden ? .null : .double(row?.survival ?? 1)), ("ci_lower", hidden ? .null : .double(row?.lower ?? 1)),
+                            ("ci_upper", hidden ? .null : .double(row?.upper ?? 1)), ("at_risk", count(atRisk)),
+                            ("published", published.map { .double($0.percent / 100) } ?? .null),
+                            ("published_mark", published.map { .string($0.provenance.mark) } ?? .null),
+                        ])
+                    }
+                }
+            })),
+            ("concordance", .object(concordance.map { s in
+                (s.score.rawValue, s.c.map { c in small(c.n) ? .null : .object([
+                    ("c_index", .double(c.index)), ("n", count(c.n)),
+                    ("higher_score_means", .string(s.score.higherMeansLonger ? "longer survival" : "shorter survival")),
+                ]) } ?? .null)
+            })),
             ("skeletal_events", .object([
                 ("n", count(skeletalEvents.n)), ("first_events", count(skeletalEvents.firstEvents)),
                 ("deaths_before_event", count(skeletalEvents.deathsBeforeEvent)), ("cumulative_incidence", cif),
@@ -147,6 +246,17 @@ extension OutcomeReport {
         }
         if let l = logRank, !byPrimary.contains(where: { hide($0.curve) }) {
             lines.append("  log-rank chi-square \(String(format: "%.3f", l.statistic)) on \(l.degreesOfFreedom) df, p = \(String(format: "%.4g", l.p))")
+        }
+        lines.append("")
+        lines.append("Survival by score at the index date (facts up to 30 days after it):")
+        for s in byScore {
+            lines.append("  \(Words.rule(s.score.rawValue)) (not computable for \(count(s.notComputed))):")
+            for g in s.groups {
+                lines.append("    \(g.group): " + (hide(g.curve) ? "suppressed" : "n \(count(g.curve.n)), " + [182, 365, 730].map { at(g.curve, $0) }.joined(separator: ", ")))
+            }
+            if let c = concordance.first(where: { $0.score == s.score })?.c, !(n.map { c.n < $0 } ?? false) {
+                lines.append("    Harrell's C \(String(format: "%.3f", c.index)) (n \(count(c.n)); a higher total means \(s.score.higherMeansLonger ? "longer" : "shorter") survival)")
+            }
         }
         lines.append("")
         lines.append("First skeletal-related event (death competing): \(count(skeletalEvents.firstEvents)) events, \(count(skeletalEvents.deathsBeforeEvent)) deaths before one")
