@@ -90,7 +90,7 @@ def main():
     if not a.no_build:
         print("building osteon (release)…", file=sys.stderr)
         sh("swift", "build", "-c", "release", "--product", "osteon", cwd=ROOT)
-    osteon = str(ROOT / ".build" / "release" / "osteon")
+    osteon = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "release" / "osteon"))
     data = pathlib.Path(a.data)
     big_n, small_n = a.patients, max(1, a.patients // 10)
     big_dir, small_dir = data / f"synth-{big_n}-{a.seed}", data / f"synth-{small_n}-{a.seed}"

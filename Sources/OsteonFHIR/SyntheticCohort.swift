@@ -1,3 +1,4 @@
+import Foundation
 import OsteonDomain
 
 /// A deterministic synthetic Bulk Data export of bone-oncology patients, for
@@ -125,6 +126,7 @@ public struct SyntheticCohort {
 
         // Skeletal metastases.
         var lesionSites: [String] = []
+        var indexAgo: Int?  // days before asOf of the earliest bone-metastasis record
         if advanced {
             let count = r.weighted([(1, 0.45), (2, 0.3), (3, 0.15), (4, 0.1)])
             for _ in 0..<count {
@@ -141,8 +143,11 @@ public struct SyntheticCohort {
                 condition += [
                     ("code", ["coding": [["system": "http://snomed.info/sct", "code": "94222008", "display": "Secondary malignant neoplasm of bone (disorder)"]]]),
                     ("bodySite", [["text": .string(site.display)]]),
-                    ("subject", subject), ("onsetDateTime", day(r.int(10...min(400, diagnosed)))),
+                    ("subject", subject),
                 ]
+                let onsetAgo = r.int(10...min(400, diagnosed))
+                indexAgo = max(indexAgo ?? 0, onsetAgo)
+                condition.append(("onsetDateTime", day(onsetAgo)))
                 out.append(("Condition", .object(condition)))
             }
             if r.chance(0.3) {
@@ -312,7 +317,57 @@ public struct SyntheticCohort {
                 "serviceProvider": ["reference": "Organization?identifier=https://github.com/synthetichealth/synthea|synthetic-org", "display": "SYNTHETIC ORGANIZATION"],
             ]))
         }
+        if let indexAgo { addOutcomes(&out, patient: n, primary: primary.site, indexAgo: indexAgo, subject: subject, pid: pid) }
         return out
+    }
+
+    /// Median survival after a bone metastasis by primary, months (REFERENCE §11, Coleman 2006: midpoints of its ranges;
+    /// myeloma 6–54 is ✘ there).
+    static let medianSurvivalMonths: [PrimarySite: Double] = [
+        .breast: 22, .prostate: 32.5, .thyroid: 48, .lung: 6.5, .kidney: 12, .melanoma: 6, .myeloma: 30,
+    ]
+    /// A first skeletal-related event within 2 years in about 29 % (CALGB 70604, REFERENCE §9.3: 29.5 % and 28.6 %).
+    static let sreTwoYearRisk = 0.29
+
+    /// Deaths (exponential survival from the index date with the primary's median) and first skeletal-related events
+    /// (a constant hazard giving the 2-year risk), drawn from their own stream so the rest of the record is unchanged;
+    /// a patient who died has no record dated after the death.
+    func addOutcomes(_ out: inout [(String, JSONValue)], patient n: Int, primary: PrimarySite, indexAgo: Int, subject: JSONValue, pid: String) {
+        var e = Random(state: (seed ^ 0x0D1E_5EED) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 0x100_0000_01b3)
+        let index = asOf.adding(days: -indexAgo)
+        var death: Day?
+        if let months = Self.medianSurvivalMonths[primary] {
+            let days = Int(-log(1 - e.unit()) * months * 30.44 / log(2.0))
+            if days <= indexAgo { death = index.adding(days: days) }
+        }
+        let sreDays = Int(-log(1 - e.unit()) * 730 / -log(1 - Self.sreTwoYearRisk))
+        let end = death ?? asOf
+        if sreDays >= 1, index.adding(days: sreDays) <= end {
+            let kind = e.weighted([("fracture", 0.5), ("cord", 0.1), ("radiotherapy", 0.4)])
+            let date = JSONValue.string(index.adding(days: sreDays).description)
+            switch kind {
+            case "radiotherapy":
+                out.append(("Procedure", [
+                    "resourceType": "Procedure", "id": .string("\(pid)-sre"), "status": "completed",
+                    "code": ["coding": [["system": "http://snomed.info/sct", "code": "1217123003", "display": "Radiotherapy course of treatment (regime/therapy)"]]],
+                    "bodySite": [["text": "Thoracic spine T8"]], "subject": subject, "performedDateTime": date,
+                ]))
+            default:
+                let (code, display) = kind == "cord" ? ("G95.20", "Unspecified cord compression") : ("M84.58XA", "Pathological fracture in neoplastic disease, other site")
+                out.append(("Condition", [
+                    "resourceType": "Condition", "id": .string("\(pid)-sre"),
+                    "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"]]],
+                    "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": .string(code), "display": .string(display)]]],
+                    "subject": subject, "onsetDateTime": date,
+                ]))
+            }
+        }
+        guard let death else { return }
+        out.removeAll { $0.0 != "Patient" && (FHIRImporter.recordDay($0.1).map { $0 > death } ?? false) }
+        if let i = out.firstIndex(where: { $0.0 == "Patient" }), case .object(var pairs) = out[i].1 {
+            pairs.append(("deceasedDateTime", .string(death.description)))
+            out[i].1 = .object(pairs)
+        }
     }
 
     public static let resourceTypes = ["Patient", "Condition", "Observation", "MedicationRequest", "Procedure", "Encounter", "Immunization"]
