@@ -77,7 +77,7 @@ def serve(data):
     proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--data-dir", data], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=env(DB_URL), cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    for _ in range(6000):  # an upgrade migrates the cohort before the server listens
         try:
             urllib.request.urlopen(base + "/health", timeout=1)
             return proc, base

@@ -88,8 +88,8 @@ extension StoreTests {
                 : "SELECT event_object_table AS name FROM information_schema.triggers WHERE trigger_name LIKE '%\\_touch%'").all()
                 .map { try $0.decode(column: "name", as: String.self) })
             // The audit log names patients but is not their record (and is append-only); the lists'
-            // summaries and their marks are derived from the record and follow its revision.
-            #expect(linked.subtracting(["audit_log", "patient_summaries", "summary_dirty"]).subtracting(watched).isEmpty, "tables without revision triggers: \(linked.subtracting(watched))")
+            // summaries, their marks and search terms are derived from the record and follow its revision.
+            #expect(linked.subtracting(["audit_log", "patient_summaries", "summary_dirty", "patient_search_terms"]).subtracting(watched).isEmpty, "tables without revision triggers: \(linked.subtracting(watched))")
             #expect(watched.contains("patients") && watched.contains("lesions") && watched.contains("care_plan_tasks"))
         }
     }

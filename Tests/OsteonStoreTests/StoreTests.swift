@@ -38,7 +38,7 @@ struct StoreTests {
         "users", "patients", "cases", "lesions", "labs", "medications", "procedures", "imaging_studies",
         "board_meetings", "agenda_items", "specialty_opinions", "decisions", "care_plan_tasks", "audit_log",
         "care_team_members", "meeting_members", "decision_snapshots", "decision_addenda", "meeting_attendance",
-        "patient_summaries", "summary_dirty",
+        "patient_summaries", "summary_dirty", "patient_search_terms",
     ]
 
     @Test("migrations create every table, revert removes them all, and run again", arguments: Backends.all)
@@ -265,6 +265,40 @@ struct StoreTests {
             try await sql.raw("UPDATE decision_snapshots SET sha256 = \(bind: BoardStore.sha256("{\"consensus\":\"8 Gy in 1 fraction\"}"))").run()
             let again = try await log.verify()
             #expect(again.problems.contains { $0.message.contains("hash written to the audit log") })
+        }
+    }
+}
+
+/// Search reads its index the same way on both backends (PostgreSQL compares terms in the "C" collation).
+@Suite(.serialized)
+struct SearchTermTests {
+    @Test("search by word starts, on SQLite and PostgreSQL, with the migration filling terms for summaries already stored", arguments: Backends.all)
+    func searchOnEachBackend(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let user = UserRecord(username: "clin", displayName: "C", passwordHash: "x", role: "clinician")
+            try await user.create(on: store.db)
+            for (number, name) in [("MRN-0042", "Anna Smith-Jones"), ("MRN-0043", "Smita Rao"), ("Ü-9", "Ülla Åberg")] {
+                let p = try await cases.importCase(try CaseReader.read(["patient_id": .string(number)]).patientCase, name: name)
+                try await AccessStore(db: store.db).addToCareTeam(patientID: p.requireID(), userID: user.requireID(), addedBy: "test")
+            }
+            let summaries = SummaryStore(db: store.db)
+            try await summaries.refresh(today: Day("2026-11-26")!)
+            func found(_ q: String) async throws -> Set<String> {
+                Set(try await summaries.page(userID: user.requireID(), alsoVisible: [], filter: .init(search: q), after: nil, limit: 50).rows.map(\.externalID))
+            }
+            #expect(try await found("smi") == ["MRN-0042", "MRN-0043"])
+            #expect(try await found("anna jon") == ["MRN-0042"])
+            #expect(try await found("mrn-0042") == ["MRN-0042"])
+            #expect(try await found("ülla") == ["Ü-9"])
+            #expect(try await found("åb") == ["Ü-9"])
+            #expect(try await found("mith").isEmpty)
+            // An upgrade: the terms are rebuilt from the stored summaries by the migration.
+            guard let sql = store.db as? any SQLDatabase else { return }
+            try await sql.raw("DELETE FROM patient_search_terms").run()
+            #expect(try await found("smi").isEmpty)
+            try await M0015Rebuild.run(on: store.db)
+            #expect(try await found("smi") == ["MRN-0042", "MRN-0043"])
         }
     }
 }

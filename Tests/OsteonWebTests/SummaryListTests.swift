@@ -66,6 +66,38 @@ import VaporTesting
         }
     }
 
+    @Test("search finds the start of any word of the name or hospital number, from an index; a renamed patient is found by the new name")
+    func searchByWordStarts() async throws {
+        try await withOsteon { app in
+            let store = CaseStore(db: app.db)
+            var ids: [String: UUID] = [:]
+            for (number, name) in [("MRN-0042", "Anna Smith-Jones"), ("MRN-0043", "Smita Rao"), ("X7", "Jonas Lindqvist")] {
+                let p = try await store.importCase(try CaseReader.read(["patient_id": .string(number)]).patientCase, name: name)
+                try await joinCareTeam(app, patientID: p.requireID())
+                ids[number] = try p.requireID()
+            }
+            let b = Browser(app)
+            _ = try await b.signIn()
+            func found(_ q: String) async throws -> Set<String> {
+                let path = "/patients?q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? q)
+                return Set(Self.rows(try await b.get(path).body.string))
+            }
+            #expect(try await found("smi") == ["MRN-0042", "MRN-0043"])     // surname and first name starts
+            #expect(try await found("JONES") == ["MRN-0042"])                // a word after a hyphen, any case
+            #expect(try await found("anna sm") == ["MRN-0042"])              // every word must start a term
+            #expect(try await found("mrn-004") == ["MRN-0042", "MRN-0043"])  // the start of a hospital number
+            #expect(try await found("0043") == ["MRN-0043"])
+            #expect(try await found("mith").isEmpty)                         // not the middle of a word
+            #expect(try await found("jonas x") == ["X7"])                   // name and number words together
+            #expect(try await found("jonas q").isEmpty)
+            // Renamed: found by the new name at once, no longer by the old one.
+            let p = try await store.patient(ids["X7"]!)
+            _ = try await store.updatePatient(ids["X7"]!, expectedVersion: p.version, name: "Jonas Okafor", birthDate: nil, sex: nil)
+            #expect(try await found("okaf") == ["X7"])
+            #expect(try await found("lindq").isEmpty)
+        }
+    }
+
     @Test("a change shows in the list at once, through the server or straight in the database; another team's patient never shows")
     func freshness() async throws {
         try await withOsteon { app in

@@ -18,6 +18,7 @@ public enum OsteonMigrations {
         M0012BoardRecord(),          // frozen sign-off snapshots and addenda, named opinions and task owners, attendance, meeting settings
         M0013PatientSummaries(),     // what the lists show per patient, stamped with its revision and day (lists independent of cohort size)
         M0014RecordIndexes(),        // a patient's rows found by index, not by scanning every patient's (the summary pass reads them all)
+        M0015SearchTerms(),          // search by the start of a word of the name or hospital number, from an index
     ]
 }
 
