@@ -50,14 +50,16 @@ extension FHIRImporter {
             guard let day = Self.sreDay(r, mapper: mapper, boneMetastases: boneMetastasisRefs), day > index, day <= end else { return nil }
             return day
         }.min()
-        let primaries = importPatient(key).patientCase.cancers?.compactMap(\.primarySite) ?? []
+        let whole = importPatient(key).patientCase
+        let primaries = whole.cancers?.compactMap(\.primarySite) ?? []
         let id = patient?.id ?? String(key.split(separator: "/").last ?? "")
         // The survival scores from what was known by 30 days after the index date (undated resources, e.g. the Patient, count).
         let cutoff = index.adding(days: 30)
         var early = FHIRImporter()
         for r in resources where Self.recordDay(r).map({ $0 <= cutoff }) ?? true { early.add(r) }
         let scores = early.patientKeys.first.map { ScoreAtIndex.from(Assessor.assess(early.importPatient($0).patientCase, asOf: cutoff)) } ?? []
-        return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores))
+        return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores,
+                                         bma: BMAFacts(whole)))
     }
 
     /// The date a resource was recorded for follow-up (README "Outcomes").

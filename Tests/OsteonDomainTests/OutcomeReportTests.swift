@@ -65,3 +65,51 @@ import Testing
         #expect(overall.contains { $0["at_risk"] == "suppressed" })
     }
 }
+
+/// `bma_within_90_days` at its edges (README "Outcomes"; REFERENCE §18.2 for prostate).
+@Suite struct BMAMeasureTests {
+    let index = Day("2024-03-01")!
+
+    func patient(_ start: Int?, followUp: Int = 400, prostate: Bool = false, sensitive: Bool? = nil) -> OutcomeRecord {
+        OutcomeRecord(patientID: "p", index: index, end: index.adding(days: followUp), died: false, firstSRE: nil, primaries: [],
+                      bma: BMAFacts(firstStart: start.map { index.adding(days: $0) }, prostate: prostate, castrationSensitive: sensitive))
+    }
+
+    @Test func windowDenominatorAndExclusions() {
+        let m = Measures.bmaWithin90Days([
+            patient(-30), patient(0), patient(90),            // in the window: numerator
+            patient(91), patient(nil),                        // after it or never, followed ≥ 90 days: denominator only
+            patient(nil, followUp: 89),                       // < 90 days and no agent: not in the denominator
+            patient(20, followUp: 40),                        // < 90 days but started in the window: counts
+            patient(-31),                                     // started before the window
+            patient(10, prostate: true, sensitive: true),     // castration-sensitive: left out
+            patient(10, prostate: true, sensitive: nil),      // castration status unknown: left out, never assumed
+            patient(10, prostate: true, sensitive: false),    // castration-resistant: counts
+        ])
+        #expect(m.numerator == 5 && m.denominator == 7)
+        #expect(m.excluded.map(\.reason) == ["castration-sensitive prostate cancer", "prostate cancer, castration status not recorded",
+                                             "bone-modifying agent started before the window", "fewer than 90 days of follow-up and no agent started"])
+        #expect(m.excluded.map(\.count) == [1, 1, 1, 1])
+        #expect(m.rate.map { abs($0 - 5.0 / 7.0) < 1e-12 } == true)
+        #expect(Measures.bmaWithin90Days([]).rate == nil)
+    }
+
+    @Test func factsFromACase() throws {
+        var c = PatientCase(patientID: "x")
+        var zol = Medication()
+        zol.agent = .zoledronicAcid
+        zol.status = .completed
+        zol.startDate = Day("2024-04-01")
+        var planned = Medication()
+        planned.agent = .denosumab
+        planned.status = .intended  // planned, not given: not a start
+        planned.startDate = Day("2024-03-05")
+        c.medications = [zol, planned]
+        var cancer = Cancer()
+        cancer.primarySite = .prostate
+        cancer.hormoneStatus = .hormoneIndependent
+        c.cancers = [cancer]
+        let facts = BMAFacts(c)
+        #expect(facts.firstStart == Day("2024-04-01") && facts.prostate && facts.castrationSensitive == false)
+    }
+}

@@ -20,6 +20,7 @@ from lifelines.statistics import multivariate_logrank_test  # noqa: E402
 BIN = os.environ.get("OSTEON_BIN", str(ROOT / ".build" / "debug" / "osteon"))
 PRIMARY = {"breast": "254837009", "prostate": "399068003", "lung": "254637007", "thyroid": "363478007"}
 AS_OF = "2030-01-01"
+BMA = {}
 
 
 def day(d):
@@ -58,8 +59,16 @@ def generate(seed, n, groups, no_events=()):
                           "onsetDateTime": day(index + datetime.timedelta(days=sre)),
                           "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M84.50XA",
                                                "display": "Pathological fracture in neoplastic disease, unspecified site"}]}})
+        bma = None
+        if rng.random() < 0.5:
+            bma = rng.randint(-45, min(t, 120))
+            lines.append({"resourceType": "MedicationRequest", "id": f"{pid}-zol", "status": "completed", "intent": "order", "subject": ref,
+                          "authoredOn": day(index + datetime.timedelta(days=bma)),
+                          "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1114085",
+                                                                    "display": "100 ML zoledronic acid 0.04 MG/ML Injection"}]}})
         if not died:
             lines.append({"resourceType": "Encounter", "id": f"{pid}-last", "status": "finished", "subject": ref, "period": {"start": day(end)}})
+        BMA[pid] = (bma, t, group)
         truth.append((t, died, group, sre))
     return lines, truth
 
@@ -132,6 +141,19 @@ def test_outcomes_equal_lifelines_and_the_aalen_johansen_formula(tmp_path, seed,
         assert abs(r["cif"] - cif) < 1e-9
     efs = [(s if s is not None else t, int(s is not None or d)) for t, d, _, s in truth]
     check_km(sre["event_free_survival"], [t for t, _ in efs], [e for _, e in efs])
+    # bma_within_90_days by its definition: prostate (castration status unrecorded) left out; a start before
+    # day -30 left out; the denominator needs 90 days of follow-up or a start in the window.
+    num = den = 0
+    for pid, (bma, t, group) in BMA.items():
+        if not pid.startswith(f"p{seed}-") or group == "prostate" or (bma is not None and bma < -30):
+            continue
+        in_window = bma is not None and bma <= 90
+        if in_window or t >= 90:
+            den += 1
+            num += in_window
+    m = next(m for m in out["measures"] if m["id"] == "bma_within_90_days")
+    assert (m["numerator"], m["denominator"]) == (num, den)
+    assert abs(m["rate"] - num / den) < 1e-12
 
 
 def test_exclusions_are_counted_by_reason(tmp_path):

@@ -18,8 +18,11 @@ public struct OutcomeRecord: Sendable, Equatable {
     public var primaries: [PrimarySite]
     /// The survival scores computed from the facts dated on or before the index date + 30 days (those that could be).
     public var scores: [ScoreAtIndex]
+    public var bma: BMAFacts
 
-    public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite], scores: [ScoreAtIndex] = []) {
+    public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite], scores: [ScoreAtIndex] = [],
+                bma: BMAFacts = BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil)) {
+        self.bma = bma
         self.patientID = patientID
         self.index = index
         self.end = end
@@ -113,6 +116,7 @@ public struct OutcomeReport: Sendable {
     /// Per score: the curves of its groups, and how many included patients it could not be computed for.
     public let byScore: [(score: ScoreAtIndex.Score, groups: [(group: String, curve: KaplanMeier)], notComputed: Int)]
     public let concordance: [(score: ScoreAtIndex.Score, c: Concordance?)]
+    public let measures: [QualityMeasure]
     /// Observed survival at 6, 12 and 24 months (182, 365, 730 days).
     public static let calibrationDays = [(6, 182), (12, 365), (24, 730)]
 
@@ -146,6 +150,7 @@ public struct OutcomeReport: Sendable {
             }
             return (score, groups, records.count - scored.count)
         }
+        measures = [Measures.bmaWithin90Days(records)]
         concordance = ScoreAtIndex.Score.allCases.map { score in
             let items = records.compactMap { r in
                 r.scores.first { $0.score == score }.map { (observation: r.survival, prediction: Double(score.higherMeansLonger ? $0.total : -$0.total)) }
@@ -193,7 +198,19 @@ extension OutcomeReport {
             ("survival_by_score", .object(byScore.map { s in
                 (s.score.rawValue, .object(s.groups.map { ($0.group, km($0.curve)) } + [("not_computed", count(s.notComputed))]))
             })),
-            ("calibration", .array(byScore.flatMap { s in
+            ("calibration", calibrationJSON(count: count, small: small)),
+            ("concordance", concordanceJSON(count: count, small: small)),
+            ("skeletal_events", .object([
+                ("n", count(skeletalEvents.n)), ("first_events", count(skeletalEvents.firstEvents)),
+                ("deaths_before_event", count(skeletalEvents.deathsBeforeEvent)), ("cumulative_incidence", cif),
+                ("event_free_survival", km(eventFree)),
+            ])),
+            ("measures", measuresJSON(count: count, small: small)),
+        ])
+    }
+
+    func calibrationJSON(count: (Int) -> JSONValue, small: (Int) -> Bool) -> JSONValue {
+        .array(byScore.flatMap { s in
                 s.groups.flatMap { g in
                     Self.calibrationDays.map { months, t -> JSONValue in
                         let atRisk = g.curve.table.filter { $0.days >= t }.reduce(0) { $0 + $1.events + $1.censored }
@@ -209,19 +226,26 @@ extension OutcomeReport {
                         ])
                     }
                 }
-            })),
-            ("concordance", .object(concordance.map { s in
+            })
+    }
+
+    func concordanceJSON(count: (Int) -> JSONValue, small: (Int) -> Bool) -> JSONValue {
+        .object(concordance.map { s in
                 (s.score.rawValue, s.c.map { c in small(c.n) ? .null : .object([
                     ("c_index", .double(c.index)), ("n", count(c.n)),
                     ("higher_score_means", .string(s.score.higherMeansLonger ? "longer survival" : "shorter survival")),
                 ]) } ?? .null)
-            })),
-            ("skeletal_events", .object([
-                ("n", count(skeletalEvents.n)), ("first_events", count(skeletalEvents.firstEvents)),
-                ("deaths_before_event", count(skeletalEvents.deathsBeforeEvent)), ("cumulative_incidence", cif),
-                ("event_free_survival", km(eventFree)),
-            ])),
-        ])
+            })
+    }
+
+    func measuresJSON(count: (Int) -> JSONValue, small: (Int) -> Bool) -> JSONValue {
+        .array(measures.map { m in
+                .object([
+                    ("id", .string(m.id)), ("title", .string(m.title)), ("numerator", count(m.numerator)), ("denominator", count(m.denominator)),
+                    ("rate", small(m.numerator) || small(m.denominator) ? .null : m.rate.map { .double($0) } ?? .null),
+                    ("excluded", .array(m.excluded.map { ["reason": .string($0.reason), "count": count($0.count)] })), ("citation", .string(m.citation)),
+                ])
+        })
     }
 
     /// A plain summary for a terminal (`--format text`).
@@ -262,6 +286,13 @@ extension OutcomeReport {
         lines.append("First skeletal-related event (death competing): \(count(skeletalEvents.firstEvents)) events, \(count(skeletalEvents.deathsBeforeEvent)) deaths before one")
         if !(n.map { skeletalEvents.n < $0 || skeletalEvents.firstEvents < $0 } ?? false) {
             lines.append("  cumulative incidence: " + [182, 365, 730].map { "\($0) d \(percent(skeletalEvents.incidence(at: $0)))" }.joined(separator: ", "))
+        }
+        lines.append("")
+        lines.append("Quality measures:")
+        for m in measures {
+            let rate = m.rate.map { r in n.map { m.numerator < $0 || m.denominator < $0 } == true ? "suppressed" : percent(r) } ?? "no denominator"
+            lines.append("  \(m.title): \(count(m.numerator)) of \(count(m.denominator)) (\(rate))")
+            for e in m.excluded { lines.append("    left out, \(e.reason): \(count(e.count))") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,0 +1,72 @@
+/// A quality measure over the outcome cohort: who counts, who meets it, who is left out and why.
+public struct QualityMeasure: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var numerator: Int
+    public var denominator: Int
+    public var excluded: [(reason: String, count: Int)]
+    public var citation: String
+    public var rate: Double? { denominator > 0 ? Double(numerator) / Double(denominator) : nil }
+
+    public static func == (a: QualityMeasure, b: QualityMeasure) -> Bool {
+        a.id == b.id && a.numerator == b.numerator && a.denominator == b.denominator && a.excluded.map(\.reason) == b.excluded.map(\.reason)
+            && a.excluded.map(\.count) == b.excluded.map(\.count)
+    }
+}
+
+/// The bone-modifying agent facts of one patient that the measures read.
+public struct BMAFacts: Sendable, Equatable {
+    /// The earliest start (else first recorded dose) of zoledronic acid, pamidronate or denosumab that was given.
+    public var firstStart: Day?
+    /// Prostate cancer: true castration-sensitive, false castration-resistant, nil unknown; nil also when not prostate.
+    public var prostate: Bool
+    public var castrationSensitive: Bool?
+
+    public init(firstStart: Day?, prostate: Bool, castrationSensitive: Bool?) {
+        self.firstStart = firstStart
+        self.prostate = prostate
+        self.castrationSensitive = castrationSensitive
+    }
+
+    /// From a case read from the record.
+    public init(_ c: PatientCase) {
+        let agents = (c.medications ?? []).filter {
+            ($0.medicationClass == .boneModifyingAgent || [.zoledronicAcid, .denosumab, .pamidronate].contains($0.agent)) && !$0.notGiven
+        }
+        firstStart = agents.compactMap { $0.startDate ?? $0.lastDoseDate }.min()
+        let prostateCancer = c.cancers?.first { $0.primarySite == .prostate }
+        prostate = prostateCancer != nil
+        castrationSensitive = prostateCancer?.castrationSensitive
+    }
+}
+
+public enum Measures {
+    static let bmaWindowBefore = 30, bmaWindowAfter = 90
+
+    /// `bma_within_90_days`: a bone-modifying agent first started from 30 days before to 90 days after the index date.
+    /// Denominator: the cohort with at least 90 days of follow-up or a start in the window. Left out, counted:
+    /// castration-sensitive prostate cancer (REFERENCE §18.2: insufficient evidence), prostate cancer whose castration
+    /// status is not recorded (§18.2: ask, do not assume), and a start before the window (already treated).
+    public static func bmaWithin90Days(_ records: [OutcomeRecord]) -> QualityMeasure {
+        var numerator = 0, denominator = 0
+        var sensitive = 0, unknown = 0, before = 0, short = 0
+        for r in records {
+            let bma = r.bma
+            if bma.prostate && bma.castrationSensitive == true { sensitive += 1; continue }
+            if bma.prostate && bma.castrationSensitive == nil { unknown += 1; continue }
+            let start = bma.firstStart.map { r.index.days(until: $0) }
+            if let s = start, s < -bmaWindowBefore { before += 1; continue }
+            let inWindow = start.map { $0 <= bmaWindowAfter } ?? false
+            guard inWindow || r.index.days(until: r.end) >= bmaWindowAfter else { short += 1; continue }
+            denominator += 1
+            if inWindow { numerator += 1 }
+        }
+        return QualityMeasure(
+            id: "bma_within_90_days", title: "Bone-modifying agent started within 90 days of the first bone metastasis",
+            numerator: numerator, denominator: denominator,
+            excluded: [("castration-sensitive prostate cancer", sensitive), ("prostate cancer, castration status not recorded", unknown),
+                       ("bone-modifying agent started before the window", before), ("fewer than 90 days of follow-up and no agent started", short)]
+                .filter { $0.1 > 0 },
+            citation: "REFERENCE §18.2: ESMO 2020 (bone metastases of solid tumours, myeloma); ASCO–CCO 2020, Saylor, J Clin Oncol (prostate: castration-resistant disease)")
+    }
+}
