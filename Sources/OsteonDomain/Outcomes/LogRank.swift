@@ -13,29 +13,34 @@ public struct LogRank: Sendable, Equatable {
         let groups = groups.filter { !$0.isEmpty }
         let g = groups.count
         guard g >= 2 else { return nil }
+        // Per group and day: events and exits (events + censorings); at-risk counts walk the days once.
+        var events = [[Int: Int]](repeating: [:], count: g)
+        var exits = [[Int: Int]](repeating: [:], count: g)
         var days = Set<Int>()
-        for group in groups { for o in group where o.event { days.insert(o.days) } }
-        guard !days.isEmpty else { return nil }
-        let sortedGroups = groups.map { $0.sorted { $0.days < $1.days } }
+        var anyEvent = false
+        for (k, group) in groups.enumerated() {
+            for o in group {
+                exits[k][o.days, default: 0] += 1
+                days.insert(o.days)
+                if o.event { events[k][o.days, default: 0] += 1; anyEvent = true }
+            }
+        }
+        guard anyEvent else { return nil }
+        var atRisk = groups.map { Double($0.count) }
         var u = [Double](repeating: 0, count: g)
         var v = [[Double]](repeating: [Double](repeating: 0, count: g), count: g)
         for t in days.sorted() {
-            var atRisk = [Double](repeating: 0, count: g)
-            var deaths = [Double](repeating: 0, count: g)
-            for (k, group) in sortedGroups.enumerated() {
-                for o in group where o.days >= t {
-                    atRisk[k] += 1
-                    if o.days == t && o.event { deaths[k] += 1 }
+            let deaths = (0..<g).map { Double(events[$0][t] ?? 0) }
+            let n = atRisk.reduce(0, +), d = deaths.reduce(0, +)
+            if n > 0, d > 0 {
+                // (n − d)/(n − 1), which lifelines sets to 1 where it is undefined (n = 1).
+                let factor = (n > 1 ? (n - d) / (n - 1) : 1) * d / (n * n)
+                for a in 0..<g {
+                    u[a] += deaths[a] - d * atRisk[a] / n
+                    for b in 0..<g { v[a][b] += factor * atRisk[a] * ((a == b ? n : 0) - atRisk[b]) }
                 }
             }
-            let n = atRisk.reduce(0, +), d = deaths.reduce(0, +)
-            guard n > 0, d > 0 else { continue }
-            // (n − d)/(n − 1), which lifelines sets to 1 where it is undefined (n = 1).
-            let factor = (n > 1 ? (n - d) / (n - 1) : 1) * d / (n * n)
-            for a in 0..<g {
-                u[a] += deaths[a] - d * atRisk[a] / n
-                for b in 0..<g { v[a][b] += factor * atRisk[a] * ((a == b ? n : 0) - atRisk[b]) }
-            }
+            for k in 0..<g { atRisk[k] -= Double(exits[k][t] ?? 0) }
         }
         let m = g - 1
         guard let solved = Self.solve(Array(v.prefix(m).map { Array($0.prefix(m)) }), Array(u.prefix(m))) else { return nil }
