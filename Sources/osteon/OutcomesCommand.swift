@@ -17,8 +17,9 @@ struct OutcomesCommand: ParsableCommand {
 
     @Argument(help: "A Bulk export folder, or a FHIR Bundle or NDJSON file.") var source: String
     @Option(name: .customLong("as-of"), help: "The day follow-up is counted to (YYYY-MM-DD).") var asOf: String
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
-    @Option(name: .customLong("out"), help: "Write outcomes.json or outcomes.txt into this folder instead of standard output.") var out: String?
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
+    @Option(name: .long, help: "text, json, or html (one page with the curves as SVG).") var format: Format = .text
+    @Option(name: .customLong("out"), help: "Write outcomes.txt, .json or .html into this folder instead of standard output.") var out: String?
     @Option(name: .customLong("suppress-below"), help: "Write every count from 1 to N-1 as suppressed, and every estimate on fewer than N patients as null (CMS uses 11).")
     var suppressBelow: Int?
 
@@ -50,10 +51,14 @@ struct OutcomesCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let report = OutcomeReport(asOf: day, reads: reads)
-        let text = format == .json ? report.json(suppressBelow: suppressBelow).serialized(pretty: true) + "\n" : report.text(suppressBelow: suppressBelow)
+        let text = switch format {
+        case .json: report.json(suppressBelow: suppressBelow).serialized(pretty: true) + "\n"
+        case .html: report.html(suppressBelow: suppressBelow)
+        case .text: report.text(suppressBelow: suppressBelow)
+        }
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let file = (out as NSString).appendingPathComponent(format == .json ? "outcomes.json" : "outcomes.txt")
+            let file = (out as NSString).appendingPathComponent("outcomes." + (format == .text ? "txt" : format.rawValue))
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
             print("wrote \(file)")
         } else {

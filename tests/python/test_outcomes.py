@@ -193,3 +193,19 @@ def test_small_cells_are_suppressed(tmp_path):
     # Groups of 10 are below 11: no curve, no test.
     assert all(v is None for v in out["survival_by_primary"].values())
     assert out["logrank_by_primary"] is None
+
+
+def test_the_html_report_draws_the_curves_with_the_numbers_at_risk(tmp_path):
+    lines, truth = generate(6, 80, ["breast", "lung"])
+    path = tmp_path / "cohort.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    proc = subprocess.run([BIN, "outcomes", str(path), "--as-of", AS_OF, "--format", "html", "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "outcomes.html").read_text()
+    assert page.count("<svg") == 3  # overall, by primary, skeletal events
+    assert "<polygon" in page  # the 95 % band
+    assert ">80</text>" in page  # all 80 at risk at day 0
+    assert "Harrell" in page or "no concordance" in page
+    import re
+    body = re.sub(r"<[^>]+>", " ", page.split("<main>")[1])
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", body), re.findall(r"\b[a-z]+_[a-z_]+\b", body)[:5]  # no snake_case key on the page
