@@ -72,7 +72,7 @@ extension OutcomeReport {
     /// `override` draws other values (the cumulative incidence) on the times of the given Kaplan–Meier's risk table.
     static func figure(_ title: String, _ axis: String, _ curves: [(String, KaplanMeier, [KaplanMeier.Row]?)],
                        small: (Int) -> Bool, count: (Int) -> String) -> String {
-        let width = 640.0, height = 260.0, left = 48.0, bottom = 30.0
+        let width = 660.0, height = 260.0, left = 88.0, bottom = 30.0
         let maxDay = max(30, curves.flatMap { $0.1.table.map(\.days) + ($0.2?.map(\.days) ?? []) }.max() ?? 30)
         let step = [30, 91, 182, 365, 730].first { maxDay / $0 <= 8 } ?? 365
         let ticks = Array(stride(from: 0, through: maxDay, by: step))
@@ -104,7 +104,7 @@ extension OutcomeReport {
             svg += "<path d=\"\(line)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
             // Numbers at risk under the axis, one row per curve.
             let rowY = height + 16 + 22.0 * Double(k)
-            svg += "<text x=\"4\" y=\"\(rowY)\" font-size=\"10\" fill=\"\(colour)\">\(HTMLEscape.escape(String(c.0.prefix(9))))</text>"
+            svg += "<text x=\"4\" y=\"\(rowY)\" font-size=\"10\" fill=\"\(colour)\">\(HTMLEscape.escape(String(c.0.prefix(12))))</text>"
             for t in ticks {
                 let atRisk = c.1.table.filter { $0.days >= t }.reduce(0) { $0 + $1.events + $1.censored }
                 svg += "<text x=\"\(x(t))\" y=\"\(rowY)\" text-anchor=\"middle\" font-size=\"10\">\(HTMLEscape.escape(count(atRisk)))</text>"
