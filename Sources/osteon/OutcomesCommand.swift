@@ -17,8 +17,13 @@ struct OutcomesCommand: ParsableCommand {
 
     @Argument(help: "A Bulk export folder, or a FHIR Bundle or NDJSON file.") var source: String
     @Option(name: .customLong("as-of"), help: "The day follow-up is counted to (YYYY-MM-DD).") var asOf: String
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
-    @Option(name: .long, help: "text, json, or html (one page with the curves as SVG).") var format: Format = .text
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, html, csv
+        case measureReport = "measure-report"
+        var fileExtension: String { switch self { case .text: "txt"; case .measureReport: "measure-report.json"; default: rawValue } }
+    }
+    @Option(name: .long, help: "text, json, html (one page with the curves as SVG), csv (the measures) or measure-report (FHIR R4 MeasureReports in a Bundle).")
+    var format: Format = .text
     @Option(name: .customLong("out"), help: "Write outcomes.txt, .json or .html into this folder instead of standard output.") var out: String?
     @Option(name: .customLong("suppress-below"), help: "Write every count from 1 to N-1 as suppressed, and every estimate on fewer than N patients as null (CMS uses 11).")
     var suppressBelow: Int?
@@ -55,10 +60,12 @@ struct OutcomesCommand: ParsableCommand {
         case .json: report.json(suppressBelow: suppressBelow).serialized(pretty: true) + "\n"
         case .html: report.html(suppressBelow: suppressBelow)
         case .text: report.text(suppressBelow: suppressBelow)
+        case .csv: report.measuresCSV(suppressBelow: suppressBelow)
+        case .measureReport: MeasureReports.bundle(report, suppressBelow: suppressBelow).serialized(pretty: true) + "\n"
         }
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let file = (out as NSString).appendingPathComponent("outcomes." + (format == .text ? "txt" : format.rawValue))
+            let file = (out as NSString).appendingPathComponent("outcomes." + format.fileExtension)
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
             print("wrote \(file)")
         } else {

@@ -209,3 +209,33 @@ def test_the_html_report_draws_the_curves_with_the_numbers_at_risk(tmp_path):
     import re
     body = re.sub(r"<[^>]+>", " ", page.split("<main>")[1])
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", body), re.findall(r"\b[a-z]+_[a-z_]+\b", body)[:5]  # no snake_case key on the page
+
+
+def test_measures_as_csv_and_as_valid_fhir_measure_reports(tmp_path):
+    import csv
+    import io
+    from fhir.resources.bundle import Bundle
+    from fhir.resources.measurereport import MeasureReport
+    lines, truth = generate(7, 90, ["breast", "lung"])
+    path = tmp_path / "cohort.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    def run(fmt, *extra):
+        proc = subprocess.run([BIN, "outcomes", str(path), "--as-of", AS_OF, "--format", fmt, *extra], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+    measure = next(m for m in json.loads(run("json"))["measures"] if m["id"] == "bma_within_90_days")
+    rows = list(csv.DictReader(io.StringIO(run("csv"))))
+    head = next(r for r in rows if r["measure"] == "bma_within_90_days" and not r["left_out_reason"])
+    assert (int(head["numerator"]), int(head["denominator"])) == (measure["numerator"], measure["denominator"])
+    bundle = json.loads(run("measure-report"))
+    Bundle.parse_obj(bundle)
+    report = bundle["entry"][0]["resource"]
+    MeasureReport.parse_obj(report)
+    counts = {p["code"]["coding"][0]["code"]: p.get("count") for p in report["group"][0]["population"]}
+    assert counts["numerator"] == measure["numerator"] and counts["denominator"] == measure["denominator"]
+    assert abs(report["group"][0]["measureScore"]["value"] - measure["rate"]) < 1e-12
+    # Suppressed: small counts leave the population (and the score) out, never a made-up number.
+    small = json.loads(run("measure-report", "--suppress-below", "1000"))
+    Bundle.parse_obj(small)
+    group = small["entry"][0]["resource"]["group"][0]
+    assert all("count" not in p or p["count"] == 0 for p in group["population"]) and "measureScore" not in group

@@ -70,3 +70,19 @@ public enum Measures {
             citation: "REFERENCE §18.2: ESMO 2020 (bone metastases of solid tumours, myeloma); ASCO–CCO 2020, Saylor, J Clin Oncol (prostate: castration-resistant disease)")
     }
 }
+
+extension OutcomeReport {
+    /// The measures as CSV (`--format csv`): one row per measure, then one per left-out reason.
+    public func measuresCSV(suppressBelow n: Int? = nil) -> String {
+        func count(_ c: Int) -> String { n.map { c > 0 && c < $0 } == true ? "suppressed" : String(c) }
+        func field(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        var lines = ["measure,title,numerator,denominator,rate,left_out_reason,left_out,citation"]
+        for m in measures {
+            let hidden = n.map { (m.numerator > 0 && m.numerator < $0) || (m.denominator > 0 && m.denominator < $0) } ?? false
+            let rate = hidden ? "suppressed" : m.rate.map { String($0) } ?? ""
+            lines.append([m.id, m.title, count(m.numerator), count(m.denominator), rate, "", "", m.citation].map(field).joined(separator: ","))
+            for x in m.excluded { lines.append([m.id, m.title, "", "", "", x.reason, count(x.count), ""].map(field).joined(separator: ",")) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
