@@ -26,11 +26,19 @@ final class FolderImport {
             throw .unreadable("cannot create a working folder in \(NSTemporaryDirectory()): \(error.localizedDescription)")
         }
         var pending = [Data](repeating: Data(), count: buckets)
+        var writeFailure: String?
         func flush(_ b: Int) {
-            guard !pending[b].isEmpty else { return }
+            guard !pending[b].isEmpty, writeFailure == nil else { return }
             let file = bucketPath(b)
             if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
-            if let h = FileHandle(forWritingAtPath: file) { h.seekToEndOfFile(); h.write(pending[b]); try? h.close() }
+            do {
+                guard let h = FileHandle(forWritingAtPath: file) else { throw CocoaError(.fileWriteUnknown) }
+                defer { try? h.close() }
+                try h.seekToEnd()
+                try h.write(contentsOf: pending[b])
+            } catch {
+                writeFailure = "cannot write the working file \(file) (is the disk full?): \(error.localizedDescription)"
+            }
             pending[b].removeAll(keepingCapacity: true)
         }
         var scan = ScanResult()
@@ -63,6 +71,8 @@ final class FolderImport {
             }
         }
         for b in 0..<buckets { flush(b) }
+        // Nothing is imported from a folder whose lines could not all be set aside.
+        if let writeFailure { throw .unreadable(writeFailure) }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: work) }
