@@ -270,8 +270,8 @@ struct StoreTests {
 }
 
 /// Search reads its index the same way on both backends (PostgreSQL compares terms in the "C" collation).
-@Suite(.serialized)
-struct SearchTermTests {
+/// In the serialized suite: the PostgreSQL tests share one database.
+extension StoreTests {
     @Test("search by word starts, on SQLite and PostgreSQL, with the migration filling terms for summaries already stored", arguments: Backends.all)
     func searchOnEachBackend(backend: StoreConfiguration.Backend) async throws {
         try await withStore(backend) { store in
