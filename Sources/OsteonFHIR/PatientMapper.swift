@@ -57,6 +57,10 @@ struct PatientMapper {
         if let id = r.id { c.patientID = id }
         c.patient.birthDate = fhirDay(r["birthDate"])
         if let g = r["gender"]?.stringValue { c.patient.sex = Sex(rawValue: g) }
+        c.patient.deceasedOn = fhirDay(r["deceasedDateTime"])
+        if r["deceasedDateTime"] != nil && c.patient.deceasedOn == nil || r["deceasedBoolean"] == .bool(true) {
+            warnings.append("Patient recorded as deceased without a usable date of death: the date is asked for (outcomes leave the patient out until then).")
+        }
         if r["gender"]?.stringValue == "other" || r["gender"]?.stringValue == "unknown" {
             warnings.append("Patient gender '\(r["gender"]!.stringValue!)': sex for Cockcroft–Gault is asked for.")
         }

@@ -130,7 +130,7 @@ struct UserCommand: AsyncParsableCommand {
         )
         @Option(name: .long) var username: String
         @Option(name: .long, help: "Name shown in the app.") var name: String
-        @Option(name: .long, help: "administrator, clinician, nurse_navigator or patient.") var role: String
+        @Option(name: .long, help: "administrator, clinician, nurse_navigator, patient or quality (the quality dashboard's aggregate figures only).") var role: String
         @Option(name: .long, help: "The board specialty the user's opinions carry: \(BoardSpecialty.allCases.map(\.rawValue).joined(separator: ", ")).") var specialty: String?
         @Option(name: .long, help: "For a patient account: the patient's identifier (hospital number or FHIR id) whose guide it may see.")
         var patient: String?

@@ -9,7 +9,7 @@ import VaporTesting
 /// Every route × every role × own/other patient, against a policy written
 /// here independently of the code. A new route without a row fails the test.
 @Suite struct AuthorizationMatrixTests {
-    enum Who: String, CaseIterable { case anonymous, administrator, clinician, navigator, patient }
+    enum Who: String, CaseIterable { case anonymous, administrator, clinician, navigator, patient, quality }
     enum Target: String, CaseIterable { case own, other }
 
     /// The policy, by kind of route.
@@ -24,6 +24,7 @@ import VaporTesting
         case clinicianOnly    // a clinician member of the meeting (decision, sign-off)
         case patientPortal    // the patient's own account
         case administrator    // the administrator
+        case aggregate        // quality staff, clinicians and nurse navigators: figures over the whole site, no patient
     }
 
     static let policy: [String: Kind] = [
@@ -32,6 +33,8 @@ import VaporTesting
         "GET /me": .patientPortal, "GET /me/print": .patientPortal,
         "GET /admin/audit": .administrator, "GET /admin/audit.csv": .administrator,
         "DELETE /api/v1/session": .staff,
+        "GET /quality": .aggregate, "GET /quality/measures.csv": .aggregate, "GET /quality/measure-report.json": .aggregate,
+        "GET /quality/measures/:measure": .staff,
         "GET /patients": .staff, "GET /patients/new": .staff, "POST /patients": .staff, "GET /board": .staff, "POST /board": .staff, "GET /tasks": .staff,
         "GET /api/v1/scores": .staff, "POST /api/v1/scores/:score": .staff, "GET /api/v1/patients": .staff, "POST /api/v1/patients": .staff,
         "POST /api/v1/assessments": .staff, "GET /api/v1/meetings": .staff, "POST /api/v1/meetings": .staff, "POST /fhir": .staff,
@@ -69,6 +72,7 @@ import VaporTesting
         case .meetingCreator: return who == .clinician && target == .own
         case .patientPortal: return who == .patient
         case .administrator: return who == .administrator
+        case .aggregate: return staff || who == .quality
         }
     }
 
@@ -83,6 +87,7 @@ import VaporTesting
         let hash = try Bcrypt.hash(testPassword, cost: 4)
         try await UserRecord(username: "nav", displayName: "Nurse N", passwordHash: hash, role: "nurse_navigator").create(on: db)
         try await UserRecord(username: "admin", displayName: "Admin A", passwordHash: hash, role: "administrator").create(on: db)
+        try await UserRecord(username: "qa", displayName: "Quinn Q", passwordHash: hash, role: "quality").create(on: db)
         try await UserRecord(username: "otherdoc", displayName: "Dr Other", passwordHash: hash, role: "clinician", specialty: "radiology").create(on: db)
         let store = CaseStore(db: db), board = BoardStore(db: db), access = AccessStore(db: db), users = UserStore(db: db)
         var fixture = Fixture()
@@ -106,7 +111,8 @@ import VaporTesting
                 try await access.addMeetingMember(meetingID: meeting.requireID(), userID: uid)
             }
             fixture.ids[target] = [":pid": pid.uuidString, ":lid": try lesion.requireID().uuidString, ":mid": try meeting.requireID().uuidString,
-                                   ":iid": try item.requireID().uuidString, ":tid": try task.requireID().uuidString, ":score": "mirels"]
+                                   ":iid": try item.requireID().uuidString, ":tid": try task.requireID().uuidString, ":score": "mirels",
+                                   ":measure": "bma_within_90_days"]
         }
         let patient = UserRecord(username: "pat", displayName: "Pat", passwordHash: hash, role: "patient")
         patient.patientID = UUID(uuidString: fixture.ids[.own]![":pid"]!)
@@ -114,7 +120,7 @@ import VaporTesting
         return fixture
     }
 
-    static let usernames: [Who: String] = [.administrator: "admin", .clinician: "clin", .navigator: "nav", .patient: "pat"]
+    static let usernames: [Who: String] = [.administrator: "admin", .clinician: "clin", .navigator: "nav", .patient: "pat", .quality: "qa"]
 
     /// A fresh session for each request (a request may end its session), with its CSRF token.
     static func session(_ app: Application, _ who: Who) async throws -> Browser {
@@ -133,7 +139,7 @@ import VaporTesting
         if res.status == .unauthorized || res.status == .forbidden { return true }
         if (300..<400).contains(res.status.code), let to = res.location {
             if to.hasPrefix("/login") { return true }
-            return method == .GET && ["/me", "/patients", "/admin/audit"].contains(to) && to != path
+            return method == .GET && ["/me", "/patients", "/admin/audit", "/quality"].contains(to) && to != path
         }
         return false
     }

@@ -43,6 +43,8 @@ public struct Patient: Sendable {
     public var sex: Sex?
     public var weightKg: Double?
     public var weightKind: CockcroftGault.WeightKind?
+    /// The day of death (FHIR Patient.deceasedDateTime): ends follow-up in the outcomes.
+    public var deceasedOn: Day?
     public init() {}
 
     /// Age on `day`: from the birth date when known, else the recorded age plus

@@ -25,7 +25,7 @@ public enum CaseReader {
     /// must list the same (a test checks).
     public static let keys: [String: Set<String>] = [
         "": ["patient_id", "as_of", "patient", "cancers", "lesions", "other_metastases", "skeletal_metastasis_counts", "labs", "performance_status", "neurology", "medications", "radiotherapy", "surgeries", "imaging", "referrals", "dental", "family_history", "predispositions", "fit_for_surgery", "expected_survival_weeks", "care_setting", "follow_up_visits", "notes"],
-        "patient": ["birth_date", "age_years", "age_as_of", "sex", "weight_kg", "weight_kind"],
+        "patient": ["birth_date", "age_years", "age_as_of", "sex", "weight_kg", "weight_kind", "deceased_on"],
         "cancers[].staging": ["site_group", "greatest_dimension_cm", "discontinuous_tumor_in_primary_bone", "grade", "regional_nodes", "distant_metastases", "compartment", "segments_involved", "non_adjacent_segments", "spinal_canal_extension", "great_vessel_extension", "pelvic_segments", "extraosseous_extension", "crosses_sacroiliac_joint_to_neuroforamen", "encases_external_iliac_vessels_or_tumor_thrombus", "percent_necrosis"],
         "cancers[]": ["primary_site", "histology", "lung_type", "hormone_status", "targeted_therapy", "stage", "t_category", "psa_ng_ml", "gleason", "diagnosis_date", "tomita_growth_group", "katagiri_growth_group", "radiosensitivity", "end_of_treatment_date", "clinical_status", "staging"],
         "lesions[]": ["id", "bone", "region", "side", "level", "origin", "phenotype", "size_fraction", "size", "mirels_site", "pain", "fracture", "posterolateral_involvement", "vertebral_body_collapse", "alignment", "escc_grade", "lodwick_grade", "expansile", "detected_date"],
@@ -61,6 +61,7 @@ public enum CaseReader {
             out.sex = p.enumValue("sex")
             out.weightKg = p.double("weight_kg", in: 1...500)
             out.weightKind = p.enumValue("weight_kind")
+            out.deceasedOn = p.day("deceased_on")
             unknown += p.unknown(keys["patient"]!)
             return out
         }) { c.patient = p }

@@ -84,7 +84,7 @@ public enum CaseWriter {
         object([("birth_date", p.birthDate.map { .string($0.description) }), ("age_years", p.birthDate == nil ? p.ageYears.map { .int($0) } : nil),
                 ("age_as_of", p.birthDate == nil ? p.ageAsOf.map { .string($0.description) } : nil),
                 ("sex", p.sex.map { .string($0.rawValue) }), ("weight_kg", p.weightKg.map { .double($0) }),
-                ("weight_kind", p.weightKind.map { .string($0.rawValue) })])
+                ("weight_kind", p.weightKind.map { .string($0.rawValue) }), ("deceased_on", p.deceasedOn.map { .string($0.description) })])
     }
 
     static func cancer(_ k: Cancer) -> JSONValue {

@@ -40,35 +40,79 @@ public struct BMAFacts: Sendable, Equatable {
     }
 }
 
+/// Where one patient stands in a measure.
+public enum MeasureStatus: Sendable, Equatable {
+    case met, notMet
+    /// Left out of the denominator, with the reason.
+    case excluded(String)
+}
+
 public enum Measures {
     static let bmaWindowBefore = 30, bmaWindowAfter = 90
+
+    public struct Definition: Sendable {
+        public let id: String
+        public let title: String
+        public let citation: String
+        public let classify: @Sendable (OutcomeRecord) -> MeasureStatus
+        /// The reasons a patient is left out, in the order reports list them.
+        public let reasons: [String]
+
+        public func measure(_ records: [OutcomeRecord]) -> QualityMeasure {
+            var numerator = 0, denominator = 0
+            var left: [String: Int] = [:]
+            for r in records {
+                switch classify(r) {
+                case .met: numerator += 1; denominator += 1
+                case .notMet: denominator += 1
+                case .excluded(let why): left[why, default: 0] += 1
+                }
+            }
+            return QualityMeasure(id: id, title: title, numerator: numerator, denominator: denominator,
+                                  excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation)
+        }
+
+        /// The measure per calendar quarter of the index date ("2026-Q1"), oldest first.
+        public func quarterly(_ records: [OutcomeRecord]) -> [(quarter: String, numerator: Int, denominator: Int)] {
+            var by: [String: (Int, Int)] = [:]
+            for r in records {
+                let status = classify(r)
+                guard status == .met || status == .notMet else { continue }
+                let (y, m, _) = r.index.components
+                let q = "\(y)-Q\((m - 1) / 3 + 1)"
+                by[q, default: (0, 0)].0 += status == .met ? 1 : 0
+                by[q, default: (0, 0)].1 += 1
+            }
+            return by.keys.sorted().map { ($0, by[$0]!.0, by[$0]!.1) }
+        }
+    }
+
+    static let sensitive = "castration-sensitive prostate cancer", unknownCastration = "prostate cancer, castration status not recorded",
+               before = "bone-modifying agent started before the window", short = "fewer than 90 days of follow-up and no agent started"
 
     /// `bma_within_90_days`: a bone-modifying agent first started from 30 days before to 90 days after the index date.
     /// Denominator: the cohort with at least 90 days of follow-up or a start in the window. Left out, counted:
     /// castration-sensitive prostate cancer (REFERENCE §18.2: insufficient evidence), prostate cancer whose castration
     /// status is not recorded (§18.2: ask, do not assume), and a start before the window (already treated).
-    public static func bmaWithin90Days(_ records: [OutcomeRecord]) -> QualityMeasure {
-        var numerator = 0, denominator = 0
-        var sensitive = 0, unknown = 0, before = 0, short = 0
-        for r in records {
+    public static let bmaWithin90DaysDefinition = Definition(
+        id: "bma_within_90_days", title: "Bone-modifying agent started within 90 days of the first bone metastasis",
+        citation: "REFERENCE §18.2: ESMO 2020 (bone metastases of solid tumours, myeloma); ASCO–CCO 2020, Saylor, J Clin Oncol (prostate: castration-resistant disease)",
+        classify: { r in
             let bma = r.bma
-            if bma.prostate && bma.castrationSensitive == true { sensitive += 1; continue }
-            if bma.prostate && bma.castrationSensitive == nil { unknown += 1; continue }
+            if bma.prostate && bma.castrationSensitive == true { return .excluded(sensitive) }
+            if bma.prostate && bma.castrationSensitive == nil { return .excluded(unknownCastration) }
             let start = bma.firstStart.map { r.index.days(until: $0) }
-            if let s = start, s < -bmaWindowBefore { before += 1; continue }
+            if let s = start, s < -bmaWindowBefore { return .excluded(before) }
             let inWindow = start.map { $0 <= bmaWindowAfter } ?? false
-            guard inWindow || r.index.days(until: r.end) >= bmaWindowAfter else { short += 1; continue }
-            denominator += 1
-            if inWindow { numerator += 1 }
-        }
-        return QualityMeasure(
-            id: "bma_within_90_days", title: "Bone-modifying agent started within 90 days of the first bone metastasis",
-            numerator: numerator, denominator: denominator,
-            excluded: [("castration-sensitive prostate cancer", sensitive), ("prostate cancer, castration status not recorded", unknown),
-                       ("bone-modifying agent started before the window", before), ("fewer than 90 days of follow-up and no agent started", short)]
-                .filter { $0.1 > 0 },
-            citation: "REFERENCE §18.2: ESMO 2020 (bone metastases of solid tumours, myeloma); ASCO–CCO 2020, Saylor, J Clin Oncol (prostate: castration-resistant disease)")
-    }
+            guard inWindow || r.index.days(until: r.end) >= bmaWindowAfter else { return .excluded(short) }
+            return inWindow ? .met : .notMet
+        },
+        reasons: [sensitive, unknownCastration, before, short])
+
+    public static func bmaWithin90Days(_ records: [OutcomeRecord]) -> QualityMeasure { bmaWithin90DaysDefinition.measure(records) }
+
+    /// Every measure computed, in report order.
+    public static let all = [bmaWithin90DaysDefinition]
 }
 
 extension OutcomeReport {

@@ -4,20 +4,25 @@ import Foundation
 /// drawn as SVG — a step line, its 95 % band, and the numbers at risk under the x-axis — and the tables.
 extension OutcomeReport {
     public func html(suppressBelow n: Int? = nil) -> String {
+        """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outcomes as of \(asOf)</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111}
+        table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:right}
+        th:first-child,td:first-child,td.words{text-align:left}figure{margin:1rem 0}figcaption{font-weight:600}
+        .key span{display:inline-block;margin-right:1rem}.key i{display:inline-block;width:1.5rem;height:.25rem;vertical-align:middle;margin-right:.3rem}</style>
+        </head><body><main><h1>Outcomes as of \(asOf)</h1>
+        \(htmlSections(suppressBelow: n))</main></body></html>
+
+        """
+    }
+
+    /// The page's figures and tables (also the web dashboard's); `measureLink` gives a measure's drill-down link.
+    public func htmlSections(suppressBelow n: Int? = nil, measureLink: ((String) -> String)? = nil) -> String {
         func e(_ s: String) -> String { HTMLEscape.escape(s) }
         func count(_ c: Int) -> String { n.map { c > 0 && c < $0 } == true ? "fewer than \(n!)" : String(c) }
         func small(_ c: Int) -> Bool { n.map { c < $0 } ?? false }
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
-        var out = """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outcomes as of \(asOf)</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111}
-            table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:right}
-            th:first-child,td:first-child,td.words{text-align:left}figure{margin:1rem 0}figcaption{font-weight:600}
-            .key span{display:inline-block;margin-right:1rem}.key i{display:inline-block;width:1.5rem;height:.25rem;vertical-align:middle;margin-right:.3rem}</style>
-            </head><body><main><h1>Outcomes as of \(asOf)</h1>
-            <p>Patients read: \(count(patientsRead)); with a bone metastasis: \(count(withBoneMetastasis)); included: \(count(records.count)).</p>
-
-            """
+        var out = "<p>Patients read: \(count(patientsRead)); with a bone metastasis: \(count(withBoneMetastasis)); included: \(count(records.count)).</p>\n"
         if !excluded.isEmpty {
             out += "<table><caption>Left out of the cohort</caption><tr><th>Reason</th><th>Patients</th></tr>"
             for x in excluded { out += "<tr><td>\(e(x.reason.rawValue))</td><td>\(count(x.count))</td></tr>" }
@@ -61,9 +66,21 @@ extension OutcomeReport {
         for m in measures {
             let rate = small(m.numerator) || small(m.denominator) ? "suppressed" : pct(m.rate)
             let left = m.excluded.map { "\(e($0.reason)): \(count($0.count))" }.joined(separator: "; ")
-            out += "<tr><td>\(e(m.title))<br><small>\(e(m.citation))</small></td><td>\(count(m.numerator))</td><td>\(count(m.denominator))</td><td>\(rate)</td><td class=\"words\">\(left.isEmpty ? "none" : left)</td></tr>"
+            let title = measureLink.map { "<a href=\"\(e($0(m.id)))\">\(e(m.title))</a>" } ?? e(m.title)
+            out += "<tr><td>\(title)<br><small>\(e(m.citation))</small></td><td>\(count(m.numerator))</td><td>\(count(m.denominator))</td><td>\(rate)</td><td class=\"words\">\(left.isEmpty ? "none" : left)</td></tr>"
         }
-        return out + "</table></main></body></html>\n"
+        out += "</table>"
+        for d in Measures.all {
+            let quarters = d.quarterly(records)
+            guard !quarters.isEmpty else { continue }
+            out += "<table><caption>\(e(d.title)), by quarter of the first bone metastasis</caption><tr><th>Quarter</th><th>Met</th><th>Eligible</th><th>Rate</th></tr>"
+            for q in quarters {
+                let rate = small(q.numerator) || small(q.denominator) ? "suppressed" : pct(q.denominator > 0 ? Double(q.numerator) / Double(q.denominator) : nil)
+                out += "<tr><td>\(q.quarter)</td><td>\(count(q.numerator))</td><td>\(count(q.denominator))</td><td>\(rate)</td></tr>"
+            }
+            out += "</table>"
+        }
+        return out + "\n"
     }
 
     static let colours = ["#1f4e9c", "#b23a00", "#2e7d32", "#6a1b9a", "#00695c", "#8d6e00", "#ad1457", "#37474f"]

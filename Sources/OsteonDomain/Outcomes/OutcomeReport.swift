@@ -150,7 +150,7 @@ public struct OutcomeReport: Sendable {
             }
             return (score, groups, records.count - scored.count)
         }
-        measures = [Measures.bmaWithin90Days(records)]
+        measures = Measures.all.map { $0.measure(records) }
         concordance = ScoreAtIndex.Score.allCases.map { score in
             let items = records.compactMap { r in
                 r.scores.first { $0.score == score }.map { (observation: r.survival, prediction: Double(score.higherMeansLonger ? $0.total : -$0.total)) }

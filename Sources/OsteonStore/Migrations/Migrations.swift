@@ -19,6 +19,7 @@ public enum OsteonMigrations {
         M0013PatientSummaries(),     // what the lists show per patient, stamped with its revision and day (lists independent of cohort size)
         M0014RecordIndexes(),        // a patient's rows found by index, not by scanning every patient's (the summary pass reads them all)
         M0015SearchTerms(),          // search by the start of a word of the name or hospital number, from an index
+        M0016SummaryOutcomes(),      // each patient's outcome facts beside the summary (the quality dashboard reads no records)
     ]
 }
 

@@ -12,7 +12,7 @@ public final class UserRecord: Model, @unchecked Sendable {
     @Field(key: "username") public var username: String
     @Field(key: "display_name") public var displayName: String
     @Field(key: "password_hash") public var passwordHash: String
-    /// administrator, clinician, nurse_navigator or patient.
+    /// administrator, clinician, nurse_navigator, patient or quality.
     @Field(key: "role") public var role: String
     @OptionalField(key: "specialty") public var specialty: String?
     /// For a patient account: the patient it may see.

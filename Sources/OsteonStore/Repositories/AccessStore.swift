@@ -135,7 +135,7 @@ public struct UserStore: Sendable {
     public let db: any Database
     public init(db: any Database) { self.db = db }
 
-    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient"]
+    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient", "quality"]
 
     public func all() async throws -> [UserRecord] {
         try await UserRecord.query(on: db).sort(\.$username).all()

@@ -402,7 +402,7 @@ public struct CaseStore: Sendable {
                 if Self.rowLists.contains(key) {
                     document.append((key, .array([])))  // known list: the items go to rows
                 } else if key == "patient", case .object(let p) = value {
-                    document.append(("patient", .object(p.filter { ["weight_kg", "weight_kind", "age_years", "age_as_of"].contains($0.0) })))
+                    document.append(("patient", .object(p.filter { ["weight_kg", "weight_kind", "age_years", "age_as_of", "deceased_on"].contains($0.0) })))
                 } else {
                     document.append((key, value))
                 }

@@ -28,6 +28,8 @@ public struct PatientSummary: Sendable, Equatable {
     public let primarySites: [String]
     public let nextDue: String?
     public let computedFor: String
+    /// The patient's outcome facts on `computedFor` (`OutcomeRead.stored`), for the quality dashboard.
+    public var outcome: String? = nil
 }
 
 public struct SummaryStore: Sendable {
@@ -108,7 +110,9 @@ public struct SummaryStore: Sendable {
                     }
                     let (c, read, r) = try await cases.patientCase(patientID: id)
                     let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-                    try await store.write(Self.summary(r, a, today: today), revision: revision)
+                    var summary = Self.summary(r, a, today: today)
+                    summary.outcome = c.outcome(asOf: today, patientID: id.uuidString).stored.serialized()
+                    try await store.write(summary, revision: revision)
                     try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
                 }
             }
@@ -169,15 +173,16 @@ public struct SummaryStore: Sendable {
         try await sql.raw("""
             INSERT INTO \(ident: Self.table) (patient_id, revision, computed_for, name, name_key, external_id, birth_date, sex, version, case_id, case_version,
                 state, urgency, urgency_rank,
-                alerts, alert_codes, gap_codes, gaps, primary_sites, next_due)
+                alerts, alert_codes, gap_codes, gaps, primary_sites, next_due, outcome)
             VALUES (\(bind: s.patientID), \(bind: revision), \(bind: s.computedFor), \(bind: s.name), \(bind: Self.nameKey(s.name)), \(bind: s.externalID),
                 \(bind: s.birthDate), \(bind: s.sex), \(bind: s.version), \(bind: s.caseID), \(bind: s.caseVersion), \(bind: s.state), \(bind: s.urgency), \(bind: s.urgencyRank), \(bind: json(s.alerts)), \(bind: json(s.alertCodes)),
-                \(bind: json(s.gapCodes)), \(bind: s.gapCodes.count), \(bind: json(s.primarySites)), \(bind: s.nextDue))
+                \(bind: json(s.gapCodes)), \(bind: s.gapCodes.count), \(bind: json(s.primarySites)), \(bind: s.nextDue), \(bind: s.outcome))
             ON CONFLICT (patient_id) DO UPDATE SET revision = excluded.revision, computed_for = excluded.computed_for, name = excluded.name,
                 name_key = excluded.name_key, external_id = excluded.external_id, birth_date = excluded.birth_date, sex = excluded.sex,
                 version = excluded.version, case_id = excluded.case_id, case_version = excluded.case_version, state = excluded.state,
                 urgency = excluded.urgency, urgency_rank = excluded.urgency_rank, alerts = excluded.alerts, alert_codes = excluded.alert_codes,
-                gap_codes = excluded.gap_codes, gaps = excluded.gaps, primary_sites = excluded.primary_sites, next_due = excluded.next_due
+                gap_codes = excluded.gap_codes, gaps = excluded.gaps, primary_sites = excluded.primary_sites, next_due = excluded.next_due,
+                outcome = excluded.outcome
             """).run()
         try await writeTerms(s.patientID, name: s.name, externalID: s.externalID)
     }
@@ -305,6 +310,19 @@ public struct SummaryStore: Sendable {
 
     /// The oldest day any summary was computed for (nil with no patients), and how many patients
     /// wait to be recomputed (changed, new, or not yet computed): `/health` shows both.
+    /// Every patient's stored outcome facts, with the day they were computed for; a row without them
+    /// (written before they were kept, not yet recomputed) is counted in `waiting`, never guessed.
+    public func outcomes() async throws -> (reads: [(patientID: UUID, day: String, read: OutcomeRead)], waiting: Int) {
+        var reads: [(patientID: UUID, day: String, read: OutcomeRead)] = []
+        var waiting = 0
+        for row in try await sql.raw("SELECT patient_id, computed_for, outcome FROM \(ident: Self.table)").all() {
+            guard let text = try row.decode(column: "outcome", as: String?.self), let json = try? JSONValue.parse(text),
+                  let read = OutcomeRead(stored: json) else { waiting += 1; continue }
+            reads.append((try row.decode(column: "patient_id", as: UUID.self), try row.decode(column: "computed_for", as: String.self), read))
+        }
+        return (reads, waiting)
+    }
+
     public func summaryDay() async throws -> (day: String?, waiting: Int) {
         let day = try await sql.raw("SELECT MIN(computed_for) AS d FROM \(ident: Self.table)").first()?.decode(column: "d", as: String?.self)
         let waiting = try await sql.raw("SELECT COUNT(*) AS n FROM summary_dirty").first()?.decode(column: "n", as: Int.self) ?? 0
@@ -352,6 +370,16 @@ public enum M0015Rebuild {
 
 /// Search by the start of a word of the name or hospital number, from an index (a substring scan
 /// grew with the number of patients: about 90 ms at 100,000). Filled from the stored summaries.
+/// The outcome facts kept beside each summary; every row is marked as computed for no day, so the
+/// daily pass recomputes it with them.
+struct M0016SummaryOutcomes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(SummaryStore.table).field("outcome", .string).update()
+        try await (db as! any SQLDatabase).raw("UPDATE \(ident: SummaryStore.table) SET computed_for = '0000-00-00'").run()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(SummaryStore.table).deleteField("outcome").update() }
+}
+
 struct M0015SearchTerms: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(SummaryStore.termsTable)

@@ -156,13 +156,13 @@ struct WALSyncKey: StorageKey { typealias Value = WALSync }
 func routes(_ app: Application) throws {
     // Every route goes through its row of the table (SiteRoute): who, scope, audit.
     let site = app.grouped(RouteGuard())
-    for collection: any RouteCollection in [AuthController(), PatientController(), BoardController(), TasksController(), PortalController(),
+    for collection: any RouteCollection in [AuthController(), PatientController(), BoardController(), TasksController(), PortalController(), QualityController(),
                                             AdminController(), APIController(), FHIRController()] {
         try site.register(collection: collection)
     }
     site.on(.home) { req in
         let user = req.user
-        return req.redirect(to: user?.isPatient == true ? SiteRoute.portal.link() : user?.isAdministrator == true ? SiteRoute.auditLog.link() : SiteRoute.patients.link())
+        return req.redirect(to: user?.homeLink ?? SiteRoute.patients.link())
     }
     // Liveness, and the day the lists' patient summaries were last computed for (the daily pass keeps it at today).
     site.on(.health) { req async throws -> String in

@@ -181,7 +181,7 @@ public enum WebRuntime {
         }
     }
 
-    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient"]
+    public static let roles = ["administrator", "clinician", "nurse_navigator", "patient", "quality"]
 
     public static func addUser(dataDirectory: String, _ user: NewUser) async throws {
         guard roles.contains(user.role) else { throw ValidationFailure(fields: ["role": roles.joined(separator: ", ")]) }

@@ -40,7 +40,8 @@ struct AuditMiddleware: Middleware {
 
     /// Writes the audit entry (one per patient the request revealed) and, for a change, waits for the disk.
     func record(_ req: Request, action: String, status: HTTPResponseStatus) async -> Recorded {
-        let outcome = status.code < 400 ? "success" : (status == .unauthorized || status == .forbidden) ? "denied" : "failed \(status.code)"
+        let refused = req.storage[AuditRefusedKey.self] == true || status == .unauthorized || status == .forbidden
+        let outcome = refused ? "denied" : status.code < 400 ? "success" : "failed \(status.code)"
         let user = req.user
         let first = req.storage[AuditPatientKey.self] ?? req.parameter(.patient)
         let patients: [UUID?] = [first] + (req.storage[AuditMorePatientsKey.self] ?? []).map { Optional($0) }

@@ -5,7 +5,7 @@ import Foundation
 enum FieldLink {
     /// Patient-form fields by case path (the form's ids).
     static let patientForm: [String: String] = [
-        "patient.weight_kg": "weight_kg", "patient.weight_kind": "weight_kind", "patient.birth_date": "birth_date", "patient.age_years": "age_years",
+        "patient.weight_kg": "weight_kg", "patient.deceased_on": "deceased_on", "patient.weight_kind": "weight_kind", "patient.birth_date": "birth_date", "patient.age_years": "age_years",
         "patient.sex": "sex", "performance_status.ecog": "ecog", "performance_status.kps": "kps", "performance_status": "ecog",
         "dental.last_evaluation_date": "dental_last_evaluation", "care_setting": "care_setting", "fit_for_surgery": "fit_for_surgery",
         "other_metastases": "other_metastases", "family_history": "family_history", "medications": "no_medicines",

@@ -254,6 +254,7 @@ struct PatientController: RouteCollection {
             patient.append(("age_as_of", .string(ageAsOf ?? today.description)))
         }
         if let kind = value("weight_kind") { patient.append(("weight_kind", .string(kind))) }
+        if let died = value("deceased_on") { patient.append(("deceased_on", .string(died))) }
         if !patient.isEmpty { document.append(("patient", .object(patient))) }
         var performance: [(String, JSONValue)] = []
         if let e = int("ecog") { performance.append(("ecog", e)) }
@@ -308,7 +309,7 @@ struct PatientController: RouteCollection {
     static let formKeys: [String: Set<String>] = [
         "cancers[0]": ["primary_site", "histology", "hormone_status", "lung_type", "stage", "diagnosis_date", "radiosensitivity",
                        "end_of_treatment_date", "targeted_therapy", "clinical_status"],
-        "patient": ["weight_kg", "weight_kind", "age_years", "age_as_of"],
+        "patient": ["weight_kg", "weight_kind", "age_years", "age_as_of", "deceased_on"],
         "skeletal_metastasis_counts": ["extraspinal", "vertebral"],
         "performance_status": ["ecog", "kps"],
         "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
@@ -366,6 +367,7 @@ struct PatientController: RouteCollection {
         if let w = doc["patient"]?["weight_kg"]?.numberValue { v["weight_kg"] = format(w) }
         if let a = doc["patient"]?["age_years"]?.numberValue { v["age_years"] = String(Int(a)) }
         v["age_as_of"] = doc["patient"]?["age_as_of"]?.stringValue ?? ""
+        v["deceased_on"] = doc["patient"]?["deceased_on"]?.stringValue ?? ""
         if let n = doc["skeletal_metastasis_counts"]?["extraspinal"]?.numberValue { v["skeletal_extraspinal"] = String(Int(n)) }
         if let n = doc["skeletal_metastasis_counts"]?["vertebral"]?.numberValue { v["skeletal_vertebral"] = String(Int(n)) }
         if doc["medications"]?.arrayValue != nil { v["no_medicines"] = "none" }

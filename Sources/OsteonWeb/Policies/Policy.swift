@@ -8,6 +8,8 @@ import Vapor
 //   clinician        clinical pages and API for the patients in scope; records decisions and signs off.
 //   nurse_navigator  as a clinician, except the board's decision and sign-off.
 //   patient          only their own guide and plan (/me).
+//   quality          the quality dashboard's aggregate figures (/quality): no patient page, no identifiers.
+//                    Clinicians and navigators see the dashboard too, and drill from a measure to their own patients.
 // In scope: the patient's care team, members of a board meeting with the
 // patient on its agenda, or "break the glass" with a written reason (flagged).
 
@@ -16,11 +18,17 @@ enum Role {
     static let clinician = "clinician"
     static let navigator = "nurse_navigator"
     static let patient = "patient"
+    static let quality = "quality"
 }
 
 extension SessionUser {
     var isAdministrator: Bool { role == Role.administrator }
     var isStaff: Bool { role == Role.clinician || role == Role.navigator }
+    var isQuality: Bool { role == Role.quality }
+    /// Where the person's work starts (home, and where a page not for them sends them).
+    var homeLink: String {
+        isPatient ? SiteRoute.portal.link() : isAdministrator ? SiteRoute.auditLog.link() : isQuality ? SiteRoute.quality.link() : SiteRoute.patients.link()
+    }
 }
 
 /// A hospital number already used by a patient the user may see (409).
@@ -47,6 +55,8 @@ extension Request {
     }
 }
 struct AuditFlagKey: StorageKey { typealias Value = String }
+/// A page refused by sending the person to their own home: audited as denied, not as shown.
+struct AuditRefusedKey: StorageKey { typealias Value = Bool }
 struct AuditActorKey: StorageKey { typealias Value = String }
 struct AuditCommitterKey: StorageKey { typealias Value = GroupCommitter }
 /// The patient's revision as read by the scope check (for the page cache).

@@ -45,7 +45,7 @@ struct PortalController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         guard let user = req.auth.get(SessionUser.self) else { throw Abort(.unauthorized) }
-        if !user.isPatient { return req.redirect(to: user.isAdministrator ? "/admin/audit" : "/patients") }
+        if !user.isPatient { return req.redirect(to: user.homeLink) }
         guard let id = try ownRecord(req) else {
             return try await req.view.render("portal", Page(user: userVM(req), csrf: CSRF.token(req), linked: false, madeOn: "", sections: [], tasks: []))
                 .encodeResponse(for: req)

@@ -15,6 +15,7 @@ struct RouteGuard: Middleware {
         if let user = request.user {
             switch row.who {
             case .staff where !user.isStaff: return Self.notStaff(request, user)
+            case .quality where !user.isStaff && !user.isQuality: return Self.notStaff(request, user)
             case .administrator where !user.isAdministrator:
                 return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: "for administrators only"))
             default: break
@@ -50,10 +51,12 @@ struct RouteGuard: Middleware {
     /// Care-team pages and the API are for clinicians and nurse navigators: patients go to /me, administrators to the audit log.
     static func notStaff(_ request: Request, _ user: SessionUser) -> EventLoopFuture<Response> {
         if request.wantsHTML && request.method == .GET {
-            return request.eventLoop.makeSucceededFuture(request.redirect(to: user.isPatient ? SiteRoute.portal.link() : SiteRoute.auditLog.link()))
+            request.storage[AuditRefusedKey.self] = true
+            return request.eventLoop.makeSucceededFuture(request.redirect(to: user.homeLink))
         }
         return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: user.isPatient
             ? "this is for the care team; a patient account sees its own guide at /me"
+            : user.isQuality ? "a quality account sees the aggregate figures at /quality; patient records are for the care team"
             : "administrators manage accounts and the audit log; clinical records are for the care team"))
     }
 

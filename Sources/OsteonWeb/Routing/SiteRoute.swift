@@ -10,6 +10,7 @@ struct SiteRoute: Hashable, Sendable {
         case anyone         // sign-in page, health, stylesheet, API description
         case signedIn       // any account; the handler decides (home, the patient's own guide)
         case staff          // clinicians and nurse navigators
+        case quality        // quality staff, clinicians and nurse navigators (aggregate figures)
         case administrator
     }
 
@@ -31,7 +32,7 @@ struct SiteRoute: Hashable, Sendable {
 
     /// Path parameters, named once.
     enum Param: String, Sendable {
-        case patient = "pid", meeting = "mid", item = "iid", lesion = "lid", task = "tid", score
+        case patient = "pid", meeting = "mid", item = "iid", lesion = "lid", task = "tid", score, measure
         var component: String { ":" + rawValue }
     }
 
@@ -148,6 +149,12 @@ extension SiteRoute {
     static let portal = SiteRoute(.GET, "me", .signedIn, audit: .read)
     static let portalPrint = SiteRoute(.GET, "me/print", .signedIn, audit: .export)
     static let auditLog = SiteRoute(.GET, "admin/audit", .administrator, audit: .read)
+
+    // Outcomes and quality: aggregate figures; a measure's patients are the care team's
+    static let quality = SiteRoute(.GET, "quality", .quality, audit: .read)
+    static let qualityCSV = SiteRoute(.GET, "quality/measures.csv", .quality, audit: .export)
+    static let qualityMeasureReport = SiteRoute(.GET, "quality/measure-report.json", .quality, audit: .export)
+    static let qualityMeasure = SiteRoute(.GET, "quality/measures/:measure", .staff, audit: .read)
     static let auditExport = SiteRoute(.GET, "admin/audit.csv", .administrator, audit: .export)
 
     // JSON API

@@ -20,13 +20,19 @@ struct UserVM: Content {
     /// Care-team navigation is shown only to staff.
     let isStaff: Bool
     let isAdministrator: Bool
+    let isQuality: Bool
 
     init(displayName: String, role: String) {
         self.displayName = displayName
-        self.role = role
+        self.role = Self.roleNames[role] ?? role
         isStaff = role == Role.clinician || role == Role.navigator
         isAdministrator = role == Role.administrator
+        isQuality = role == Role.quality
     }
+
+    /// The role in words, as the page shows it.
+    static let roleNames = [Role.administrator: "administrator", Role.clinician: "clinician", Role.navigator: "nurse navigator",
+                            Role.patient: "patient", Role.quality: "quality and outcomes"]
 }
 
 struct ScoreVM: Content {

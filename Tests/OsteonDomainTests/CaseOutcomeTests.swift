@@ -1,0 +1,109 @@
+import Foundation
+@testable import OsteonDomain
+import Testing
+
+/// The outcome facts of a case held by the server, against README "Outcomes" read in the case format's
+/// terms (index = the earliest detected date of a metastatic lesion; death = patient.deceased_on).
+@Suite struct CaseOutcomeTests {
+    /// The worked example of a breast cancer with femur and spine metastases, detected 2026-11-10.
+    func example(_ edit: (inout [String: Any]) -> Void = { _ in }) throws -> PatientCase {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/cases/breast-femur-spine.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        edit(&object)
+        return try CaseReader.read(try JSONValue.parse(JSONSerialization.data(withJSONObject: object))).patientCase
+    }
+
+    func included(_ read: OutcomeRead) throws -> OutcomeRecord {
+        guard case .included(let r) = read else { Issue.record("expected an included patient, got \(read)"); throw CancellationError() }
+        return r
+    }
+
+    let asOf = Day("2027-06-30")!
+    let index = Day("2026-11-10")!
+
+    @Test("index, censoring at the latest dated fact, scores from the facts known at index + 30 days")
+    func censored() throws {
+        let r = try included(try example().outcome(asOf: asOf, patientID: "p1"))
+        #expect(r.patientID == "p1" && r.index == index && !r.died && r.firstSRE == nil && r.primaries == [.breast])
+        #expect(r.end == Day("2026-11-20")!)  // the labs and performance status: the latest dated facts
+        #expect(Set(r.scores.map(\.score)) == Set(ScoreAtIndex.Score.allCases))
+    }
+
+    @Test("a death on or before the as-of date ends follow-up as an event; after it, the patient is censored")
+    func death() throws {
+        let died = try included(try example { $0["patient"] = ["birth_date": "1962-04-10", "sex": "female", "deceased_on": "2027-02-01"] }.outcome(asOf: asOf))
+        #expect(died.died && died.end == Day("2027-02-01")!)
+        let later = try included(try example { $0["patient"] = ["birth_date": "1962-04-10", "sex": "female", "deceased_on": "2027-08-01"] }.outcome(asOf: asOf))
+        #expect(!later.died && later.end == Day("2026-11-20")!)
+    }
+
+    @Test("every exclusion reason, and a case without a bone metastasis")
+    func exclusions() throws {
+        #expect(try example { $0["patient"] = ["sex": "female", "deceased_on": "2026-10-01"] }.outcome(asOf: asOf) == .excluded(.deathBeforeIndex))
+        #expect(try example { o in
+            var lesions = o["lesions"] as! [[String: Any]]
+            lesions[1].removeValue(forKey: "detected_date")
+            o["lesions"] = lesions
+        }.outcome(asOf: asOf) == .excluded(.boneMetastasisWithoutDate))
+        #expect(try example().outcome(asOf: Day("2026-11-09")!) == .excluded(.noFollowUp))
+        #expect(try example { o in
+            var lesions = o["lesions"] as! [[String: Any]]
+            for i in lesions.indices { lesions[i]["origin"] = "primary" }
+            o["lesions"] = lesions
+        }.outcome(asOf: asOf) == .noBoneMetastasis)
+    }
+
+    @Test("skeletal-related events: radiotherapy and bone surgery after the index count; a biopsy and events on the index day do not")
+    func skeletalEvents() throws {
+        let rt = try included(try example {
+            $0["radiotherapy"] = [["lesion_id": "L1", "dose_gy": 8, "fractions": 1, "date": "2026-12-01"]]
+            $0["surgeries"] = [["kind": "biopsy", "date": "2026-11-15"], ["kind": "prophylactic_fixation", "lesion_id": "L1", "date": "2026-12-05"]]
+        }.outcome(asOf: asOf))
+        #expect(rt.firstSRE == Day("2026-12-01")!)
+        #expect(rt.end == Day("2026-12-05")!)
+        let biopsyOnly = try included(try example { $0["surgeries"] = [["kind": "biopsy", "date": "2026-11-15"]] }.outcome(asOf: asOf))
+        #expect(biopsyOnly.firstSRE == nil)
+        let sameDay = try included(try example { $0["radiotherapy"] = [["lesion_id": "L1", "date": "2026-11-10"]] }.outcome(asOf: asOf))
+        #expect(sameDay.firstSRE == nil)
+        let fracture = try included(try example { o in
+            var lesions = o["lesions"] as! [[String: Any]]
+            lesions.append(["id": "L3", "bone": "humerus", "origin": "metastasis", "fracture": "complete", "detected_date": "2027-01-03"])
+            lesions.append(["id": "L4", "bone": "vertebra", "level": "L2", "origin": "metastasis", "escc_grade": "2", "detected_date": "2026-12-20"])
+            o["lesions"] = lesions
+        }.outcome(asOf: asOf))
+        #expect(fracture.firstSRE == Day("2026-12-20")!)
+    }
+
+    @Test("a fact recorded after index + 30 days does not feed the scores at index")
+    func scoresKnownAtIndex() throws {
+        let late = try included(try example { $0["performance_status"] = ["ecog": 1, "kps": 80, "date": "2026-12-11"] }.outcome(asOf: asOf))
+        #expect(!late.scores.contains { $0.score == .katagiri })
+        let known = try example().knownBy(Day("2026-11-11")!)  // imaging on 11-08, 11-10 and 11-12; labs and ECOG on 11-20
+        #expect(known.labs?.isEmpty == true && known.performance == nil && known.imaging?.count == 2 && known.lesions?.count == 2)
+    }
+
+    @Test("the stored form reads back to the same facts; a row this version did not write is not guessed")
+    func storedRoundTrip() throws {
+        for c in [try example(), try example { $0["patient"] = ["sex": "female", "deceased_on": "2027-01-01"] }] {
+            let read = c.outcome(asOf: asOf, patientID: "x")
+            #expect(OutcomeRead(stored: try JSONValue.parse(read.stored.serialized())) == read)
+        }
+        for bad in [#"{"kind":"included"}"#, #"{"kind":"excluded","reason":"because"}"#, #"{}"#] {
+            #expect(OutcomeRead(stored: try JSONValue.parse(bad)) == nil)
+        }
+    }
+
+    @Test("a measure by quarter of the index date")
+    func quarterly() {
+        func r(_ id: String, _ index: String, bma: Int?) -> OutcomeRecord {
+            let d = Day(index)!
+            return OutcomeRecord(patientID: id, index: d, end: d.adding(days: 200), died: false, firstSRE: nil, primaries: [.lung],
+                                 bma: BMAFacts(firstStart: bma.map { d.adding(days: $0) }, prostate: false, castrationSensitive: nil))
+        }
+        let q = Measures.bmaWithin90DaysDefinition.quarterly([r("a", "2026-01-15", bma: 10), r("b", "2026-03-31", bma: nil), r("c", "2026-04-01", bma: 100),
+                                                              r("d", "2026-04-02", bma: -40)])
+        #expect(q.map(\.quarter) == ["2026-Q1", "2026-Q2"])
+        #expect(q.map(\.numerator) == [1, 0] && q.map(\.denominator) == [2, 1])
+    }
+}

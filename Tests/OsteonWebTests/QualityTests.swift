@@ -1,0 +1,116 @@
+import Foundation
+import OsteonDomain
+import OsteonStore
+@testable import OsteonWeb
+import Testing
+import Vapor
+import VaporTesting
+
+/// The quality dashboard: aggregate figures for quality staff (no patient page, no identifier), the same
+/// figures for clinicians with a drill-down to their own patients, exports, and the facts it is built on.
+@Suite struct QualityTests {
+    /// Two breast cancer patients with bone metastases detected 2026-11-10 (the worked example): "Ada Own"
+    /// on the clinician's care team, died 2026-11-24; "Oscar Other" on nobody's, alive.
+    static func setUp(_ app: Application) async throws -> (own: UUID, other: UUID) {
+        let url = repositoryRoot.appendingPathComponent("examples/cases/breast-femur-spine.json")
+        var ids: [UUID] = []
+        for (n, (name, died)) in [("Ada Own", "2026-11-24"), ("Oscar Other", nil)].enumerated() {
+            var c = try CaseReader.read(try JSONValue.parse(Data(contentsOf: url))).patientCase
+            c.patientID = "QUAL-\(n)"
+            c.patient.deceasedOn = died.flatMap(Day.init)
+            ids.append(try await CaseStore(db: app.db).importCase(c, name: name).requireID())
+        }
+        try await joinCareTeam(app, patientID: ids[0])
+        try await addColleague(app, "qa", specialty: nil, role: "quality", name: "Quinn Quality")
+        return (ids[0], ids[1])
+    }
+
+    @Test("a death recorded in the case reaches the stored outcome facts the dashboard reads")
+    func storedFacts() async throws {
+        try await withOsteon { app in
+            let (own, other) = try await Self.setUp(app)
+            try await SummaryStore(db: app.db).refresh(today: Day("2026-11-26")!)
+            let (rows, waiting) = try await SummaryStore(db: app.db).outcomes()
+            #expect(waiting == 0 && rows.count == 2)
+            let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.patientID, $0.read) })
+            guard case .included(let dead)? = byID[own], case .included(let alive)? = byID[other] else {
+                Issue.record("both patients belong to the cohort: \(rows)")
+                return
+            }
+            #expect(dead.died && dead.end == Day("2026-11-24")! && dead.index == Day("2026-11-10")!)
+            #expect(!alive.died && alive.end == Day("2026-11-20")!)
+        }
+    }
+
+    @Test("a quality account sees the figures and no patient: no name, no hospital number, no patient link; every patient page refused")
+    func qualityRole() async throws {
+        try await withOsteon { app in
+            let (own, _) = try await Self.setUp(app)
+            let b = Browser(app)
+            #expect(try await b.signIn(username: "qa").status == .seeOther)
+            let page = try await b.get("/quality")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            for expected in ["Overall survival", "<svg", "numbers at risk", "Bone-modifying agent started within 90 days"] {
+                #expect(html.contains(expected), "dashboard shows \(expected)")
+            }
+            for hidden in ["Ada Own", "Oscar Other", "QUAL-0", "QUAL-1", "/patients/", own.uuidString, "/quality/measures/"] {
+                #expect(!html.contains(hidden), "a quality account never sees \(hidden)")
+            }
+            #expect(try await b.get("/patients").location == "/quality")
+            #expect(try await b.get("/patients/\(own)").location == "/quality")
+            #expect(try await b.get("/quality/measures/bma_within_90_days").location == "/quality")
+            #expect(try await b.json(.GET, "/api/v1/patients/\(own)").status == .forbidden)
+            #expect(try await b.json(.GET, "/api/v1/patients").status == .forbidden)
+            let audit = try await AuditLog(db: app.db).entries(limit: 50)
+            #expect(audit.contains { $0.object.contains("/quality") && $0.actor == "qa" && $0.patientID == nil })
+            // The refused patient pages are in the log as refused; nothing about a patient was shown.
+            #expect(audit.contains { $0.actor == "qa" && $0.patientID == own && $0.outcome == "denied" })
+            #expect(!audit.contains { $0.actor == "qa" && $0.patientID != nil && $0.outcome != "denied" })
+        }
+    }
+
+    @Test("a clinician drills from a measure to their own patients only, and each one shown is audited")
+    func drillDown() async throws {
+        try await withOsteon { app in
+            let (own, other) = try await Self.setUp(app)
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let dashboard = try await b.get("/quality").body.string
+            #expect(dashboard.contains(#"href="/quality/measures/bma_within_90_days""#))
+            let res = try await b.get("/quality/measures/bma_within_90_days")
+            #expect(res.status == .ok)
+            let html = res.body.string
+            // The example takes letrozole and no bone-modifying agent: followed 10 days, no agent → left out (fewer than 90 days).
+            #expect(html.contains("Ada Own") && html.contains("/patients/\(own)"))
+            #expect(html.contains("fewer than 90 days of follow-up"))
+            #expect(!html.contains("Oscar Other") && !html.contains(other.uuidString))
+            #expect(html.contains("1 other patients in the cohort are not in your care teams or boards"))
+            let audit = try await AuditLog(db: app.db).entries(limit: 50)
+            #expect(audit.contains { $0.object.contains("/quality/measures/") && $0.patientID == own })
+            #expect(!audit.contains { $0.patientID == other })
+            #expect(try await b.get("/quality/measures/no_such_measure").status == .notFound)
+        }
+    }
+
+    @Test("exports: the measures as CSV and as FHIR MeasureReports, with small counts hidden on request")
+    func exports() async throws {
+        try await withOsteon { app in
+            _ = try await Self.setUp(app)
+            let b = Browser(app)
+            _ = try await b.signIn(username: "qa")
+            let csv = try await b.get("/quality/measures.csv")
+            #expect(csv.status == .ok && csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.string.hasPrefix("measure,title,numerator,denominator,rate,left_out_reason,left_out,citation\n"))
+            #expect(csv.body.string.contains("bma_within_90_days"))
+            let hidden = try await b.get("/quality/measures.csv?suppress=11").body.string
+            #expect(hidden.contains("suppressed") && !hidden.contains(",2,"))
+            #expect(try await b.get("/quality/measures.csv?suppress=1").status == .badRequest)
+            let report = try await b.get("/quality/measure-report.json")
+            #expect(report.status == .ok && report.headers.contentType?.subType == "fhir+json")
+            let bundle = try JSONValue.parse(Data(report.body.readableBytesView))
+            #expect(bundle["resourceType"] == "Bundle")
+            #expect(bundle["entry"]?.arrayValue?.first?["resource"]?["resourceType"] == "MeasureReport")
+        }
+    }
+}
