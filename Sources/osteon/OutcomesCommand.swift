@@ -2,20 +2,23 @@ import ArgumentParser
 import Foundation
 import OsteonDomain
 import OsteonFHIR
+import OsteonWeb
 
-struct OutcomesCommand: ParsableCommand {
+struct OutcomesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outcomes",
         abstract: "Survival and skeletal-related events of the patients with bone metastases in a FHIR export.",
         discussion: """
             SOURCE is a Bulk Data export folder (NDJSON, read a group of patients at a time) or a FHIR
-            Bundle or NDJSON file. The cohort is every patient with a bone metastasis; the index date is
+            Bundle or NDJSON file; without SOURCE, the server's database (--data-dir, or DATABASE_URL). The cohort is every patient with a bone metastasis; the index date is
             its earliest record; follow-up ends at death on or before --as-of, else at the latest dated
             record up to it (README "Outcomes" has the definitions). JSON is snake_case and stable.
             """
     )
 
-    @Argument(help: "A Bulk export folder, or a FHIR Bundle or NDJSON file.") var source: String
+    @Argument(help: "A Bulk export folder, or a FHIR Bundle or NDJSON file (leave out to read the server's database).") var source: String?
+    @Option(name: .customLong("data-dir"), help: "The server's folder for osteon.sqlite, read when no SOURCE is given (DATABASE_URL: PostgreSQL).")
+    var dataDir: String?
     @Option(name: .customLong("as-of"), help: "The day follow-up is counted to (YYYY-MM-DD).") var asOf: String
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, html, csv
@@ -28,9 +31,22 @@ struct OutcomesCommand: ParsableCommand {
     @Option(name: .customLong("suppress-below"), help: "Write every count from 1 to N-1 as suppressed, and every estimate on fewer than N patients as null (CMS uses 11).")
     var suppressBelow: Int?
 
-    func run() throws {
+    func run() async throws {
         guard let day = Day(asOf) else { throw ValidationError("--as-of: use YYYY-MM-DD") }
         if let s = suppressBelow, s < 2 { throw ValidationError("--suppress-below: a whole number of 2 or more") }
+        let reads: [OutcomeRead]
+        if let source {
+            if dataDir != nil { throw ValidationError("give SOURCE or --data-dir, not both") }
+            reads = try read(source, asOf: day)
+        } else if dataDir != nil || ProcessInfo.processInfo.environment["DATABASE_URL"] != nil {
+            reads = try await WebRuntime.outcomeReads(dataDirectory: dataDir ?? "osteon-data", asOf: day)
+        } else {
+            throw ValidationError("give a FHIR export (a folder or a file), or --data-dir (or DATABASE_URL) for the server's database")
+        }
+        try write(OutcomeReport(asOf: day, reads: reads))
+    }
+
+    func read(_ source: String, asOf day: Day) throws -> [OutcomeRead] {
         var reads: [OutcomeRead] = []
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { throw ValidationError("\(source): no such file or folder") }
@@ -55,7 +71,10 @@ struct OutcomesCommand: ParsableCommand {
             FileHandle.standardError.write(Data("osteon: \(failure.description)\n".utf8))
             throw ExitCode(1)
         }
-        let report = OutcomeReport(asOf: day, reads: reads)
+        return reads
+    }
+
+    func write(_ report: OutcomeReport) throws {
         let text = switch format {
         case .json: report.json(suppressBelow: suppressBelow).serialized(pretty: true) + "\n"
         case .html: report.html(suppressBelow: suppressBelow)

@@ -282,3 +282,27 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(ids.allSatisfy { $0.range(of: "^[A-Za-z0-9\\-.]{1,64}$", options: .regularExpression) != nil })
     }
 }
+
+@Suite struct DeathImportTests {
+    func imported(_ patient: JSONValue) -> (PatientCase, [String]) {
+        var importer = FHIRImporter()
+        importer.add(patient)
+        let p = importer.importAll()[0]
+        return (p.patientCase, p.warnings)
+    }
+
+    @Test("Patient.deceasedDateTime becomes the case's date of death; a death without a usable date is asked for, never guessed")
+    func deceased() {
+        let (died, _) = imported(["resourceType": "Patient", "id": "d1", "deceasedDateTime": "2026-03-04T10:00:00Z"])
+        #expect(died.patient.deceasedOn == Day("2026-03-04"))
+        #expect(CaseWriter.json(died)["patient"]?["deceased_on"] == "2026-03-04")
+        for undated: JSONValue in [["resourceType": "Patient", "id": "d2", "deceasedBoolean": true],
+                                   ["resourceType": "Patient", "id": "d3", "deceasedDateTime": "sometime"]] {
+            let (c, warnings) = imported(undated)
+            #expect(c.patient.deceasedOn == nil)
+            #expect(warnings.contains { $0.contains("without a usable date of death") })
+        }
+        let (alive, warnings) = imported(["resourceType": "Patient", "id": "a1", "deceasedBoolean": false])
+        #expect(alive.patient.deceasedOn == nil && !warnings.contains { $0.contains("death") })
+    }
+}

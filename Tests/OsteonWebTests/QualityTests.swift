@@ -57,6 +57,9 @@ import VaporTesting
             for hidden in ["Ada Own", "Oscar Other", "QUAL-0", "QUAL-1", "/patients/", own.uuidString, "/quality/measures/"] {
                 #expect(!html.contains(hidden), "a quality account never sees \(hidden)")
             }
+            // Clinicians' words: no key or snake_case in the text a person reads.
+            let text = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+            #expect(text.range(of: "[a-z0-9]+_[a-z0-9_]+", options: .regularExpression) == nil, "snake_case on the dashboard")
             #expect(try await b.get("/patients").location == "/quality")
             #expect(try await b.get("/patients/\(own)").location == "/quality")
             #expect(try await b.get("/quality/measures/bma_within_90_days").location == "/quality")

@@ -567,3 +567,55 @@ def test_patient_page_on_a_phone_and_a_desk(tmp_path, browser):
     finally:
         server.stop()
         (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))
+
+
+def test_quality_dashboard_and_the_quality_role(tmp_path, browser):
+    """The quality dashboard on the demo data: a quality account sees the curves (SVG with their numbers at
+    risk), the calibration and the measures, axe-core clean, and is sent back from every patient page; a
+    clinician opens a measure and reaches a patient of their own from it."""
+    from conftest import Server
+
+    d = browser
+    server = Server(tmp_path)
+    password = "browser-password-long"
+    server.add_user("doc", password)
+    server.add_user("qa", password, role="quality", name="Quinn Quality")
+    loaded = server.cli("demo", "--care-team", "doc")
+    assert loaded.returncode == 0, loaded.stderr
+    server.start()
+    try:
+        base = server.base
+        sign_in(d, base, "qa", password)
+        assert d.current_url.endswith("/quality")
+        main = d.find_element(By.TAG_NAME, "main")
+        assert "Quality and outcomes" in d.find_element(By.TAG_NAME, "h1").text
+        assert "Overall survival" in main.text and "Survival scores at the index date" in main.text
+        charts = d.find_elements(By.CSS_SELECTOR, "main figure svg")
+        assert len(charts) >= 2 and all(c.get_attribute("aria-label") for c in charts)
+        assert not d.find_elements(By.CSS_SELECTOR, "main a[href^='/patients']"), "a quality account is shown no patient link"
+        assert "(demo)" not in main.text, "no patient name on the dashboard"
+        check_accessibility(d, "quality-dashboard")
+        height = d.execute_script("return document.documentElement.scrollHeight")
+        d.set_window_size(1280, min(height + 120, 12000))
+        shoot(d, "30-quality-dashboard")
+        d.set_window_size(1280, 1600)
+        Select(d.find_element(By.ID, "suppress")).select_by_value("11")
+        submit(d, "/quality")
+        assert "suppress=11" in d.current_url and "fewer than 11" in d.find_element(By.TAG_NAME, "main").text
+        d.get(base + "/patients")
+        assert d.current_url.endswith("/quality"), "the patient list sends a quality account back to its dashboard"
+        submit(d, "/logout")
+
+        sign_in(d, base, "doc", password)
+        d.get(base + "/quality")
+        click(d, d.find_element(By.CSS_SELECTOR, "a[href='/quality/measures/bma_within_90_days']"))
+        assert "Bone-modifying agent" in d.find_element(By.TAG_NAME, "h1").text
+        rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+        assert rows, "the clinician's demo patients in the measure"
+        check_accessibility(d, "quality-measure")
+        shoot(d, "31-quality-measure")
+        click(d, rows[0].find_element(By.TAG_NAME, "a"))
+        assert "/patients/" in d.current_url and d.find_element(By.ID, "summary")
+    finally:
+        server.stop()
+        (OUT / "accessibility-summary.json").write_text(json.dumps(ACCESSIBILITY, indent=1))

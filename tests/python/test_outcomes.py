@@ -239,3 +239,38 @@ def test_measures_as_csv_and_as_valid_fhir_measure_reports(tmp_path):
     Bundle.parse_obj(small)
     group = small["entry"][0]["resource"]["group"][0]
     assert all("count" not in p or p["count"] == 0 for p in group["population"]) and "measureScore" not in group
+
+
+def test_the_servers_database_as_source_equals_lifelines(tmp_path):
+    """The same definitions on the server's own record: the cohort imported with `osteon import`, then
+    `osteon outcomes --data-dir`. The case format keeps no encounters, so each living patient's last
+    contact is a dated calcium result (a fact the case keeps); survival must equal lifelines on the truth."""
+    lines, truth = generate(7, 80, ["breast", "lung", "thyroid"], no_events=("thyroid",))
+    lines = [x for x in lines if x["resourceType"] != "Encounter"]
+    for (t, died, _, _), pid in zip(truth, [f"p7-{i}" for i in range(80)]):
+        if not died:
+            index = next(x for x in lines if x.get("id") == f"{pid}-bone")["onsetDateTime"]
+            end = datetime.date.fromisoformat(index) + datetime.timedelta(days=t)
+            lines.append({"resourceType": "Observation", "id": f"{pid}-ca", "status": "final", "subject": {"reference": f"Patient/{pid}"},
+                          "code": {"coding": [{"system": "http://loinc.org", "code": "17861-6"}]}, "effectiveDateTime": day(end),
+                          "valueQuantity": {"value": 9.6, "unit": "mg/dL", "system": "http://unitsofmeasure.org", "code": "mg/dL"}})
+    path = tmp_path / "cohort.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    imported = subprocess.run([BIN, "import", str(path), "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
+    assert imported.returncode == 0, imported.stderr
+    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["cohort"]["included"] == 80, out["cohort"]
+    durations, events = [t for t, *_ in truth], [int(d) for _, d, *_ in truth]
+    check_km(out["overall_survival"], durations, events)
+    for g in ("breast", "lung", "thyroid"):
+        sub = [(t, d) for t, d, grp, _ in truth if grp == g]
+        check_km(out["survival_by_primary"][g], [t for t, _ in sub], [int(d) for _, d in sub])
+    lr = multivariate_logrank_test(durations, [g for *_, g, _ in truth], events)
+    assert abs(out["logrank_by_primary"]["statistic"] - lr.test_statistic) < 1e-6
+    # Neither a source nor a database: told what to give.
+    bare = subprocess.run([BIN, "outcomes", "--as-of", AS_OF], capture_output=True, text=True, env=env)
+    assert bare.returncode != 0 and "--data-dir" in bare.stderr

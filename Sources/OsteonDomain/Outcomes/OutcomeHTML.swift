@@ -51,7 +51,10 @@ extension OutcomeReport {
                     let row = g.curve.row(at: t)
                     let published = ScoreAtIndex.published(s.score, group: g.group, months: months)
                     out += "<tr><td>\(e(Words.rule(s.score.rawValue)))</td><td>\(e(g.group))</td><td>\(months)</td>"
-                    out += hidden ? "<td>suppressed</td><td>—</td>" : "<td>\(pct(row?.survival ?? 1))</td><td>\(pct(row?.lower ?? 1))–\(pct(row?.upper ?? 1))</td>"
+                    // No one followed this long: the estimate is only carried forward, so none is shown.
+                    out += hidden ? "<td>suppressed</td><td>—</td>"
+                        : atRisk == 0 ? "<td class=\"words\">no one followed this long</td><td>—</td>"
+                        : "<td>\(pct(row?.survival ?? 1))</td><td>\(pct(row?.lower ?? 1))–\(pct(row?.upper ?? 1))</td>"
                     out += "<td>\(count(atRisk))</td><td>\(published.map { "\(String(format: "%.1f %%", $0.percent)) \($0.provenance.mark)" } ?? "—")</td></tr>"
                 }
             }
@@ -128,7 +131,7 @@ extension OutcomeReport {
             }
         }
         svg += "</svg>"
-        let key = curves.enumerated().map { k, c in "<span><i style=\"background:\(colours[k % colours.count])\"></i>\(HTMLEscape.escape(c.0))</span>" }.joined()
+        let key = curves.enumerated().map { k, c in "<span class=\"c\(k % colours.count)\"><i style=\"background:\(colours[k % colours.count])\"></i>\(HTMLEscape.escape(c.0))</span>" }.joined()
         return "<figure><figcaption>\(HTMLEscape.escape(title))</figcaption>\(svg)<div class=\"key\">\(key)</div><p><small>\(HTMLEscape.escape(axis))\(curves.count <= 3 && curves.allSatisfy { $0.2 == nil } ? " with its 95 % band" : ""); numbers at risk under the axis (patients still followed at each time).</small></p></figure>\n"
     }
 }

@@ -55,7 +55,9 @@ struct QualityController: RouteCollection {
         w.raw("</select> <button type=\"submit\">Show</button></form>\n")
         w.raw("<p class=\"actions\"><a class=\"button\" href=\"\(SiteRoute.qualityCSV.link())\(suffix)\">Download the measures (CSV)</a> ")
         w.raw("<a class=\"button\" href=\"\(SiteRoute.qualityMeasureReport.link())\(suffix)\">Download FHIR MeasureReports</a></p>\n")
+        w.raw("<div class=\"outcomes\">")
         w.raw(report.htmlSections(suppressBelow: n, measureLink: staff ? { SiteRoute.qualityMeasure.link($0) } : nil))
+        w.raw("</div>\n")
         if staff { w.raw("<p>Open a measure to see which of your patients meet it, which do not, and why others are left out.</p>\n") }
         return try await req.view.render("patient", PatientController.PatientView(user: userVM(req), csrf: CSRF.token(req), name: "Quality and outcomes",
                                                                                  body: w.finish().filled { _ in "" }))

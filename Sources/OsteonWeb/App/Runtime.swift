@@ -336,6 +336,20 @@ public enum WebRuntime {
         }
     }
 
+    /// Every stored patient's outcome facts as of `asOf` (`osteon outcomes` on the database), audited as an export.
+    public static func outcomeReads(dataDirectory: String, asOf: Day) async throws -> [OutcomeRead] {
+        try await withApp(dataDirectory: dataDirectory) { app in
+            let store = CaseStore(db: app.db)
+            var reads: [OutcomeRead] = []
+            for id in try await PatientRecord.query(on: app.db).all(\.$id) {
+                let (c, _, _) = try await store.patientCase(patientID: id)
+                reads.append(c.outcome(asOf: asOf, patientID: id.uuidString))
+            }
+            try await cliAudit(app, action: "export", object: "outcomes as of \(asOf)")
+            return reads
+        }
+    }
+
     public static func verifyAudit(dataDirectory: String) async throws -> AuditLog.Verification {
         try await withApp(dataDirectory: dataDirectory) { app in try await AuditLog(db: app.db).verify() }
     }
