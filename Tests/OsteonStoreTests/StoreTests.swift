@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 import Foundation
 import OsteonDomain
-import OsteonStore
+@testable import OsteonStore
 import Testing
 
 /// SQLite in memory always; PostgreSQL too when DATABASE_URL is set (.ci/run
@@ -301,4 +301,40 @@ extension StoreTests {
             #expect(try await found("smi") == ["MRN-0042", "MRN-0043"])
         }
     }
+}
+
+extension StoreTests {
+    @Test("outcome facts are kept beside each summary on SQLite and PostgreSQL; an upgrade recomputes every row with them", arguments: Backends.all)
+    func outcomesBesideSummaries(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            var c = try CaseReader.read([
+                "patient_id": "OUT-1", "patient": ["deceased_on": "2026-10-01"],
+                "lesions": [["id": "L1", "bone": "femur", "origin": "metastasis", "detected_date": "2026-06-01"]],
+            ]).patientCase
+            c.cancers = nil
+            let p = try await CaseStore(db: store.db).importCase(c, name: "Out Come")
+            let summaries = SummaryStore(db: store.db)
+            let today = Day("2026-11-26")!
+            try await summaries.refresh(today: today)
+            var (rows, waiting) = try await summaries.outcomes()
+            let pid = try p.requireID()
+            #expect(waiting == 0 && rows.count == 1 && rows[0].patientID == pid && rows[0].day == today.description)
+            #expect(rows[0].read == .included(OutcomeRecord(patientID: pid.uuidString, index: Day("2026-06-01")!, end: Day("2026-10-01")!,
+                                                            died: true, firstSRE: nil, primaries: [], scores: rows[0].read.scores,
+                                                            bma: BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil))))
+            // The upgrade from a version without the column: rows without facts wait, and the daily pass has them all.
+            try await (store.db as! any SQLDatabase).raw("UPDATE patient_summaries SET outcome = NULL").run()
+            try await M0016SummaryOutcomes.recomputeAll(on: store.db)
+            (rows, waiting) = try await summaries.outcomes()
+            #expect(rows.isEmpty && waiting == 1)
+            #expect(try await summaries.needsDayPass(today: today))
+            try await summaries.refresh(today: today, day: true)
+            (rows, waiting) = try await summaries.outcomes()
+            #expect(rows.count == 1 && waiting == 0)
+        }
+    }
+}
+
+extension OutcomeRead {
+    var scores: [ScoreAtIndex] { if case .included(let r) = self { r.scores } else { [] } }
 }

@@ -375,9 +375,15 @@ public enum M0015Rebuild {
 struct M0016SummaryOutcomes: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(SummaryStore.table).field("outcome", .string).update()
+        try await Self.recomputeAll(on: db)
+    }
+    static func recomputeAll(on db: any Database) async throws {
         try await (db as! any SQLDatabase).raw("UPDATE \(ident: SummaryStore.table) SET computed_for = '0000-00-00'").run()
     }
-    func revert(on db: any Database) async throws { try await db.schema(SummaryStore.table).deleteField("outcome").update() }
+    // Fluent's SQLite driver drops no column; both databases accept this (SQLite since 3.35).
+    func revert(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("ALTER TABLE \(ident: SummaryStore.table) DROP COLUMN outcome").run()
+    }
 }
 
 struct M0015SearchTerms: AsyncMigration {
