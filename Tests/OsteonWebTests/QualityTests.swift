@@ -79,6 +79,7 @@ import VaporTesting
             let (own, other) = try await Self.setUp(app)
             let b = Browser(app)
             _ = try await b.signIn()
+            #expect(try await b.get("/patients/\(own)").body.string.contains("<strong>died 2026-11-24</strong>"))
             let dashboard = try await b.get("/quality").body.string
             #expect(dashboard.contains(#"href="/quality/measures/bma_within_90_days""#))
             let res = try await b.get("/quality/measures/bma_within_90_days")
@@ -115,5 +116,13 @@ import VaporTesting
             #expect(bundle["resourceType"] == "Bundle")
             #expect(bundle["entry"]?.arrayValue?.first?["resource"]?["resourceType"] == "MeasureReport")
         }
+    }
+
+    @Test("the patient form records a date of death, and a date it cannot read is an error on that field, never dropped")
+    func dateOfDeathOnTheForm() {
+        let (_, document, errors) = PatientController.readPatientForm(["name": "D", "external_id": "D-1", "deceased_on": "2026-11-24"], today: Day("2026-12-01")!)
+        #expect(errors.isEmpty && document["patient"]?["deceased_on"] == "2026-11-24")
+        let (_, _, bad) = PatientController.readPatientForm(["name": "D", "external_id": "D-1", "deceased_on": "24/11/2026"], today: Day("2026-12-01")!)
+        #expect(bad["deceased_on"] != nil)
     }
 }

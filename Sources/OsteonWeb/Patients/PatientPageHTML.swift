@@ -10,7 +10,9 @@ extension PatientPage {
         w.raw("<h1>"); w.text(name); w.raw("</h1>\n")
         w.slot(.emergencyBanner)
         w.raw("<p class=\"facts\">Hospital number "); w.text(externalID)
-        w.raw(" · born "); w.text(birthDate); w.raw(" · "); w.text(sex)
+        w.raw(" · born "); w.text(birthDate)
+        if let died { w.raw(" · <strong>died "); w.text(died); w.raw("</strong>") }
+        w.raw(" · "); w.text(sex)
         w.raw(" · primary: "); w.text(primary); w.raw(" · bone metastasis: "); w.text(boneMetastasis)
         w.raw(" · assessed on "); w.text(asOf); w.raw("</p>\n")
         w.raw("""

@@ -135,6 +135,8 @@ struct PatientPage {
     let externalID: String
     let name: String
     let birthDate: String
+    /// The recorded date of death (shown beside the birth date; it ends follow-up in the outcomes).
+    let died: String?
     let sex: String
     let state: String
     let stateOptions: [Option]
@@ -192,7 +194,8 @@ struct PatientPage {
         }
         return PatientPage(
             patientID: r.patient.id!, externalID: r.patient.externalID, name: r.patient.name,
-            birthDate: r.patient.birthDate ?? "not recorded", sex: r.patient.sex ?? "not recorded",
+            birthDate: r.patient.birthDate ?? "not recorded",
+            died: (try? JSONValue.parse(r.caseRecord.document))?["patient"]?["deceased_on"]?.stringValue, sex: r.patient.sex ?? "not recorded",
             state: CaseState(rawValue: r.caseRecord.state)?.label ?? r.caseRecord.state,
             stateOptions: options(CaseState.allCases.map(\.rawValue), selected: r.caseRecord.state,
                                   labels: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, $0.label) })),
