@@ -73,11 +73,13 @@ import VaporTesting
 
     @Test("after the inactivity time the session ends and the sign-in page says why")
     func inactivityLogOff() async throws {
-        try await withOsteon(sessionTimeout: 4) { app in  // seconds: long enough for a busy CI machine to sign in
+        let clock = TestClock()  // moved by the test: no sleep, and a busy machine cannot end the session early
+        try await withOsteon(sessionTimeout: 15 * 60, clock: clock.wall) { app in
             let b = Browser(app)
             _ = try await b.signIn()
-            #expect(try await b.get("/patients").status == .ok)
-            try await Task.sleep(for: .milliseconds(4_600))
+            clock.advance(14 * 60)
+            #expect(try await b.get("/patients").status == .ok)  // activity within the time keeps the session
+            clock.advance(15 * 60 + 1)
             let res = try await b.get("/patients")
             #expect(res.status == .seeOther)
             #expect(res.location == "/login?next=/patients&timeout=1")
