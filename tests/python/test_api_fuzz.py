@@ -31,7 +31,9 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
              "--header", f"Cookie: {cookie}",
              "--header", f"X-CSRF-Token: {cookie.csrf}",
              "--checks", CHECKS,
-             "--max-examples", examples, "--seed", "20261127", "--workers", "2",
+             # Seed 20261127 made CPython 3.11.7 itself fail inside hypothesis ("SystemError: AST constructor
+             # recursion depth mismatch" while describing a strategy for POST /fhir), before any request.
+             "--max-examples", examples, "--seed", "20261202", "--workers", "2",
              # A debug build under two workers: generous, so a slow answer is not taken for a dead server.
              "--request-timeout", "60",
              # Signing out would end the run's own session.
