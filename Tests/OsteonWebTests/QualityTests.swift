@@ -125,4 +125,16 @@ import VaporTesting
         let (_, _, bad) = PatientController.readPatientForm(["name": "D", "external_id": "D-1", "deceased_on": "24/11/2026"], today: Day("2026-12-01")!)
         #expect(bad["deceased_on"] != nil)
     }
+
+    @Test("the header names the role in words, never its key (a navigator saw \"nurse_navigator\")")
+    func roleInWords() async throws {
+        try await withOsteon { app in
+            try await addColleague(app, "nav", specialty: nil, role: "nurse_navigator", name: "Nurse N")
+            let b = Browser(app)
+            _ = try await b.signIn(username: "nav")
+            let html = try await b.get("/patients").body.string
+            #expect(html.contains("Signed in as Nurse N (nurse navigator)"))
+            #expect(!html.contains("nurse_navigator"))
+        }
+    }
 }

@@ -3,7 +3,7 @@
 /// detected date of a metastatic lesion; death is `patient.deceased_on`; follow-up otherwise ends at the
 /// latest dated fact on or before the as-of date. Skeletal-related events (CALGB 70604): radiotherapy to a
 /// lesion, surgery to bone other than biopsy, a lesion first recorded with a complete (pathological) fracture,
-/// and a lesion first recorded with epidural compression of the cord (ESCC grade 2 or 3), each dated after the index.
+/// and a lesion first recorded with the cord compressed (ESCC grade 2 or 3: REFERENCE §7, Bilsky 2010), each dated after the index.
 extension PatientCase {
     public func outcome(asOf: Day, patientID id: String? = nil) -> OutcomeRead {
         let metastatic = (lesions ?? []).filter { $0.origin == .metastasis }
