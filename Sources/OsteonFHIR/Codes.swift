@@ -116,6 +116,10 @@ enum Codes {
     // MARK: Procedures
 
     static let radiotherapySNOMED: Set<String> = ["1217123003", "53438000", "445232009", "108290001", "33195004"]
+    /// A dental evaluation (REFERENCE §9.5), by its words: FHIR-NOTES names no code for it (◐). Screening keeps the
+    /// same words (Relevance.procedureWords), so the filter loses no such line.
+    static let dentalEvaluationWords = ["dental", "dentist", "periodontal"]
+    static func isDentalEvaluation(_ code: Concept) -> Bool { dentalEvaluationWords.contains { code.words.has($0) } }
     static let radiotherapyWords = ["radiation", "radiotherapy", "teletherapy", "brachytherapy", "irradiation", "sbrt", "stereotactic"]
 
     // MARK: Body sites of bone lesions (by words; SNOMED displays name the bone)

@@ -374,27 +374,15 @@ struct PatientMapper {
     mutating func medication(_ r: JSONValue) {
         guard let status = r["status"]?.stringValue, status != "entered-in-error" else { return }
         medicationSeen = true
-        var concept = Concept(r["medicationCodeableConcept"])
-        if concept.codings.isEmpty && concept.text.isEmpty, let ref = r.string("medicationReference", "reference") {
-            let resolved = ref.hasPrefix("#")
-                ? (r["contained"]?.array ?? []).first { $0.id == String(ref.dropFirst()) }
-                : importer.resolve(ref)
-            concept = Concept(resolved?["code"])
-        }
+        let concept = medicationConcept(r)
         let words = concept.words
         var m = Medication()
         m.name = concept.firstLabel
         // MedicationAdministration's status is the event's, not the course's: the course status stays unknown (asked).
         m.status = r.resourceType == "MedicationAdministration" ? nil : MedicationStatus.parse(status)
-        if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.has("zoledron") || words.has("zometa") {
-            m.agent = .zoledronicAcid
-        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.has("denosumab") || words.has("xgeva") || words.has("prolia") {
-            m.agent = .denosumab
-            if words.has("prolia") || words.has("60 mg") {
-                warnings.append("\(Self.ref(r)): denosumab 60 mg (Prolia) is the osteoporosis dose, not the 120 mg oncology dose.")
-            }
-        } else if concept.codings.contains(where: { $0.isRxNorm && Codes.pamidronateRxNorm.contains($0.code) }) || words.has("pamidron") {
-            m.agent = .pamidronate
+        m.agent = Self.boneModifyingAgent(concept)
+        if m.agent == .denosumab && (words.has("prolia") || words.has("60 mg")) {
+            warnings.append("\(Self.ref(r)): denosumab 60 mg (Prolia) is the osteoporosis dose, not the 120 mg oncology dose.")
         }
         if m.agent != nil { m.medicationClass = .boneModifyingAgent }
         else if Codes.chemotherapyWords.contains(where: { words.has($0) }) { m.medicationClass = .chemotherapy }
@@ -407,19 +395,64 @@ struct PatientMapper {
         if r.resourceType == "MedicationAdministration" { m.lastDoseDate = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) }
         if Codes.lungTargetedWords.contains(where: { words.has($0) }), let i = cancerIndex[.lung] { c.cancers![i].targetedTherapy = true }
         if c.medications == nil { c.medications = [] }
-        // One entry per agent: the latest dose wins, as the case model expects.
-        if let agent = m.agent, let i = c.medications!.firstIndex(where: { $0.agent == agent }) {
-            var existing = c.medications![i]
-            if (m.lastDoseDate ?? m.startDate).map({ d in (existing.lastDoseDate ?? existing.startDate).map { d > $0 } ?? true }) ?? false {
-                existing.lastDoseDate = m.lastDoseDate ?? m.startDate
-                if let status = m.status { existing.status = status }
-            }
-            existing.startDate = [existing.startDate, m.startDate].compactMap { $0 }.min()
-            c.medications![i] = existing
+        // One entry per agent, the same whatever order the records come in (an export's files are read by type):
+        // the earliest start; the latest dose given, else the latest order after the first; the latest course status.
+        if let agent = m.agent {
+            var course = courses[agent, default: CourseRecords()]
+            if let d = m.startDate { course.starts.append(d) }
+            if r.resourceType == "MedicationAdministration" { if let d = m.lastDoseDate { course.doses.append(d) } }
+            else if let d = m.startDate { course.orders.append(d) }
+            if let status = m.status, course.status.map({ Self.replaces((date, status), $0) }) ?? true { course.status = (date, status) }
+            courses[agent] = course
+            let i = c.medications!.firstIndex { $0.agent == agent } ?? { c.medications!.append(m); return c.medications!.count - 1 }()
+            c.medications![i].startDate = course.starts.min()
+            c.medications![i].lastDoseDate = course.doses.max() ?? course.orders.max().flatMap { last in course.starts.min().map { last > $0 } == true ? last : nil }
+            c.medications![i].status = course.status?.status
         } else {
             c.medications!.append(m)
         }
         note("medications[\(c.medications!.count - 1)]", r)
+    }
+
+    /// The dated records of one agent's course, merged into one case entry.
+    struct CourseRecords {
+        var starts: [Day] = [], doses: [Day] = [], orders: [Day] = []
+        var status: (date: Day?, status: MedicationStatus)?
+    }
+    private var courses: [Agent: CourseRecords] = [:]
+
+    /// A later record's status replaces an earlier one's; on the same day, a course's end outranks its going on.
+    static func replaces(_ new: (date: Day?, status: MedicationStatus), _ old: (date: Day?, status: MedicationStatus)) -> Bool {
+        let rank: [MedicationStatus] = [.stopped, .completed, .onHold, .active, .notTaken, .intended, .unknown, .enteredInError]
+        switch (new.date, old.date) {
+        case let (n?, o?) where n != o: return n > o
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return rank.firstIndex(of: new.status)! < rank.firstIndex(of: old.status)!
+        }
+    }
+
+    /// The medicine's code, from the resource or the Medication it names.
+    func medicationConcept(_ r: JSONValue) -> Concept {
+        let concept = Concept(r["medicationCodeableConcept"])
+        guard concept.codings.isEmpty && concept.text.isEmpty, let ref = r.string("medicationReference", "reference") else { return concept }
+        let resolved = ref.hasPrefix("#")
+            ? (r["contained"]?.array ?? []).first { $0.id == String(ref.dropFirst()) }
+            : importer.resolve(ref)
+        return Concept(resolved?["code"])
+    }
+
+    /// Zoledronic acid, denosumab or pamidronate by RxNorm code or name.
+    static func boneModifyingAgent(_ concept: Concept) -> Agent? {
+        let words = concept.words
+        if concept.codings.contains(where: { $0.isRxNorm && Codes.zoledronicRxNorm.contains($0.code) }) || words.has("zoledron") || words.has("zometa") {
+            return .zoledronicAcid
+        }
+        if concept.codings.contains(where: { $0.isRxNorm && Codes.denosumabRxNorm.contains($0.code) }) || words.has("denosumab") || words.has("xgeva") || words.has("prolia") {
+            return .denosumab
+        }
+        if concept.codings.contains(where: { $0.isRxNorm && Codes.pamidronateRxNorm.contains($0.code) }) || words.has("pamidron") { return .pamidronate }
+        return nil
     }
 
     // MARK: Procedures
@@ -429,6 +462,16 @@ struct PatientMapper {
         let code = Concept(r["code"])
         let words = code.words
         let date = fhirDay(r["performedDateTime"]) ?? fhirDay(r.at("performedPeriod", "start"))
+        if Codes.isDentalEvaluation(code) {
+            // The case keeps the latest dental evaluation (REFERENCE §9.5: before a bone-modifying agent); undated, it says nothing.
+            guard let date else { return }
+            if c.dental == nil { c.dental = Dental() }
+            if c.dental!.lastEvaluationDate.map({ date > $0 }) ?? true {
+                c.dental!.lastEvaluationDate = date
+                note("dental.last_evaluation_date", r)
+            }
+            return
+        }
         let site = (r["bodySite"]?.array ?? []).map { Concept($0).firstLabel }.joined(separator: ", ")
         let isRT = code.has(snomed: Codes.radiotherapySNOMED) || Codes.radiotherapyWords.contains(where: { words.has($0) })
             || r.profiles.contains { $0.has("radiotherapy") || $0.has("radiation-procedure") }

@@ -145,7 +145,7 @@ public struct SyntheticCohort {
                     ("bodySite", [["text": .string(site.display)]]),
                     ("subject", subject),
                 ]
-                let onsetAgo = r.int(10...min(400, diagnosed))
+                let onsetAgo = r.int(10...min(1100, diagnosed))
                 indexAgo = max(indexAgo ?? 0, onsetAgo)
                 condition.append(("onsetDateTime", day(onsetAgo)))
                 out.append(("Condition", .object(condition)))
@@ -362,6 +362,32 @@ public struct SyntheticCohort {
                 ]))
             }
         }
+        // Bone-modifying agent doses where one was ordered, from near the index date to the end of follow-up:
+        // zoledronic acid every 4 or every 12 weeks (CALGB 70604's arms, REFERENCE §9.3), denosumab every 4 weeks (§9.4).
+        // A quarter of courses pause once for 100–240 days, and about 60 % have a dental evaluation before the first
+        // dose: generator settings (no source here gives these rates), so the measures have both outcomes.
+        let ordered = out.first { $0.0 == "MedicationRequest" && PatientMapper.boneModifyingAgent(Concept($0.1["medicationCodeableConcept"])) != nil }?.1
+        if let ordered, let medicine = ordered["medicationCodeableConcept"] {
+            let interval = PatientMapper.boneModifyingAgent(Concept(medicine)) == .zoledronicAcid && e.chance(0.5) ? 84 : 28
+            let first = index.adding(days: e.int(0...120))
+            let pause = e.chance(0.25) ? (afterDose: e.int(1...8), days: e.int(100...240)) : nil
+            var day = first, doses = 0
+            while day <= end {
+                out.append(("MedicationAdministration", [
+                    "resourceType": "MedicationAdministration", "id": .string("\(pid)-bma\(doses)"), "status": "completed",
+                    "medicationCodeableConcept": medicine, "subject": subject, "effectiveDateTime": .string(day.description),
+                ]))
+                doses += 1
+                day = day.adding(days: interval + (pause?.afterDose == doses ? pause!.days : 0))
+            }
+            let dental = doses == 0 ? nil : e.chance(0.6) ? first.adding(days: -e.int(1...60)) : e.chance(0.5) ? first.adding(days: e.int(1...200)) : nil
+            if let dental, dental <= end {
+                out.append(("Procedure", [
+                    "resourceType": "Procedure", "id": .string("\(pid)-dental"), "status": "completed",
+                    "code": ["text": "Dental examination and oral assessment"], "subject": subject, "performedDateTime": .string(dental.description),
+                ]))
+            }
+        }
         guard let death else { return }
         out.removeAll { $0.0 != "Patient" && (FHIRImporter.recordDay($0.1).map { $0 > death } ?? false) }
         if let i = out.firstIndex(where: { $0.0 == "Patient" }), case .object(var pairs) = out[i].1 {
@@ -370,5 +396,5 @@ public struct SyntheticCohort {
         }
     }
 
-    public static let resourceTypes = ["Patient", "Condition", "Observation", "MedicationRequest", "Procedure", "Encounter", "Immunization"]
+    public static let resourceTypes = ["Patient", "Condition", "Observation", "MedicationRequest", "MedicationAdministration", "Procedure", "Encounter", "Immunization"]
 }

@@ -46,6 +46,7 @@ struct Relevance {
     static let procedureWords = Keywords([
         "radiation", "radiotherapy", "teletherapy", "brachytherapy", "irradiation", "stereotactic", "biopsy", "fixation",
         "nailing", "vertebroplasty", "kyphoplasty", "decompression", "laminectomy", "amputation", "resection", "excision",
+        "dental", "dentist", "periodontal",  // a dental evaluation before a bone-modifying agent (Codes.dentalEvaluationWords)
     ], suffixes: ["ectomy"])
     static let observationWords = Keywords(["receptor"])
 

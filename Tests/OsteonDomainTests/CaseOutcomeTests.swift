@@ -89,7 +89,15 @@ import Testing
             let read = c.outcome(asOf: asOf, patientID: "x")
             #expect(OutcomeRead(stored: try JSONValue.parse(read.stored.serialized())) == read)
         }
-        for bad in [#"{"kind":"included"}"#, #"{"kind":"excluded","reason":"because"}"#, #"{}"#] {
+        let d = Day("2026-01-10")!
+        let fhirFacts = OutcomeRead.included(OutcomeRecord(
+            patientID: "f", index: d, end: d.adding(days: 400), died: false, firstSRE: nil, primaries: [.breast],
+            bma: BMAFacts(firstStart: d, prostate: false, castrationSensitive: nil, doseDays: [d, d.adding(days: 28)],
+                          dentalEvaluations: [d.adding(days: -3)], dentalLatestOnly: false, urgentStart: true)))
+        #expect(OutcomeRead(stored: try JSONValue.parse(fhirFacts.stored.serialized())) == fhirFacts)
+        // A row of the version before the dental evaluations and doses were kept: recomputed (M0017), not read as "none recorded".
+        let before = #"{"kind":"included","patient":"p","index":"2026-01-10","end":"2026-03-01","died":false,"sre":null,"primaries":[],"scores":[],"bma_first_start":null,"prostate":false,"castration_sensitive":null}"#
+        for bad in [#"{"kind":"included"}"#, #"{"kind":"excluded","reason":"because"}"#, #"{}"#, before] {
             #expect(OutcomeRead(stored: try JSONValue.parse(bad)) == nil)
         }
     }

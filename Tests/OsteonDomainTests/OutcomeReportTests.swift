@@ -113,3 +113,85 @@ import Testing
         #expect(facts.firstStart == Day("2024-04-01") && facts.prostate && facts.castrationSensitive == false)
     }
 }
+
+/// `dental_check_before_bma` (REFERENCE §9.5: an oral assessment before a non-urgent start) at its edges.
+@Suite struct DentalMeasureTests {
+    let index = Day("2024-03-01")!
+    let m = Measures.dentalCheckBeforeBMADefinition
+
+    func patient(start: Int?, dental: [Int], latestOnly: Bool = false, urgent: Bool = false) -> OutcomeRecord {
+        OutcomeRecord(patientID: "p", index: index, end: index.adding(days: 400), died: false, firstSRE: nil, primaries: [],
+                      bma: BMAFacts(firstStart: start.map { index.adding(days: $0) }, prostate: false, castrationSensitive: nil,
+                                    dentalEvaluations: dental.map { index.adding(days: $0) }, dentalLatestOnly: latestOnly, urgentStart: urgent))
+    }
+
+    @Test func beforeTheFirstDoseAndWhoIsLeftOut() {
+        #expect(m.classify(patient(start: 10, dental: [9])) == .met)
+        #expect(m.classify(patient(start: 10, dental: [10])) == .met)             // the same day: dates carry no time
+        #expect(m.classify(patient(start: 10, dental: [11])) == .notMet)          // every evaluation known, all after
+        #expect(m.classify(patient(start: 10, dental: [-200, 40])) == .met)       // an earlier one counts beside a later one
+        #expect(m.classify(patient(start: 10, dental: [])) == .notMet)
+        #expect(m.classify(patient(start: nil, dental: [5])) == .excluded("no bone-modifying agent started"))
+        #expect(m.classify(patient(start: 10, dental: [], urgent: true)) == .excluded("started urgently for hypercalcaemia of malignancy"))
+        // Where only the latest evaluation is kept, one after the first dose may have replaced one before it: not counted either way.
+        #expect(m.classify(patient(start: 10, dental: [11], latestOnly: true))
+                == .excluded("dental evaluation recorded only after the first dose (the record keeps the latest only)"))
+        #expect(m.classify(patient(start: 10, dental: [], latestOnly: true)) == .notMet)
+        let q = m.measure([patient(start: 10, dental: [9]), patient(start: 10, dental: []), patient(start: nil, dental: [])])
+        #expect(q.numerator == 1 && q.denominator == 2 && q.excluded.map(\.count) == [1])
+    }
+
+    @Test func factsFromACase() {
+        var c = PatientCase(patientID: "x")
+        var zol = Medication()
+        zol.agent = .zoledronicAcid
+        zol.status = .active
+        zol.startDate = Day("2024-04-01")
+        zol.indication = .hypercalcaemiaOfMalignancy
+        c.medications = [zol]
+        var d = Dental()
+        d.lastEvaluationDate = Day("2024-03-20")
+        c.dental = d
+        let facts = BMAFacts(c)
+        #expect(facts.dentalEvaluations == [Day("2024-03-20")!] && facts.dentalLatestOnly && facts.urgentStart)
+        #expect(facts.doseDays == nil)  // the case keeps a course's first and latest dose only
+        c.medications![0].indication = .boneMetastasesOrMyeloma
+        #expect(!BMAFacts(c).urgentStart)
+    }
+}
+
+/// `bma_persistence_12_months`: no gap over 90 days between doses in the year from the first dose.
+@Suite struct PersistenceMeasureTests {
+    let index = Day("2024-03-01")!
+    let m = Measures.bmaPersistenceDefinition
+
+    func patient(doses: [Int]?, followUp: Int = 800, start: Int? = 0) -> OutcomeRecord {
+        OutcomeRecord(patientID: "p", index: index, end: index.adding(days: followUp), died: false, firstSRE: nil, primaries: [],
+                      bma: BMAFacts(firstStart: start.map { index.adding(days: $0) }, prostate: false, castrationSensitive: nil,
+                                    doseDays: doses?.map { index.adding(days: $0) }))
+    }
+
+    @Test func gapsInTheFirstYear() {
+        let every12Weeks = [0, 84, 168, 252, 336]
+        #expect(m.classify(patient(doses: every12Weeks)) == .met)
+        #expect(m.classify(patient(doses: Array(stride(from: 0, through: 364, by: 28)))) == .met)    // every 4 weeks
+        #expect(m.classify(patient(doses: [0, 90, 180, 270, 360])) == .met)                          // 90 days is not over 90
+        #expect(m.classify(patient(doses: [0, 91, 180, 270, 360])) == .notMet)                       // one gap of 91
+        #expect(m.classify(patient(doses: [0, 84, 168, 252])) == .notMet)                            // stopped: 113 days to the year's end
+        #expect(m.classify(patient(doses: [0, 84, 168, 252, 275])) == .met)                          // last dose 90 days before the end
+        #expect(m.classify(patient(doses: [84, 0, 252, 168, 336])) == .met)                          // order does not matter
+        #expect(m.classify(patient(doses: [0, 84, 168, 252, 336, 600])) == .met)                     // after the year: not read
+        // The year starts at the first dose, not at an earlier order.
+        #expect(m.classify(patient(doses: [100, 184, 268, 352, 436], followUp: 465, start: 0)) == .met)
+    }
+
+    @Test func whoIsLeftOut() {
+        #expect(m.classify(patient(doses: nil, start: nil)) == .excluded("no bone-modifying agent started"))
+        #expect(m.classify(patient(doses: nil)) == .excluded("doses not recorded one by one"))
+        #expect(m.classify(patient(doses: [0, 84, 168, 252, 336], followUp: 364)) == .excluded("fewer than 12 months of follow-up after the first dose"))
+        #expect(m.classify(patient(doses: [0, 84, 168, 252, 336], followUp: 365)) == .met)
+        let q = m.measure([patient(doses: [0, 84, 168, 252, 336]), patient(doses: [0]), patient(doses: nil), patient(doses: [0], followUp: 30)])
+        #expect(q.numerator == 1 && q.denominator == 2)
+        #expect(q.excluded.map(\.reason) == ["doses not recorded one by one", "fewer than 12 months of follow-up after the first dose"])
+    }
+}

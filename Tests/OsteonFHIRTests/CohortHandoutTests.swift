@@ -47,5 +47,10 @@ import Testing
         // Lung (median 6.5 months) dies sooner than breast (22 months).
         let lung = report.byPrimary.first { $0.group == "lung" }?.curve, breast = report.byPrimary.first { $0.group == "breast" }?.curve
         if let lung, let breast { #expect(lung.survival(at: 182) < breast.survival(at: 182)) } else { Issue.record("no lung or breast group") }
+        // Courses dosed one by one, some paused, some with a dental evaluation first: each measure has both outcomes.
+        for id in ["dental_check_before_bma", "bma_persistence_12_months"] {
+            let m = report.measures.first { $0.id == id }
+            #expect(m.map { $0.numerator > 0 && $0.numerator < $0.denominator } == true, "\(id): \(String(describing: m))")
+        }
     }
 }

@@ -306,3 +306,73 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(alive.patient.deceasedOn == nil && !warnings.contains { $0.contains("death") })
     }
 }
+
+/// The facts of `dental_check_before_bma` and `bma_persistence_12_months` as FHIR holds them: every dose given
+/// (MedicationAdministration) and every dental evaluation (Procedure), where the case keeps the first and latest.
+@Suite struct DentalAndDoseImportTests {
+    func resources() -> [JSONValue] {
+        let subject: JSONValue = ["reference": "Patient/p1"]
+        func dose(_ id: String, _ day: String, _ status: String) -> JSONValue {
+            ["resourceType": "MedicationAdministration", "id": .string(id), "status": .string(status), "subject": subject,
+             "medicationCodeableConcept": ["coding": [["system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1114085", "display": "zoledronic acid 4 MG Injection"]]],
+             "effectiveDateTime": .string(day)]
+        }
+        func dental(_ id: String, _ day: String?) -> JSONValue {
+            var r: [(String, JSONValue)] = [("resourceType", "Procedure"), ("id", .string(id)), ("status", "completed"), ("subject", subject),
+                                            ("code", ["text": "Dental examination"])]
+            if let day { r.append(("performedDateTime", .string(day))) }
+            return .object(r)
+        }
+        return [
+            ["resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1960-01-01"],
+            ["resourceType": "Condition", "id": "m1", "subject": subject, "onsetDateTime": "2025-01-05",
+             "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C79.51"]]]],
+            dose("z1", "2025-02-01", "completed"), dose("z2", "2025-04-26", "completed"), dose("z3", "2025-06-01", "not-done"),
+            dose("z4", "2025-07-19T10:00:00Z", "completed"),
+            dental("d1", "2025-01-20"), dental("d2", "2025-09-02"), dental("d3", nil),
+            ["resourceType": "Observation", "id": "o1", "status": "final", "subject": subject, "effectiveDateTime": "2026-03-01",
+             "code": ["text": "weight"], "valueQuantity": ["value": 60, "unit": "kg"]],
+        ]
+    }
+
+    @Test("doses given and dated dental evaluations reach the outcome facts; the case keeps the latest evaluation")
+    func dosesAndDentalEvaluations() throws {
+        var importer = FHIRImporter()
+        for r in resources() { importer.add(r) }
+        let c = importer.importAll()[0].patientCase
+        #expect(c.dental?.lastEvaluationDate == Day("2025-09-02"))
+        #expect(c.surgeries?.isEmpty ?? true)  // a dental procedure is not surgery to bone
+        guard case .included(let r) = importer.outcomes(asOf: Day("2026-06-01")!).first else { Issue.record("not included"); return }
+        #expect(r.bma.doseDays == ["2025-02-01", "2025-04-26", "2025-07-19"].map { Day($0)! })  // the one not given is left out
+        #expect(r.bma.dentalEvaluations == [Day("2025-01-20")!, Day("2025-09-02")!] && !r.bma.dentalLatestOnly)
+        #expect(r.firstSRE == nil)
+        #expect(Measures.dentalCheckBeforeBMADefinition.classify(r) == .met)
+        // 2025-07-19 to the year's end (2026-02-01) is 197 days: the course was not continued.
+        #expect(Measures.bmaPersistenceDefinition.classify(r) == .notMet)
+    }
+
+    /// A Bulk export is read file by file (every MedicationAdministration before every MedicationRequest): the course
+    /// must not depend on that order. It did: an order read after the doses set the last dose to the order's date.
+    @Test("one course from orders and doses, whatever order they are read in")
+    func courseIndependentOfOrder() {
+        var all = resources()
+        all.append(["resourceType": "MedicationRequest", "id": "rx1", "status": "active", "intent": "order", "subject": ["reference": "Patient/p1"],
+                    "medicationCodeableConcept": ["text": "zoledronic acid 4 mg"], "authoredOn": "2025-08-30"])
+        all.append(["resourceType": "MedicationRequest", "id": "rx2", "status": "stopped", "intent": "order", "subject": ["reference": "Patient/p1"],
+                    "medicationCodeableConcept": ["text": "zoledronic acid 4 mg"], "authoredOn": "2025-01-25"])
+        func course(_ rs: [JSONValue]) -> Medication? {
+            var importer = FHIRImporter()
+            for r in rs { importer.add(r) }
+            return importer.importAll()[0].patientCase.medications?.first { $0.agent == .zoledronicAcid }
+        }
+        for order in [all, Array(all.reversed()), all.filter { $0["resourceType"] != "MedicationRequest" } + all.filter { $0["resourceType"] == "MedicationRequest" }] {
+            let m = course(order)
+            #expect(m?.startDate == Day("2025-01-25"))     // the earliest order
+            #expect(m?.lastDoseDate == Day("2025-07-19"))  // the latest dose given, not the later order
+            #expect(m?.status == .active)                  // the latest order's status
+        }
+        // Orders only: the latest order after the first stands for the last dose, as before.
+        let orders = all.filter { $0["resourceType"] != "MedicationAdministration" }
+        #expect(course(orders)?.lastDoseDate == Day("2025-08-30") && course(orders.reversed())?.lastDoseDate == Day("2025-08-30"))
+    }
+}

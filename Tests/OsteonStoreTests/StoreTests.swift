@@ -321,7 +321,8 @@ extension StoreTests {
             #expect(waiting == 0 && rows.count == 1 && rows[0].patientID == pid && rows[0].day == today.description)
             #expect(rows[0].read == .included(OutcomeRecord(patientID: pid.uuidString, index: Day("2026-06-01")!, end: Day("2026-10-01")!,
                                                             died: true, firstSRE: nil, primaries: [], scores: rows[0].read.scores,
-                                                            bma: BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil))))
+                                                            bma: BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil,
+                                                                          dentalLatestOnly: true))))
             // The upgrade from a version without the column: rows without facts wait, and the daily pass has them all.
             try await (store.db as! any SQLDatabase).raw("UPDATE patient_summaries SET outcome = NULL").run()
             try await M0016SummaryOutcomes.recomputeAll(on: store.db)
@@ -331,6 +332,10 @@ extension StoreTests {
             try await summaries.refresh(today: today, day: true)
             (rows, waiting) = try await summaries.outcomes()
             #expect(rows.count == 1 && waiting == 0)
+            // M0017 (facts gained the dental evaluations and doses): every row is computed again by the daily pass.
+            #expect(try await !summaries.needsDayPass(today: today))
+            try await M0017OutcomeMeasureFacts().prepare(on: store.db)
+            #expect(try await summaries.needsDayPass(today: today))
         }
     }
 }

@@ -21,22 +21,37 @@ public struct BMAFacts: Sendable, Equatable {
     /// Prostate cancer: true castration-sensitive, false castration-resistant, nil unknown; nil also when not prostate.
     public var prostate: Bool
     public var castrationSensitive: Bool?
+    /// Every dose given, one by one (FHIR MedicationAdministration); nil when the record keeps only the first and latest.
+    public var doseDays: [Day]?
+    /// The dated dental evaluations recorded.
+    public var dentalEvaluations: [Day]
+    /// The record keeps only the latest dental evaluation (the case format), so an earlier one may have been overwritten.
+    public var dentalLatestOnly: Bool
+    /// The first course was started for hypercalcaemia of malignancy: an urgent start (REFERENCE §9.5 asks the check before a non-urgent one).
+    public var urgentStart: Bool
 
-    public init(firstStart: Day?, prostate: Bool, castrationSensitive: Bool?) {
+    public init(firstStart: Day?, prostate: Bool, castrationSensitive: Bool?, doseDays: [Day]? = nil, dentalEvaluations: [Day] = [],
+                dentalLatestOnly: Bool = false, urgentStart: Bool = false) {
         self.firstStart = firstStart
         self.prostate = prostate
         self.castrationSensitive = castrationSensitive
+        self.doseDays = doseDays
+        self.dentalEvaluations = dentalEvaluations
+        self.dentalLatestOnly = dentalLatestOnly
+        self.urgentStart = urgentStart
     }
 
-    /// From a case read from the record.
+    /// From a case read from the record (it keeps a course's first and latest dose, and the latest dental evaluation).
     public init(_ c: PatientCase) {
         let agents = (c.medications ?? []).filter {
             ($0.medicationClass == .boneModifyingAgent || [.zoledronicAcid, .denosumab, .pamidronate].contains($0.agent)) && !$0.notGiven
         }
-        firstStart = agents.compactMap { $0.startDate ?? $0.lastDoseDate }.min()
+        let first = agents.filter { ($0.startDate ?? $0.lastDoseDate) != nil }.min { ($0.startDate ?? $0.lastDoseDate)! < ($1.startDate ?? $1.lastDoseDate)! }
         let prostateCancer = c.cancers?.first { $0.primarySite == .prostate }
-        prostate = prostateCancer != nil
-        castrationSensitive = prostateCancer?.castrationSensitive
+        self.init(firstStart: first.flatMap { $0.startDate ?? $0.lastDoseDate }, prostate: prostateCancer != nil,
+                  castrationSensitive: prostateCancer?.castrationSensitive, doseDays: nil,
+                  dentalEvaluations: [c.dental?.lastEvaluationDate].compactMap { $0 }, dentalLatestOnly: true,
+                  urgentStart: [.hypercalcaemiaOfMalignancy, .hypercalcaemiaRefractoryToBisphosphonate].contains(first?.indication))
     }
 }
 
@@ -111,8 +126,52 @@ public enum Measures {
 
     public static func bmaWithin90Days(_ records: [OutcomeRecord]) -> QualityMeasure { bmaWithin90DaysDefinition.measure(records) }
 
+    static let noAgent = "no bone-modifying agent started",
+               urgent = "started urgently for hypercalcaemia of malignancy",
+               dentalAfterOnly = "dental evaluation recorded only after the first dose (the record keeps the latest only)"
+
+    /// `dental_check_before_bma`: among patients who started a bone-modifying agent, a dental evaluation dated on or
+    /// before the first dose (dates have no time of day, so the same day counts). Left out: no agent started; an urgent
+    /// start for hypercalcaemia (REFERENCE §9.5 asks the check before a non-urgent start); and, where the record keeps
+    /// only the latest evaluation, one dated after the first dose (an earlier one cannot be told from it).
+    public static let dentalCheckBeforeBMADefinition = Definition(
+        id: "dental_check_before_bma", title: "Dental evaluation before the first dose of a bone-modifying agent",
+        citation: "REFERENCE §9.5: Yarom 2019, J Clin Oncol (MASCC/ISOO/ASCO): oral assessment before a non-urgent start; §9.3: ASCO 2011, dental examination before starting",
+        classify: { r in
+            let bma = r.bma
+            guard let start = bma.firstStart else { return .excluded(noAgent) }
+            if bma.urgentStart { return .excluded(urgent) }
+            if bma.dentalEvaluations.contains(where: { $0 <= start }) { return .met }
+            if bma.dentalLatestOnly && !bma.dentalEvaluations.isEmpty { return .excluded(dentalAfterOnly) }
+            return .notMet
+        },
+        reasons: [noAgent, urgent, dentalAfterOnly])
+
+    static let persistenceYear = 365, persistenceGap = 90
+    static let dosesNotKept = "doses not recorded one by one", shortAfterStart = "fewer than 12 months of follow-up after the first dose"
+
+    /// `bma_persistence_12_months`: of the patients who started a bone-modifying agent and were followed 12 months
+    /// (365 days) from the first dose, those with no gap over 90 days between doses in that year. A course that
+    /// stops leaves a gap open to the next dose, so the time from the last dose in the year to the year's end counts
+    /// as a gap too. Left out: no agent started; doses not recorded one by one (the case format keeps a course's
+    /// first and latest dose only); under 12 months of follow-up after the first dose.
+    public static let bmaPersistenceDefinition = Definition(
+        id: "bma_persistence_12_months", title: "Bone-modifying agent continued through the first year (no gap over 90 days)",
+        citation: "REFERENCE §9.3–§9.4: zoledronic acid every 3–4 or every 12 weeks (CALGB 70604, Himelstein JAMA 2017), denosumab every 4 weeks; a gap over 90 days is longer than the longest interval",
+        classify: { r in
+            let bma = r.bma
+            guard bma.firstStart != nil else { return .excluded(noAgent) }
+            guard let doses = bma.doseDays?.sorted(), let first = doses.first else { return .excluded(dosesNotKept) }
+            let yearEnd = first.adding(days: persistenceYear)
+            guard r.end >= yearEnd else { return .excluded(shortAfterStart) }
+            let inYear = doses.filter { $0 <= yearEnd } + [yearEnd]
+            let longest = zip(inYear, inYear.dropFirst()).map { $0.days(until: $1) }.max() ?? 0
+            return longest > persistenceGap ? .notMet : .met
+        },
+        reasons: [noAgent, dosesNotKept, shortAfterStart])
+
     /// Every measure computed, in report order.
-    public static let all = [bmaWithin90DaysDefinition]
+    public static let all = [bmaWithin90DaysDefinition, dentalCheckBeforeBMADefinition, bmaPersistenceDefinition]
 }
 
 extension OutcomeReport {

@@ -13,6 +13,9 @@ extension OutcomeRead {
                 "scores": .array(r.scores.map { ["score": .string($0.score.rawValue), "total": .int($0.total), "group": .string($0.group)] }),
                 "bma_first_start": JSONValue(r.bma.firstStart?.description), "prostate": .bool(r.bma.prostate),
                 "castration_sensitive": JSONValue(r.bma.castrationSensitive),
+                "bma_doses": r.bma.doseDays.map { JSONValue($0.map(\.description)) } ?? .null,
+                "dental": JSONValue(r.bma.dentalEvaluations.map(\.description)), "dental_latest_only": .bool(r.bma.dentalLatestOnly),
+                "bma_urgent_start": .bool(r.bma.urgentStart),
             ]
         }
     }
@@ -26,7 +29,9 @@ extension OutcomeRead {
             self = .excluded(reason)
         case "included":
             guard let id = j["patient"]?.stringValue, let index = j["index"]?.stringValue.flatMap(Day.init), let end = j["end"]?.stringValue.flatMap(Day.init),
-                  case .bool(let died)? = j["died"], case .bool(let prostate)? = j["prostate"] else { return nil }
+                  case .bool(let died)? = j["died"], case .bool(let prostate)? = j["prostate"],
+                  let dental = j["dental"]?.arrayValue, case .bool(let latestOnly)? = j["dental_latest_only"],
+                  case .bool(let urgent)? = j["bma_urgent_start"] else { return nil }
             var scores: [ScoreAtIndex] = []
             for s in j["scores"]?.arrayValue ?? [] {
                 guard let score = s["score"]?.stringValue.flatMap(ScoreAtIndex.Score.init(rawValue:)), let total = s["total"]?.intValue,
@@ -38,7 +43,10 @@ extension OutcomeRead {
             if case .bool(let b)? = j["castration_sensitive"] { castration = b }
             self = .included(OutcomeRecord(
                 patientID: id, index: index, end: end, died: died, firstSRE: j["sre"]?.stringValue.flatMap(Day.init), primaries: primaries,
-                scores: scores, bma: BMAFacts(firstStart: j["bma_first_start"]?.stringValue.flatMap(Day.init), prostate: prostate, castrationSensitive: castration)))
+                scores: scores,
+                bma: BMAFacts(firstStart: j["bma_first_start"]?.stringValue.flatMap(Day.init), prostate: prostate, castrationSensitive: castration,
+                              doseDays: j["bma_doses"]?.arrayValue?.compactMap { $0.stringValue.flatMap(Day.init) },
+                              dentalEvaluations: dental.compactMap { $0.stringValue.flatMap(Day.init) }, dentalLatestOnly: latestOnly, urgentStart: urgent)))
         default: return nil
         }
     }

@@ -386,6 +386,12 @@ struct M0016SummaryOutcomes: AsyncMigration {
     }
 }
 
+/// The outcome facts gained keys (dental evaluations, dose dates): rows written before read as waiting until recomputed.
+struct M0017OutcomeMeasureFacts: AsyncMigration {
+    func prepare(on db: any Database) async throws { try await M0016SummaryOutcomes.recomputeAll(on: db) }
+    func revert(on db: any Database) async throws {}
+}
+
 struct M0015SearchTerms: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(SummaryStore.termsTable)
