@@ -274,3 +274,69 @@ def test_the_servers_database_as_source_equals_lifelines(tmp_path):
     # Neither a source nor a database: told what to give.
     bare = subprocess.run([BIN, "outcomes", "--as-of", AS_OF], capture_output=True, text=True, env=env)
     assert bare.returncode != 0 and "--data-dir" in bare.stderr
+
+
+TOMITA_GROWTH = {"breast": 1, "kidney": 2, "lung": 4}  # REFERENCE §4: slow, moderate, rapid (Tomita's examples)
+TOMITA_VISCERAL = {"none": 0, "treatable": 2, "untreatable": 4}
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_concordance_of_the_score_at_index_equals_lifelines(tmp_path, seed):
+    """Harrell's C of the Tomita total at index against survival equals lifelines' `concordance_index`.
+    The cases are written in the case format with every Tomita input, imported with `osteon import`, and
+    read back with `osteon outcomes --data-dir`; the totals are computed here from REFERENCE §4's table
+    (not read from Osteon). A higher Tomita total means shorter survival, so lifelines is given −total."""
+    from lifelines.utils import concordance_index
+    rng = random.Random(seed)
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    times, events, totals = [], [], []
+    for i in range(120):
+        primary = rng.choice(sorted(TOMITA_GROWTH))
+        visceral = rng.choice(sorted(TOMITA_VISCERAL))
+        extraspinal, vertebral = rng.randint(0, 3), rng.randint(1, 3)
+        total = TOMITA_GROWTH[primary] + TOMITA_VISCERAL[visceral] + (2 if extraspinal + vertebral > 1 else 1)
+        index = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randint(0, 200))
+        # Shorter survival with a higher total, plus noise and ties (whole weeks).
+        t = max(1, int(rng.expovariate(1.0) * 700 / total)) // 7 * 7 + 7
+        died = rng.random() < 0.7
+        end = index + datetime.timedelta(days=t)
+        case = {
+            "patient_id": f"C{seed}-{i}",
+            "patient": {"sex": "female", **({"deceased_on": day(end)} if died else {})},
+            "cancers": [{"primary_site": primary}],
+            "lesions": [{"id": "L1", "bone": "vertebra", "level": "T8", "origin": "metastasis", "detected_date": day(index)}],
+            "other_metastases": [] if visceral == "none" else [{"site": "liver", "treatable": visceral == "treatable"}],
+            "skeletal_metastasis_counts": {"extraspinal": extraspinal, "vertebral": vertebral},
+            # The last contact of a living patient: a dated result (the case keeps no encounters).
+            "labs": [{"test": "calcium", "value": 9.4, "unit": "mg/dL", "date": day(end)}],
+        }
+        (folder / f"case-{i}.json").write_text(json.dumps(case))
+        times.append(t)
+        events.append(int(died))
+        totals.append(total)
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    files = sorted(str(f) for f in folder.iterdir())  # a folder is read as a Bulk export; case files are named
+    imported = subprocess.run([BIN, "import", *files, "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
+    assert imported.returncode == 0, imported.stderr
+    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["cohort"]["included"] == 120, out["cohort"]
+    check_km(out["overall_survival"], times, events)
+    tomita = out["concordance"]["tomita_2001"]
+    assert tomita["n"] == 120
+    expected = concordance_index(times, [-x for x in totals], events)
+    assert abs(tomita["c_index"] - expected) < 1e-9, (tomita, expected)
+    assert tomita["c_index"] > 0.5  # the generator made a higher total die sooner
+    # The groups are REFERENCE §4's bands of the total, each curve equal to lifelines on its patients.
+    groups = out["survival_by_score"]["tomita_2001"]
+    assert groups["not_computed"] == 0
+    for band in ("2-3", "4-5", "6-7", "8-10"):
+        low, high = map(int, band.split("-"))
+        members = [i for i, x in enumerate(totals) if low <= x <= high]
+        if members:
+            check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
+        else:
+            assert groups.get(band) is None or groups[band]["n"] == 0
