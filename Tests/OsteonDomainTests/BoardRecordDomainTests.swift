@@ -180,3 +180,30 @@ import Testing
         #expect(!item.text.contains("not now"))
     }
 }
+
+/// After a death nothing is planned: a patient who died is not urgent on any list and no one is asked to act.
+@Suite struct DeceasedAssessmentTests {
+    func assess(diedOn: String?) throws -> Assessment {
+        var json = try BoardRecordDomainTests.example("prostate-cord-compression")
+        if let diedOn, let patient = json["patient"] { json = with(json, [("patient", with(patient, [("deceased_on", .string(diedOn))]))]) }
+        return try BoardRecordDomainTests.assessment(json).0
+    }
+
+    @Test("a death on or before the assessment date: no alert, plan, care gap or missing input; the scores stay")
+    func nothingPlannedAfterDeath() throws {
+        let alive = try assess(diedOn: nil)
+        #expect(alive.urgency == .emergency && alive.diedOn == nil)  // cord compression (the example's point)
+        for day in ["2026-11-20", "2026-11-26"] {
+            let a = try assess(diedOn: day)
+            #expect(a.diedOn == Day(day) && a.urgency == .none && !a.urgency.isUrgent)
+            #expect(a.alerts.isEmpty && a.careGaps.isEmpty && a.dataNeeded.isEmpty)
+            #expect(a.treatmentPlan.isEmpty && a.imagingPlan.isEmpty && a.surveillance.isEmpty && a.prevention.isEmpty)
+            #expect(a.scores.map(\.id) == alive.scores.map(\.id))  // a record of what was known
+            #expect(a.warnings.contains { $0.contains("Died on \(day)") })
+            #expect(a.json["died_on"] == .string(day))
+        }
+        // A date after the assessment date is not a death yet.
+        let later = try assess(diedOn: "2026-12-01")
+        #expect(later.diedOn == nil && later.urgency == .emergency && later.json["died_on"] == .null)
+    }
+}

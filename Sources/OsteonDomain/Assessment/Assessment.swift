@@ -97,6 +97,8 @@ public struct Assessment: Sendable {
     public var careGaps: [CareGap] = []
     public var dataNeeded: [DataNeed] = []
     public var warnings: [String] = []
+    /// The patient died on or before the assessment date: the scores stay as a record, nothing is planned.
+    public var diedOn: Day?
     /// What the recorded facts forbid, and why (Safety.swift): the plan, the
     /// board summary and the guide all read this one list.
     public var prohibitions: [Prohibition] = []

@@ -65,6 +65,7 @@ extension Assessment {
         return .object([
             ("patient_id", .string(patientID)),
             ("as_of", .string(asOf.description)),
+            ("died_on", JSONValue(diedOn?.description)),
             ("urgency", .string(urgency.rawValue)),
             ("primary_sites", JSONValue(primarySites)),
             ("bone_metastasis", JSONValue(boneMetastasis)),

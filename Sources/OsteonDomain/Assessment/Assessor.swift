@@ -8,6 +8,17 @@ public enum Assessor {
         a.warnings += dataQuality(c, asOf: asOf)
         a.sources = c.sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
+        // After a death nothing is planned or asked for: no alert, plan item, care gap or missing input puts the
+        // patient on a list. The classification and scores stay, as a record (outcomes read the scores at index).
+        if let died = c.patient.deceasedOn, died <= asOf {
+            a.diedOn = died
+            Classification.run(&ctx, &a)
+            CaseScores.run(ctx, &a)
+            a.dataNeeded = []
+            a.warnings.append("Died on \(died): no alerts, plan, care gaps or missing inputs are raised after a death.")
+            return a
+        }
+
         // The order matters: calcium decides what is forbidden before any plan
         // item is proposed; scores come before the pathways that read them.
         Classification.run(&ctx, &a)
