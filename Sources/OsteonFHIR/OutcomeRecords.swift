@@ -67,7 +67,8 @@ extension FHIRImporter {
         bma.dentalEvaluations = resources.filter { $0.resourceType == "Procedure" && given($0) && Codes.isDentalEvaluation(Concept($0["code"])) }
             .compactMap { fhirDay($0["performedDateTime"]) ?? fhirDay($0.at("performedPeriod", "start")) }.sorted()
         bma.dentalLatestOnly = false
-        return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores, bma: bma))
+        return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores, bma: bma,
+                                       radiotherapy: RadiotherapyCourseFacts.all(whole), cordCompression: CordCompressionFacts(whole)))
     }
 
     /// The date a resource was recorded for follow-up (README "Outcomes").

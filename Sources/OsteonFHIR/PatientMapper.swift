@@ -219,8 +219,10 @@ struct PatientMapper {
     /// Neurological symptoms coded as conditions ("Weakness of both lower limbs").
     mutating func neurology(_ r: JSONValue, _ code: Concept) {
         let words = code.words
+        // A coded cord compression (ICD-10-CM G95.2*, SNOMED) is suspected compression even where its words say only "cord compression".
+        let coded = code.codings.contains { $0.isICD10 && $0.code.hasPrefix("G95.2") } || code.has(snomed: FHIRImporter.cordCompressionSNOMED)
         let weakness = (words.has("weakness") && (words.has("limb") || words.has("leg"))) || words.has("paraparesis")
-            || words.has("paraplegia") || words.has("spinal cord compression")
+            || words.has("paraplegia") || words.has("spinal cord compression") || coded
         let sphincter = words.has("cauda equina") || words.has("retention of urine") || words.has("urinary retention")
         let backPain = words.has("back pain")
         guard weakness || sphincter || backPain else { return }

@@ -347,10 +347,16 @@ public struct SyntheticCohort {
             let date = JSONValue.string(index.adding(days: sreDays).description)
             switch kind {
             case "radiotherapy":
+                // The schedule (cGy, fractions): ASTRO's four (REFERENCE §10) and a longer course, at generator settings.
+                let (cGy, fractions) = e.weighted([((800, 1), 0.25), ((2000, 5), 0.25), ((3000, 10), 0.3), ((2400, 6), 0.05), ((3750, 15), 0.15)])
                 out.append(("Procedure", [
                     "resourceType": "Procedure", "id": .string("\(pid)-sre"), "status": "completed",
+                    "meta": ["profile": ["http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-course-summary"]],
                     "code": ["coding": [["system": "http://snomed.info/sct", "code": "1217123003", "display": "Radiotherapy course of treatment (regime/therapy)"]]],
                     "bodySite": [["text": "Thoracic spine T8"]], "subject": subject, "performedDateTime": date,
+                    "extension": [["url": "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-dose-delivered-to-volume",
+                                   "extension": [["url": "totalDoseDelivered", "valueQuantity": ["value": .int(cGy), "unit": "cGy", "system": "http://unitsofmeasure.org", "code": "cGy"]],
+                                                 ["url": "fractionsDelivered", "valueUnsignedInt": .int(fractions)]]]],
                 ]))
             default:
                 let (code, display) = kind == "cord" ? ("G95.20", "Unspecified cord compression") : ("M84.58XA", "Pathological fracture in neoplastic disease, other site")
@@ -360,6 +366,16 @@ public struct SyntheticCohort {
                     "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": .string(code), "display": .string(display)]]],
                     "subject": subject, "onsetDateTime": date,
                 ]))
+                // Whole-spine MRI for the compression: the same day, the next, three days later, or none (generator settings).
+                if kind == "cord", let after = e.weighted([(Optional(0), 0.6), (1, 0.2), (3, 0.1), (nil, 0.1)]), index.adding(days: sreDays + after) <= end {
+                    out.append(("ImagingStudy", [
+                        "resourceType": "ImagingStudy", "id": .string("\(pid)-mri"), "status": "available", "subject": subject,
+                        "started": .string(index.adding(days: sreDays + after).description),
+                        "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"]],
+                        "series": [["uid": .string("2.25.\(n)"), "modality": ["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"],
+                                    "bodySite": ["display": "Whole spine"]]],
+                    ]))
+                }
             }
         }
         // Bone-modifying agent doses where one was ordered, from near the index date to the end of follow-up:

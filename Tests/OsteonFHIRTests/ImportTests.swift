@@ -376,3 +376,53 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(course(orders)?.lastDoseDate == Day("2025-08-30") && course(orders.reversed())?.lastDoseDate == Day("2025-08-30"))
     }
 }
+
+/// The radiotherapy and cord-compression measures read from FHIR: an mCODE RadiotherapyCourseSummary with its
+/// dose-delivered extension (FHIR-NOTES), a coded spinal cord compression, an MR ImagingStudy of the whole spine.
+@Suite struct TreatmentMeasureImportTests {
+    func resources(mriStarted: String) -> [JSONValue] {
+        let subject: JSONValue = ["reference": "Patient/p1"]
+        func course(_ id: String, _ day: String, cGy: Int, fractions: Int, site: String) -> JSONValue {
+            ["resourceType": "Procedure", "id": .string(id), "status": "completed", "subject": subject,
+             "meta": ["profile": ["http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-course-summary"]],
+             "code": ["coding": [["system": "http://snomed.info/sct", "code": "1217123003", "display": "Radiotherapy course of treatment (regime/therapy)"]]],
+             "bodySite": [["text": .string(site)]],
+             "performedPeriod": ["start": .string(day)],
+             "extension": [["url": "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-dose-delivered-to-volume",
+                            "extension": [["url": "totalDoseDelivered", "valueQuantity": ["value": .int(cGy), "unit": "cGy", "system": "http://unitsofmeasure.org", "code": "cGy"]],
+                                          ["url": "fractionsDelivered", "valueUnsignedInt": .int(fractions)]]]]]
+        }
+        return [
+            ["resourceType": "Patient", "id": "p1", "gender": "male", "birthDate": "1950-01-01"],
+            ["resourceType": "Condition", "id": "m1", "subject": subject, "onsetDateTime": "2025-01-05",
+             "clinicalStatus": ["coding": [["code": "active"]]], "bodySite": [["text": "Right humerus"]],
+             "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C79.51"]]]],
+            course("rt1", "2025-01-20", cGy: 800, fractions: 1, site: "Right humerus"),
+            course("rt2", "2025-03-01", cGy: 3500, fractions: 14, site: "Brain"),
+            ["resourceType": "Condition", "id": "scc", "subject": subject, "onsetDateTime": "2025-06-10T08:00:00Z",
+             "clinicalStatus": ["coding": [["code": "active"]]],
+             "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "G95.20", "display": "Unspecified cord compression"]]]],
+            ["resourceType": "ImagingStudy", "id": "mri", "status": "available", "subject": subject, "started": .string(mriStarted),
+             "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"]],
+             "series": [["uid": "1.2.3", "modality": ["code": "MR"], "bodySite": ["display": "Whole spine"]]]],
+            ["resourceType": "Observation", "id": "o1", "status": "final", "subject": subject, "effectiveDateTime": "2025-09-01",
+             "code": ["text": "weight"], "valueQuantity": ["value": 70, "unit": "kg"]],
+        ]
+    }
+
+    func record(mriStarted: String) throws -> OutcomeRecord {
+        var importer = FHIRImporter()
+        for r in resources(mriStarted: mriStarted) { importer.add(r) }
+        guard case .included(let r) = importer.outcomes(asOf: Day("2026-01-01")!).first else { Issue.record("not included"); throw CancellationError() }
+        return r
+    }
+
+    @Test("8 Gy in 1 fraction to the humerus metastasis is met; a brain course is not a bone course; MRI the same day is met")
+    func measures() throws {
+        let r = try record(mriStarted: "2025-06-10T14:30:00Z")
+        #expect(Measures.shortCourseRadiotherapyDefinition.statuses(r) == [.met, .excluded("course not linked to a bone metastasis")])
+        #expect(r.cordCompression.suspected && r.cordCompression.since == Day("2025-06-10"))
+        #expect(Measures.cordCompressionMRIDefinition.classify(r) == .met)
+        #expect(Measures.cordCompressionMRIDefinition.classify(try record(mriStarted: "2025-06-13")) == .notMet)
+    }
+}

@@ -23,7 +23,8 @@ extension PatientCase {
         let cutoff = index.adding(days: 30)
         let scores = ScoreAtIndex.from(Assessor.assess(knownBy(cutoff), asOf: cutoff))
         return .included(OutcomeRecord(patientID: id ?? patientID, index: index, end: end, died: died, firstSRE: sre,
-                                       primaries: cancers?.compactMap(\.primarySite) ?? [], scores: scores, bma: BMAFacts(self)))
+                                       primaries: cancers?.compactMap(\.primarySite) ?? [], scores: scores, bma: BMAFacts(self),
+                                       radiotherapy: RadiotherapyCourseFacts.all(self), cordCompression: CordCompressionFacts(self)))
     }
 
     /// Every date a fact of the case was recorded for.

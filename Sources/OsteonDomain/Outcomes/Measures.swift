@@ -6,11 +6,13 @@ public struct QualityMeasure: Sendable, Equatable {
     public var denominator: Int
     public var excluded: [(reason: String, count: Int)]
     public var citation: String
+    /// What the counts count: "patients", or "radiotherapy courses".
+    public var unit: String = "patients"
     public var rate: Double? { denominator > 0 ? Double(numerator) / Double(denominator) : nil }
 
     public static func == (a: QualityMeasure, b: QualityMeasure) -> Bool {
         a.id == b.id && a.numerator == b.numerator && a.denominator == b.denominator && a.excluded.map(\.reason) == b.excluded.map(\.reason)
-            && a.excluded.map(\.count) == b.excluded.map(\.count)
+            && a.excluded.map(\.count) == b.excluded.map(\.count) && a.unit == b.unit
     }
 }
 
@@ -69,34 +71,55 @@ public enum Measures {
         public let id: String
         public let title: String
         public let citation: String
-        public let classify: @Sendable (OutcomeRecord) -> MeasureStatus
-        /// The reasons a patient is left out, in the order reports list them.
+        /// What one count is: a patient, or (for a measure of treatments) a radiotherapy course.
+        public let unit: String
+        /// Where each of a patient's units stands (one per patient for a patient measure; none when the patient has no such unit).
+        public let statuses: @Sendable (OutcomeRecord) -> [MeasureStatus]
+        /// The reasons a unit is left out, in the order reports list them.
         public let reasons: [String]
+
+        public init(id: String, title: String, citation: String, classify: @escaping @Sendable (OutcomeRecord) -> MeasureStatus, reasons: [String]) {
+            self.init(id: id, title: title, citation: citation, unit: "patients", statuses: { [classify($0)] }, reasons: reasons)
+        }
+
+        public init(id: String, title: String, citation: String, unit: String, statuses: @escaping @Sendable (OutcomeRecord) -> [MeasureStatus], reasons: [String]) {
+            self.id = id
+            self.title = title
+            self.citation = citation
+            self.unit = unit
+            self.statuses = statuses
+            self.reasons = reasons
+        }
+
+        /// A patient measure's status of one patient.
+        public func classify(_ r: OutcomeRecord) -> MeasureStatus? { statuses(r).first }
 
         public func measure(_ records: [OutcomeRecord]) -> QualityMeasure {
             var numerator = 0, denominator = 0
             var left: [String: Int] = [:]
             for r in records {
-                switch classify(r) {
-                case .met: numerator += 1; denominator += 1
-                case .notMet: denominator += 1
-                case .excluded(let why): left[why, default: 0] += 1
+                for status in statuses(r) {
+                    switch status {
+                    case .met: numerator += 1; denominator += 1
+                    case .notMet: denominator += 1
+                    case .excluded(let why): left[why, default: 0] += 1
+                    }
                 }
             }
             return QualityMeasure(id: id, title: title, numerator: numerator, denominator: denominator,
-                                  excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation)
+                                  excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation, unit: unit)
         }
 
         /// The measure per calendar quarter of the index date ("2026-Q1"), oldest first.
         public func quarterly(_ records: [OutcomeRecord]) -> [(quarter: String, numerator: Int, denominator: Int)] {
             var by: [String: (Int, Int)] = [:]
             for r in records {
-                let status = classify(r)
-                guard status == .met || status == .notMet else { continue }
                 let (y, m, _) = r.index.components
                 let q = "\(y)-Q\((m - 1) / 3 + 1)"
-                by[q, default: (0, 0)].0 += status == .met ? 1 : 0
-                by[q, default: (0, 0)].1 += 1
+                for status in statuses(r) where status == .met || status == .notMet {
+                    by[q, default: (0, 0)].0 += status == .met ? 1 : 0
+                    by[q, default: (0, 0)].1 += 1
+                }
             }
             return by.keys.sorted().map { ($0, by[$0]!.0, by[$0]!.1) }
         }
@@ -171,7 +194,8 @@ public enum Measures {
         reasons: [noAgent, dosesNotKept, shortAfterStart])
 
     /// Every measure computed, in report order.
-    public static let all = [bmaWithin90DaysDefinition, dentalCheckBeforeBMADefinition, bmaPersistenceDefinition]
+    public static let all = [bmaWithin90DaysDefinition, dentalCheckBeforeBMADefinition, shortCourseRadiotherapyDefinition,
+                             cordCompressionMRIDefinition, bmaPersistenceDefinition]
 }
 
 extension OutcomeReport {

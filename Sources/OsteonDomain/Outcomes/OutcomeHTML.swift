@@ -70,7 +70,8 @@ extension OutcomeReport {
             let rate = small(m.numerator) || small(m.denominator) ? "suppressed" : pct(m.rate)
             let left = m.excluded.map { "\(e($0.reason)): \(count($0.count))" }.joined(separator: "; ")
             let title = measureLink.map { "<a href=\"\(e($0(m.id)))\">\(e(m.title))</a>" } ?? e(m.title)
-            out += "<tr><td>\(title)<br><small>\(e(m.citation))</small></td><td>\(count(m.numerator))</td><td>\(count(m.denominator))</td><td>\(rate)</td><td class=\"words\">\(left.isEmpty ? "none" : left)</td></tr>"
+            let unit = m.unit == "patients" ? "" : " Counted in \(e(m.unit))."
+            out += "<tr><td>\(title)<br><small>\(e(m.citation)).\(unit)</small></td><td>\(count(m.numerator))</td><td>\(count(m.denominator))</td><td>\(rate)</td><td class=\"words\">\(left.isEmpty ? "none" : left)</td></tr>"
         }
         out += "</table>"
         for d in Measures.all {

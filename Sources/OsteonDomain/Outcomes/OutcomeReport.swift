@@ -19,10 +19,15 @@ public struct OutcomeRecord: Sendable, Equatable {
     /// The survival scores computed from the facts dated on or before the index date + 30 days (those that could be).
     public var scores: [ScoreAtIndex]
     public var bma: BMAFacts
+    public var radiotherapy: [RadiotherapyCourseFacts]
+    public var cordCompression: CordCompressionFacts
 
     public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite], scores: [ScoreAtIndex] = [],
-                bma: BMAFacts = BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil)) {
+                bma: BMAFacts = BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil), radiotherapy: [RadiotherapyCourseFacts] = [],
+                cordCompression: CordCompressionFacts = CordCompressionFacts(suspected: false, since: nil)) {
         self.bma = bma
+        self.radiotherapy = radiotherapy
+        self.cordCompression = cordCompression
         self.patientID = patientID
         self.index = index
         self.end = end
@@ -244,6 +249,7 @@ extension OutcomeReport {
                     ("id", .string(m.id)), ("title", .string(m.title)), ("numerator", count(m.numerator)), ("denominator", count(m.denominator)),
                     ("rate", small(m.numerator) || small(m.denominator) ? .null : m.rate.map { .double($0) } ?? .null),
                     ("excluded", .array(m.excluded.map { ["reason": .string($0.reason), "count": count($0.count)] })), ("citation", .string(m.citation)),
+                    ("unit", .string(m.unit)),
                 ])
         })
     }
@@ -291,7 +297,7 @@ extension OutcomeReport {
         lines.append("Quality measures:")
         for m in measures {
             let rate = m.rate.map { r in n.map { m.numerator < $0 || m.denominator < $0 } == true ? "suppressed" : percent(r) } ?? "no denominator"
-            lines.append("  \(m.title): \(count(m.numerator)) of \(count(m.denominator)) (\(rate))")
+            lines.append("  \(m.title): \(count(m.numerator)) of \(count(m.denominator)) \(m.unit) (\(rate))")
             for e in m.excluded { lines.append("    left out, \(e.reason): \(count(e.count))") }
         }
         return lines.joined(separator: "\n") + "\n"

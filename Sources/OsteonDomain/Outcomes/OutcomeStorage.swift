@@ -16,6 +16,13 @@ extension OutcomeRead {
                 "bma_doses": r.bma.doseDays.map { JSONValue($0.map(\.description)) } ?? .null,
                 "dental": JSONValue(r.bma.dentalEvaluations.map(\.description)), "dental_latest_only": .bool(r.bma.dentalLatestOnly),
                 "bma_urgent_start": .bool(r.bma.urgentStart),
+                "radiotherapy": .array(r.radiotherapy.map { c in
+                    ["date": JSONValue(c.date?.description), "dose_gy": c.doseGy.map { .double($0) } ?? .null, "fractions": c.fractions.map { .int($0) } ?? .null,
+                     "to_bone_metastasis": .bool(c.toBoneMetastasis), "previous_to_site": .bool(c.previousToSite), "stabilised": .bool(c.stabilised),
+                     "cord_compression": .bool(c.cordCompression), "femoral": .bool(c.femoral)]
+                }),
+                "mscc": ["suspected": .bool(r.cordCompression.suspected), "since": JSONValue(r.cordCompression.since?.description),
+                         "whole_spine_mri": JSONValue(r.cordCompression.wholeSpineMRIs.map(\.description))],
             ]
         }
     }
@@ -31,7 +38,15 @@ extension OutcomeRead {
             guard let id = j["patient"]?.stringValue, let index = j["index"]?.stringValue.flatMap(Day.init), let end = j["end"]?.stringValue.flatMap(Day.init),
                   case .bool(let died)? = j["died"], case .bool(let prostate)? = j["prostate"],
                   let dental = j["dental"]?.arrayValue, case .bool(let latestOnly)? = j["dental_latest_only"],
-                  case .bool(let urgent)? = j["bma_urgent_start"] else { return nil }
+                  case .bool(let urgent)? = j["bma_urgent_start"], let courses = j["radiotherapy"]?.arrayValue,
+                  case .bool(let suspected)? = j["mscc"]?["suspected"], let mris = j["mscc"]?["whole_spine_mri"]?.arrayValue else { return nil }
+            var radiotherapy: [RadiotherapyCourseFacts] = []
+            for c in courses {
+                guard case .bool(let bone)? = c["to_bone_metastasis"], case .bool(let previous)? = c["previous_to_site"], case .bool(let stabilised)? = c["stabilised"],
+                      case .bool(let cord)? = c["cord_compression"], case .bool(let femoral)? = c["femoral"] else { return nil }
+                radiotherapy.append(.init(date: c["date"]?.stringValue.flatMap(Day.init), doseGy: c["dose_gy"]?.numberValue, fractions: c["fractions"]?.intValue,
+                                          toBoneMetastasis: bone, previousToSite: previous, stabilised: stabilised, cordCompression: cord, femoral: femoral))
+            }
             var scores: [ScoreAtIndex] = []
             for s in j["scores"]?.arrayValue ?? [] {
                 guard let score = s["score"]?.stringValue.flatMap(ScoreAtIndex.Score.init(rawValue:)), let total = s["total"]?.intValue,
@@ -46,7 +61,10 @@ extension OutcomeRead {
                 scores: scores,
                 bma: BMAFacts(firstStart: j["bma_first_start"]?.stringValue.flatMap(Day.init), prostate: prostate, castrationSensitive: castration,
                               doseDays: j["bma_doses"]?.arrayValue?.compactMap { $0.stringValue.flatMap(Day.init) },
-                              dentalEvaluations: dental.compactMap { $0.stringValue.flatMap(Day.init) }, dentalLatestOnly: latestOnly, urgentStart: urgent)))
+                              dentalEvaluations: dental.compactMap { $0.stringValue.flatMap(Day.init) }, dentalLatestOnly: latestOnly, urgentStart: urgent),
+                radiotherapy: radiotherapy,
+                cordCompression: .init(suspected: suspected, since: j["mscc"]?["since"]?.stringValue.flatMap(Day.init),
+                                       wholeSpineMRIs: mris.compactMap { $0.stringValue.flatMap(Day.init) })))
         default: return nil
         }
     }

@@ -21,6 +21,7 @@ public enum OsteonMigrations {
         M0015SearchTerms(),          // search by the start of a word of the name or hospital number, from an index
         M0016SummaryOutcomes(),      // each patient's outcome facts beside the summary (the quality dashboard reads no records)
         M0017OutcomeMeasureFacts(),  // the stored outcome facts gain the dental evaluations and dose dates (every row recomputed)
+        M0018OutcomeTreatmentFacts(), // and the radiotherapy courses and suspected cord compression (every row recomputed)
     ]
 }
 

@@ -392,6 +392,11 @@ struct M0017OutcomeMeasureFacts: AsyncMigration {
     func revert(on db: any Database) async throws {}
 }
 
+struct M0018OutcomeTreatmentFacts: AsyncMigration {
+    func prepare(on db: any Database) async throws { try await M0016SummaryOutcomes.recomputeAll(on: db) }
+    func revert(on db: any Database) async throws {}
+}
+
 struct M0015SearchTerms: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(SummaryStore.termsTable)

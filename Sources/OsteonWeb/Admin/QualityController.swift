@@ -87,13 +87,18 @@ struct QualityController: RouteCollection {
         }
         let (report, _, _) = try await Self.report(req)
         let visible = try await req.visiblePatientIDs()
-        var shown: [(UUID, MeasureStatus, OutcomeRecord)] = []
+        // A measure of courses gives a patient one result per course; a patient with none is not in it.
+        var shown: [(UUID, [MeasureStatus], OutcomeRecord)] = []
         var others = 0
         for r in report.records {
+            let statuses = definition.statuses(r)
+            guard !statuses.isEmpty else { continue }
             guard let pid = UUID(uuidString: r.patientID), visible.contains(pid) else { others += 1; continue }
-            shown.append((pid, definition.classify(r), r))
+            shown.append((pid, statuses, r))
         }
-        func rank(_ s: MeasureStatus) -> Int { switch s { case .notMet: 0; case .met: 1; case .excluded: 2 } }
+        func rank(_ s: [MeasureStatus]) -> Int {
+            s.map { switch $0 { case .notMet: 0; case .met: 1; case .excluded: 2 } }.min() ?? 2
+        }
         var patients: [PatientRecord] = []
         let ids = shown.map(\.0)
         for start in stride(from: 0, to: ids.count, by: 500) {  // within every database's limit of bound values
@@ -105,20 +110,24 @@ struct QualityController: RouteCollection {
         let m = definition.measure(report.records)
         var w = HTMLWriter()
         w.raw("<h1>"); w.text(definition.title); w.raw("</h1>\n<p class=\"facts\">")
-        w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible patients met it. \(definition.citation).")
+        w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible \(definition.unit) met it. \(definition.citation).")
         w.raw("</p>\n<p><a href=\"\(SiteRoute.quality.link())\">Back to quality and outcomes</a></p>\n")
         if shown.isEmpty {
             w.raw("<p>None of your patients is in this measure.</p>\n")
         } else {
             w.raw("<table class=\"list\"><caption>Your patients in this measure, not met first</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">First bone metastasis</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
-            for (pid, status, r) in shown {
+            for (pid, statuses, r) in shown {
                 let p = byID[pid]
                 w.raw("<tr><td><a href=\"\(SiteRoute.patient.link(pid))\">"); w.text(p?.name ?? "patient"); w.raw("</a> ("); w.text(p?.externalID ?? ""); w.raw(")</td><td>")
                 w.text(r.index.description); w.raw("</td><td>")
-                switch status {
-                case .met: w.raw("<span class=\"badge badge-later\">Met</span>")
-                case .notMet: w.raw("<span class=\"badge badge-overdue\">Not met</span>")
-                case .excluded(let why): w.raw("Left out: "); w.text(why)
+                for (i, status) in statuses.enumerated() {
+                    if i > 0 { w.raw("<br>") }
+                    if statuses.count > 1 { w.text("Course \(i + 1): ") }
+                    switch status {
+                    case .met: w.raw("<span class=\"badge badge-later\">Met</span>")
+                    case .notMet: w.raw("<span class=\"badge badge-overdue\">Not met</span>")
+                    case .excluded(let why): w.raw("Left out: "); w.text(why)
+                    }
                 }
                 w.raw("</td></tr>\n")
             }
