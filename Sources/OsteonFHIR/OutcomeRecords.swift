@@ -22,8 +22,17 @@ extension FHIRImporter {
             index = min(index ?? day, day)
         }
         if undatedMetastasis { return .excluded(.boneMetastasisWithoutDate) }
-        guard let index else { return .noBoneMetastasis }
         let patient = resources.first { $0.resourceType == "Patient" }
+        let id = patient?.id ?? String(key.split(separator: "/").last ?? "")
+        guard let index else {
+            // Outside the cohort; a primary bone tumour is still in the sarcoma-referral measure (the record is read whole only then).
+            let primaryBone = resources.contains { r in
+                guard r.resourceType == "Condition", case .primary(let site) = mapper.classify(r) else { return false }
+                return site.isPrimaryBoneTumor
+            }
+            guard primaryBone, let p = SarcomaPathwayFacts(importPatient(key).patientCase, patientID: id) else { return .noBoneMetastasis }
+            return .primaryBoneTumour(p)
+        }
         var death: Day?
         if let p = patient {
             if p["deceasedDateTime"] != nil {
@@ -52,7 +61,6 @@ extension FHIRImporter {
         }.min()
         let whole = importPatient(key).patientCase
         let primaries = whole.cancers?.compactMap(\.primarySite) ?? []
-        let id = patient?.id ?? String(key.split(separator: "/").last ?? "")
         // The survival scores from what was known by 30 days after the index date (undated resources, e.g. the Patient, count).
         let cutoff = index.adding(days: 30)
         var early = FHIRImporter()
@@ -68,7 +76,8 @@ extension FHIRImporter {
             .compactMap { fhirDay($0["performedDateTime"]) ?? fhirDay($0.at("performedPeriod", "start")) }.sorted()
         bma.dentalLatestOnly = false
         return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores, bma: bma,
-                                       radiotherapy: RadiotherapyCourseFacts.all(whole), cordCompression: CordCompressionFacts(whole)))
+                                       radiotherapy: RadiotherapyCourseFacts.all(whole), cordCompression: CordCompressionFacts(whole),
+                                       sarcoma: SarcomaPathwayFacts(whole, patientID: id)))
     }
 
     /// The date a resource was recorded for follow-up (README "Outcomes").

@@ -47,6 +47,7 @@ struct PatientMapper {
         case "Procedure": procedure(r)
         case "FamilyMemberHistory": family(r)
         case "ImagingStudy": imaging(r)
+        case "ServiceRequest": referral(r)
         default: break
         }
     }
@@ -521,7 +522,22 @@ struct PatientMapper {
         note("surgeries[\(c.surgeries!.count - 1)]", r)
     }
 
-    // MARK: Family history, imaging
+    // MARK: Referrals, family history, imaging
+
+    /// A referral to a bone-sarcoma centre: a ServiceRequest whose code, category or performer type says referral
+    /// (or refer) and sarcoma (◐: FHIR-NOTES names no code for it). Others are not read.
+    mutating func referral(_ r: JSONValue) {
+        guard let status = r["status"]?.stringValue, ["active", "completed", "on-hold"].contains(status) else { return }
+        let words = ([Concept(r["code"])] + (r["category"]?.array ?? []).map(Concept.init) + (r["performerType"].map { [Concept($0)] } ?? []))
+            .map(\.words).joined(separator: " ")
+        guard words.has("sarcoma"), words.has("refer") || r["intent"]?.stringValue == "referral" else { return }
+        var referral = Referral()
+        referral.specialty = .sarcomaCentre
+        referral.date = fhirDay(r["authoredOn"]) ?? fhirDay(r["occurrenceDateTime"])
+        if c.referrals == nil { c.referrals = [] }
+        c.referrals!.append(referral)
+        note("referrals[\(c.referrals!.count - 1)]", r)
+    }
 
     mutating func family(_ r: JSONValue) {
         let relation = Concept(r["relationship"]).firstLabel

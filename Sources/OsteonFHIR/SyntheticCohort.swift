@@ -318,7 +318,22 @@ public struct SyntheticCohort {
             ]))
         }
         if let indexAgo { addOutcomes(&out, patient: n, primary: primary.site, indexAgo: indexAgo, subject: subject, pid: pid) }
+        if primary.site.isPrimaryBoneTumor { addSarcomaReferral(&out, patient: n, diagnosedAgo: diagnosed, subject: subject, pid: pid) }
         return out
+    }
+
+    /// A primary bone tumour's referral to a bone-sarcoma centre (the sarcoma measure): 70 % before the diagnosis and
+    /// its biopsy, 15 % after, 15 % none recorded — generator settings (no source here gives these rates), from
+    /// their own stream so the rest of the record is unchanged.
+    func addSarcomaReferral(_ out: inout [(String, JSONValue)], patient n: Int, diagnosedAgo: Int, subject: JSONValue, pid: String) {
+        var e = Random(state: (seed ^ 0x5A8C_0AA1) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 0x100_0000_01b3)
+        guard let offset = e.weighted([(Optional(-e.int(3...30)), 0.7), (e.int(5...40), 0.15), (nil, 0.15)]) else { return }
+        let day = asOf.adding(days: -diagnosedAgo + offset)
+        guard day <= asOf else { return }
+        out.append(("ServiceRequest", [
+            "resourceType": "ServiceRequest", "id": .string("\(pid)-sarcoma-referral"), "status": "completed", "intent": "order", "subject": subject,
+            "code": ["text": "Referral to bone sarcoma service"], "authoredOn": .string(day.description),
+        ]))
     }
 
     /// Median survival after a bone metastasis by primary, months (REFERENCE §11, Coleman 2006: midpoints of its ranges;
@@ -412,5 +427,6 @@ public struct SyntheticCohort {
         }
     }
 
-    public static let resourceTypes = ["Patient", "Condition", "Observation", "MedicationRequest", "MedicationAdministration", "Procedure", "Encounter", "Immunization"]
+    public static let resourceTypes = ["Patient", "Condition", "Observation", "MedicationRequest", "MedicationAdministration", "Procedure", "Encounter", "Immunization",
+                                       "ImagingStudy", "ServiceRequest"]
 }

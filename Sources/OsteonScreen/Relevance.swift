@@ -49,6 +49,8 @@ struct Relevance {
         "dental", "dentist", "periodontal",  // a dental evaluation before a bone-modifying agent (Codes.dentalEvaluationWords)
     ], suffixes: ["ectomy"])
     static let observationWords = Keywords(["receptor"])
+    /// A referral to a bone-sarcoma centre (the importer reads no other ServiceRequest).
+    static let serviceRequestWords = Keywords(["sarcoma"])
 
     static func classify(_ line: UnsafeRawBufferPointer, _ scan: ScanResult) -> Kind {
         guard let type = scan.resourceType else { return .ignore }
@@ -64,6 +66,8 @@ struct Relevance {
             return hasCode(line, scan, medicationCodes, icd10Cancer: false) || medicationWords.matchAny(line, scan.texts) || hasMCODE(line, scan) ? .keep : .presence
         case "Procedure":
             return hasCode(line, scan, procedureCodes, icd10Cancer: false) || procedureWords.matchAny(line, scan.texts) || hasMCODE(line, scan) ? .keep : .ignore
+        case "ServiceRequest":
+            return serviceRequestWords.matchAny(line, scan.texts) ? .keep : .ignore
         default:
             return .ignore
         }

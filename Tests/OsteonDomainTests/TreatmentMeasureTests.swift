@@ -149,3 +149,60 @@ import Testing
         #expect(OutcomeRead(stored: try JSONValue.parse(old.serialized())) == nil)
     }
 }
+
+/// `sarcoma_referral_before_biopsy` (REFERENCE §12: UK BSG 2016, refer a suspected primary bone tumour to a
+/// bone-sarcoma MDT before biopsy): its population is every patient read with a primary bone tumour, in the
+/// skeletal-metastasis cohort or not.
+@Suite struct SarcomaReferralMeasureTests {
+    func read(_ surgeries: [[String: Any]], _ referrals: [[String: Any]], primary: String = "osteosarcoma",
+              lesions: [[String: Any]] = [["id": "L1", "bone": "femur", "origin": "primary", "detected_date": "2026-03-01"]]) throws -> OutcomeRead {
+        let object: [String: Any] = ["patient_id": "s1", "patient": ["sex": "male", "birth_date": "2010-05-01"],
+                                     "cancers": [["primary_site": primary, "diagnosis_date": "2026-03-20"]],
+                                     "lesions": lesions, "surgeries": surgeries, "referrals": referrals]
+        return try CaseReader.read(try JSONValue.parse(JSONSerialization.data(withJSONObject: object))).patientCase.outcome(asOf: Day("2026-12-01")!)
+    }
+
+    func status(_ surgeries: [[String: Any]], _ referrals: [[String: Any]]) throws -> MeasureStatus? {
+        guard case .primaryBoneTumour(let p) = try read(surgeries, referrals) else { Issue.record("not in the population"); return nil }
+        return Measures.sarcomaReferralDefinition.classify(p)
+    }
+
+    @Test("referral on or before the first biopsy is met; after it, or none, is not; undated facts are left out, named")
+    func referralBeforeBiopsy() throws {
+        let biopsy: [[String: Any]] = [["kind": "biopsy", "lesion_id": "L1", "date": "2026-03-15"]]
+        #expect(try status(biopsy, [["specialty": "sarcoma_centre", "date": "2026-03-05"]]) == .met)
+        #expect(try status(biopsy, [["specialty": "sarcoma_centre", "date": "2026-03-15"]]) == .met)        // the same day
+        #expect(try status(biopsy, [["specialty": "sarcoma_centre", "date": "2026-03-25"]]) == .notMet)
+        #expect(try status(biopsy, [["specialty": "orthopaedic_oncology", "date": "2026-03-05"]]) == .notMet)  // not a sarcoma centre
+        #expect(try status(biopsy, []) == .notMet)
+        // A second biopsy after the referral does not undo the first one's.
+        #expect(try status(biopsy + [["kind": "biopsy", "date": "2026-04-10"]], [["specialty": "sarcoma_centre", "date": "2026-04-01"]]) == .notMet)
+        #expect(try status(biopsy, [["specialty": "sarcoma_centre"]]) == .excluded("sarcoma-centre referral with no date (before or after the biopsy cannot be told)"))
+        #expect(try status([], [["specialty": "sarcoma_centre", "date": "2026-03-05"]]) == .excluded("no biopsy recorded"))
+        #expect(try status([["kind": "biopsy"]], []) == .excluded("biopsy with no date"))
+    }
+
+    @Test("the population: a primary bone tumour in or out of the metastasis cohort; not a patient without one")
+    func population() throws {
+        let referral: [[String: Any]] = [["specialty": "sarcoma_centre", "date": "2026-03-05"]]
+        let biopsy: [[String: Any]] = [["kind": "biopsy", "date": "2026-03-15"]]
+        // Ewing sarcoma with a bone metastasis: in the cohort, and in this measure.
+        guard case .included(let r) = try read(biopsy, referral, primary: "ewing_sarcoma",
+                                               lesions: [["id": "L1", "bone": "pelvis", "origin": "primary", "detected_date": "2026-03-01"],
+                                                         ["id": "L2", "bone": "vertebra", "level": "T9", "origin": "metastasis", "detected_date": "2026-04-01"]])
+        else { Issue.record("not included"); return }
+        #expect(r.sarcoma?.firstBiopsy == Day("2026-03-15"))
+        let alone = try read(biopsy, [], primary: "chondrosarcoma")
+        let report = OutcomeReport(asOf: Day("2026-12-01")!, reads: [.included(r), alone, .noBoneMetastasis])
+        #expect(report.patientsRead == 3 && report.withBoneMetastasis == 1)
+        let m = report.measures.first { $0.id == "sarcoma_referral_before_biopsy" }
+        #expect(m?.numerator == 1 && m?.denominator == 2)
+        #expect(Measures.sarcomaReferralDefinition.quarterly(report.pathways).map(\.quarter) == ["2026-Q1"])
+        // Breast cancer is not a primary bone tumour.
+        #expect(try read(biopsy, [], primary: "breast") == .noBoneMetastasis)
+        // Stored and read back, in the cohort and out of it.
+        for read in [OutcomeRead.included(r), alone] {
+            #expect(OutcomeRead(stored: try JSONValue.parse(read.stored.serialized())) == read)
+        }
+    }
+}

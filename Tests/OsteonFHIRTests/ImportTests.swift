@@ -426,3 +426,41 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(Measures.cordCompressionMRIDefinition.classify(try record(mriStarted: "2025-06-13")) == .notMet)
     }
 }
+
+/// A referral to a bone-sarcoma centre read from a ServiceRequest, and the sarcoma measure of a patient outside
+/// the skeletal-metastasis cohort (osteosarcoma, ICD-10-CM C40.2x, with a biopsy).
+@Suite struct SarcomaReferralImportTests {
+    func record(referredOn day: String?) -> OutcomeRead? {
+        let subject: JSONValue = ["reference": "Patient/s1"]
+        var resources: [JSONValue] = [
+            ["resourceType": "Patient", "id": "s1", "gender": "female", "birthDate": "2009-02-01"],
+            ["resourceType": "Condition", "id": "os", "subject": subject, "onsetDateTime": "2026-02-20",
+             "clinicalStatus": ["coding": [["code": "active"]]],
+             "code": ["coding": [["system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C40.22", "display": "Malignant neoplasm of long bones of left lower limb"]],
+                      "text": "Osteosarcoma of left femur"]],
+            ["resourceType": "Procedure", "id": "bx", "status": "completed", "subject": subject, "performedDateTime": "2026-03-10",
+             "code": ["coding": [["system": "http://snomed.info/sct", "code": "86273004", "display": "Biopsy (procedure)"]]]],
+        ]
+        if let day {
+            resources.append(["resourceType": "ServiceRequest", "id": "ref", "status": "completed", "intent": "order", "subject": subject,
+                              "code": ["text": "Referral to bone sarcoma service"], "authoredOn": .string(day)])
+        }
+        // A ServiceRequest that is not a sarcoma referral is not read as one.
+        resources.append(["resourceType": "ServiceRequest", "id": "ref2", "status": "active", "intent": "order", "subject": subject,
+                          "code": ["text": "Referral to physiotherapy"], "authoredOn": "2026-03-01"])
+        var importer = FHIRImporter()
+        for r in resources { importer.add(r) }
+        return importer.outcomes(asOf: Day("2026-12-01")!).first
+    }
+
+    @Test("referred before the biopsy: met; after it or not at all: not met")
+    func measure() throws {
+        func status(_ day: String?) -> MeasureStatus? {
+            guard case .primaryBoneTumour(let p)? = record(referredOn: day) else { Issue.record("not in the sarcoma population"); return nil }
+            return Measures.sarcomaReferralDefinition.classify(p)
+        }
+        #expect(status("2026-03-02") == .met)
+        #expect(status("2026-03-12") == .notMet)
+        #expect(status(nil) == .notMet)
+    }
+}

@@ -97,6 +97,48 @@ import VaporTesting
         }
     }
 
+    @Test("a measure of radiotherapy courses shows one result per course; the sarcoma measure lists a patient outside the cohort")
+    func coursesAndSarcoma() async throws {
+        try await withOsteon { app in
+            let url = repositoryRoot.appendingPathComponent("examples/cases/breast-femur-spine.json")
+            var c = try CaseReader.read(try JSONValue.parse(Data(contentsOf: url))).patientCase
+            c.patientID = "QUAL-RT"
+            var first = RadiotherapyCourse(), again = RadiotherapyCourse()
+            (first.lesionID, first.doseGy, first.fractions, first.date) = ("L2", 8, 1, Day("2026-11-15"))
+            (again.lesionID, again.doseGy, again.fractions, again.date) = ("L2", 8, 1, Day("2026-11-22"))
+            c.radiotherapy = [first, again]
+            let rt = try await CaseStore(db: app.db).importCase(c, name: "Rhea Course").requireID()
+            let sarcoma = try CaseReader.read(try JSONValue.parse(#"""
+                {"patient_id": "QUAL-OS", "patient": {"sex": "male", "birth_date": "2010-05-01"},
+                 "cancers": [{"primary_site": "osteosarcoma", "diagnosis_date": "2026-10-20"}],
+                 "lesions": [{"id": "L1", "bone": "femur", "origin": "primary", "detected_date": "2026-10-01"}],
+                 "surgeries": [{"kind": "biopsy", "lesion_id": "L1", "date": "2026-10-15"}],
+                 "referrals": [{"specialty": "sarcoma_centre", "date": "2026-10-25"}]}
+                """#)).patientCase
+            let os = try await CaseStore(db: app.db).importCase(sarcoma, name: "Otto Sarcoma").requireID()
+            for id in [rt, os] { try await joinCareTeam(app, patientID: id) }
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let dashboard = try await b.get("/quality").body.string
+            for id in ["single_fraction_or_short_course_rt", "mscc_mri_within_24h", "sarcoma_referral_before_biopsy"] {
+                #expect(dashboard.contains(#"href="/quality/measures/\#(id)""#), "\(id) on the dashboard")
+            }
+            let courses = try await b.get("/quality/measures/single_fraction_or_short_course_rt").body.string
+            #expect(courses.contains("Rhea Course") && courses.contains("Course 1") && courses.contains("Course 2"))
+            #expect(courses.contains("previous radiotherapy to the site") && courses.contains("eligible radiotherapy courses"))
+            let page = try await b.get("/quality/measures/sarcoma_referral_before_biopsy")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            // Biopsied 2026-10-15, referred 2026-10-25: not met; he has no bone metastasis, so he is not in the cohort.
+            #expect(html.contains("Otto Sarcoma") && html.contains("/patients/\(os)") && html.contains("2026-10-15") && html.contains("Not met"))
+            #expect(html.contains("0 of 1 eligible patients"))
+            let text = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+            #expect(text.range(of: "[a-z0-9]+_[a-z0-9_]+", options: .regularExpression) == nil, "snake_case on the page")
+            let audit = try await AuditLog(db: app.db).entries(limit: 50)
+            #expect(audit.contains { $0.object.contains("/quality/measures/sarcoma") && $0.patientID == os })
+        }
+    }
+
     @Test("exports: the measures as CSV and as FHIR MeasureReports, with small counts hidden on request")
     func exports() async throws {
         try await withOsteon { app in

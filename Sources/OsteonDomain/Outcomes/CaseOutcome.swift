@@ -7,7 +7,8 @@
 extension PatientCase {
     public func outcome(asOf: Day, patientID id: String? = nil) -> OutcomeRead {
         let metastatic = (lesions ?? []).filter { $0.origin == .metastasis }
-        guard !metastatic.isEmpty else { return .noBoneMetastasis }
+        let sarcoma = SarcomaPathwayFacts(self, patientID: id ?? patientID)
+        guard !metastatic.isEmpty else { return sarcoma.map { .primaryBoneTumour($0) } ?? .noBoneMetastasis }
         let dates = metastatic.compactMap(\.detectedDate)
         guard dates.count == metastatic.count, let index = dates.min() else { return .excluded(.boneMetastasisWithoutDate) }
         let death = patient.deceasedOn
@@ -24,7 +25,7 @@ extension PatientCase {
         let scores = ScoreAtIndex.from(Assessor.assess(knownBy(cutoff), asOf: cutoff))
         return .included(OutcomeRecord(patientID: id ?? patientID, index: index, end: end, died: died, firstSRE: sre,
                                        primaries: cancers?.compactMap(\.primarySite) ?? [], scores: scores, bma: BMAFacts(self),
-                                       radiotherapy: RadiotherapyCourseFacts.all(self), cordCompression: CordCompressionFacts(self)))
+                                       radiotherapy: RadiotherapyCourseFacts.all(self), cordCompression: CordCompressionFacts(self), sarcoma: sarcoma))
     }
 
     /// Every date a fact of the case was recorded for.

@@ -112,17 +112,20 @@ public enum Measures {
 
         /// The measure per calendar quarter of the index date ("2026-Q1"), oldest first.
         public func quarterly(_ records: [OutcomeRecord]) -> [(quarter: String, numerator: Int, denominator: Int)] {
-            var by: [String: (Int, Int)] = [:]
-            for r in records {
-                let (y, m, _) = r.index.components
-                let q = "\(y)-Q\((m - 1) / 3 + 1)"
-                for status in statuses(r) where status == .met || status == .notMet {
-                    by[q, default: (0, 0)].0 += status == .met ? 1 : 0
-                    by[q, default: (0, 0)].1 += 1
-                }
-            }
-            return by.keys.sorted().map { ($0, by[$0]!.0, by[$0]!.1) }
+            Measures.byQuarter(records.flatMap { r in statuses(r).map { (r.index, $0) } })
         }
+    }
+
+    /// Met and eligible per calendar quarter of each unit's day ("2026-Q1"), oldest first; left-out units are not counted.
+    static func byQuarter(_ units: [(Day, MeasureStatus)]) -> [(quarter: String, numerator: Int, denominator: Int)] {
+        var by: [String: (Int, Int)] = [:]
+        for (day, status) in units where status == .met || status == .notMet {
+            let (y, m, _) = day.components
+            let q = "\(y)-Q\((m - 1) / 3 + 1)"
+            by[q, default: (0, 0)].0 += status == .met ? 1 : 0
+            by[q, default: (0, 0)].1 += 1
+        }
+        return by.keys.sorted().map { ($0, by[$0]!.0, by[$0]!.1) }
     }
 
     static let sensitive = "castration-sensitive prostate cancer", unknownCastration = "prostate cancer, castration status not recorded",

@@ -74,10 +74,11 @@ extension OutcomeReport {
             out += "<tr><td>\(title)<br><small>\(e(m.citation)).\(unit)</small></td><td>\(count(m.numerator))</td><td>\(count(m.denominator))</td><td>\(rate)</td><td class=\"words\">\(left.isEmpty ? "none" : left)</td></tr>"
         }
         out += "</table>"
-        for d in Measures.all {
-            let quarters = d.quarterly(records)
+        let trends = Measures.all.map { ($0.title, "the first bone metastasis", $0.quarterly(records)) }
+            + [(Measures.sarcomaReferralDefinition.title, "the first biopsy", Measures.sarcomaReferralDefinition.quarterly(pathways))]
+        for (title, dated, quarters) in trends {
             guard !quarters.isEmpty else { continue }
-            out += "<table><caption>\(e(d.title)), by quarter of the first bone metastasis</caption><tr><th>Quarter</th><th>Met</th><th>Eligible</th><th>Rate</th></tr>"
+            out += "<table><caption>\(e(title)), by quarter of \(dated)</caption><tr><th>Quarter</th><th>Met</th><th>Eligible</th><th>Rate</th></tr>"
             for q in quarters {
                 let rate = small(q.numerator) || small(q.denominator) ? "suppressed" : pct(q.denominator > 0 ? Double(q.numerator) / Double(q.denominator) : nil)
                 out += "<tr><td>\(q.quarter)</td><td>\(count(q.numerator))</td><td>\(count(q.denominator))</td><td>\(rate)</td></tr>"

@@ -21,10 +21,13 @@ public struct OutcomeRecord: Sendable, Equatable {
     public var bma: BMAFacts
     public var radiotherapy: [RadiotherapyCourseFacts]
     public var cordCompression: CordCompressionFacts
+    /// A primary bone tumour recorded beside the metastases (a sarcoma that spread to bone, a second cancer).
+    public var sarcoma: SarcomaPathwayFacts?
 
     public init(patientID: String, index: Day, end: Day, died: Bool, firstSRE: Day?, primaries: [PrimarySite], scores: [ScoreAtIndex] = [],
                 bma: BMAFacts = BMAFacts(firstStart: nil, prostate: false, castrationSensitive: nil), radiotherapy: [RadiotherapyCourseFacts] = [],
-                cordCompression: CordCompressionFacts = CordCompressionFacts(suspected: false, since: nil)) {
+                cordCompression: CordCompressionFacts = CordCompressionFacts(suspected: false, since: nil), sarcoma: SarcomaPathwayFacts? = nil) {
+        self.sarcoma = sarcoma
         self.bma = bma
         self.radiotherapy = radiotherapy
         self.cordCompression = cordCompression
@@ -101,6 +104,8 @@ public struct ScoreAtIndex: Sendable, Equatable {
 
 public enum OutcomeRead: Sendable, Equatable {
     case noBoneMetastasis
+    /// Outside the cohort, but in the population of a primary bone tumour's measure.
+    case primaryBoneTumour(SarcomaPathwayFacts)
     case excluded(OutcomeRecord.Exclusion)
     case included(OutcomeRecord)
 }
@@ -122,6 +127,8 @@ public struct OutcomeReport: Sendable {
     public let byScore: [(score: ScoreAtIndex.Score, groups: [(group: String, curve: KaplanMeier)], notComputed: Int)]
     public let concordance: [(score: ScoreAtIndex.Score, c: Concordance?)]
     public let measures: [QualityMeasure]
+    /// The patients with a primary bone tumour (in the cohort or not), for `sarcoma_referral_before_biopsy`.
+    public let pathways: [SarcomaPathwayFacts]
     /// Observed survival at 6, 12 and 24 months (182, 365, 730 days).
     public static let calibrationDays = [(6, 182), (12, 365), (24, 730)]
 
@@ -131,13 +138,16 @@ public struct OutcomeReport: Sendable {
         var records: [OutcomeRecord] = []
         var excluded: [OutcomeRecord.Exclusion: Int] = [:]
         var metastatic = 0
+        var pathways: [SarcomaPathwayFacts] = []
         for r in reads {
             switch r {
             case .noBoneMetastasis: break
+            case .primaryBoneTumour(let p): pathways.append(p)
             case .excluded(let why): metastatic += 1; excluded[why, default: 0] += 1
-            case .included(let record): metastatic += 1; records.append(record)
+            case .included(let record): metastatic += 1; records.append(record); if let p = record.sarcoma { pathways.append(p) }
             }
         }
+        self.pathways = pathways
         withBoneMetastasis = metastatic
         self.records = records
         self.excluded = OutcomeRecord.Exclusion.allCases.compactMap { e in excluded[e].map { (e, $0) } }
@@ -155,7 +165,7 @@ public struct OutcomeReport: Sendable {
             }
             return (score, groups, records.count - scored.count)
         }
-        measures = Measures.all.map { $0.measure(records) }
+        measures = Measures.all.map { $0.measure(records) } + [Measures.sarcomaReferralDefinition.measure(pathways)]
         concordance = ScoreAtIndex.Score.allCases.map { score in
             let items = records.compactMap { r in
                 r.scores.first { $0.score == score }.map { (observation: r.survival, prediction: Double(score.higherMeansLonger ? $0.total : -$0.total)) }

@@ -4,6 +4,7 @@ extension OutcomeRead {
     public var stored: JSONValue {
         switch self {
         case .noBoneMetastasis: return ["kind": "none"]
+        case .primaryBoneTumour(let p): return ["kind": "primary_bone_tumour", "sarcoma": p.stored]
         case .excluded(let reason): return ["kind": "excluded", "reason": .string(reason.rawValue)]
         case .included(let r):
             return [
@@ -21,6 +22,7 @@ extension OutcomeRead {
                      "to_bone_metastasis": .bool(c.toBoneMetastasis), "previous_to_site": .bool(c.previousToSite), "stabilised": .bool(c.stabilised),
                      "cord_compression": .bool(c.cordCompression), "femoral": .bool(c.femoral)]
                 }),
+                "sarcoma": r.sarcoma?.stored ?? .null,
                 "mscc": ["suspected": .bool(r.cordCompression.suspected), "since": JSONValue(r.cordCompression.since?.description),
                          "whole_spine_mri": JSONValue(r.cordCompression.wholeSpineMRIs.map(\.description))],
             ]
@@ -31,6 +33,9 @@ extension OutcomeRead {
     public init?(stored j: JSONValue) {
         switch j["kind"]?.stringValue {
         case "none": self = .noBoneMetastasis
+        case "primary_bone_tumour":
+            guard let p = j["sarcoma"].flatMap(SarcomaPathwayFacts.init(stored:)) else { return nil }
+            self = .primaryBoneTumour(p)
         case "excluded":
             guard let reason = j["reason"]?.stringValue.flatMap(OutcomeRecord.Exclusion.init(rawValue:)) else { return nil }
             self = .excluded(reason)
@@ -39,7 +44,13 @@ extension OutcomeRead {
                   case .bool(let died)? = j["died"], case .bool(let prostate)? = j["prostate"],
                   let dental = j["dental"]?.arrayValue, case .bool(let latestOnly)? = j["dental_latest_only"],
                   case .bool(let urgent)? = j["bma_urgent_start"], let courses = j["radiotherapy"]?.arrayValue,
-                  case .bool(let suspected)? = j["mscc"]?["suspected"], let mris = j["mscc"]?["whole_spine_mri"]?.arrayValue else { return nil }
+                  case .bool(let suspected)? = j["mscc"]?["suspected"], let mris = j["mscc"]?["whole_spine_mri"]?.arrayValue,
+                  let sarcomaValue = j["sarcoma"] else { return nil }
+            var sarcoma: SarcomaPathwayFacts?
+            if sarcomaValue != .null {
+                guard let p = SarcomaPathwayFacts(stored: sarcomaValue) else { return nil }
+                sarcoma = p
+            }
             var radiotherapy: [RadiotherapyCourseFacts] = []
             for c in courses {
                 guard case .bool(let bone)? = c["to_bone_metastasis"], case .bool(let previous)? = c["previous_to_site"], case .bool(let stabilised)? = c["stabilised"],
@@ -64,8 +75,23 @@ extension OutcomeRead {
                               dentalEvaluations: dental.compactMap { $0.stringValue.flatMap(Day.init) }, dentalLatestOnly: latestOnly, urgentStart: urgent),
                 radiotherapy: radiotherapy,
                 cordCompression: .init(suspected: suspected, since: j["mscc"]?["since"]?.stringValue.flatMap(Day.init),
-                                       wholeSpineMRIs: mris.compactMap { $0.stringValue.flatMap(Day.init) })))
+                                       wholeSpineMRIs: mris.compactMap { $0.stringValue.flatMap(Day.init) }),
+                sarcoma: sarcoma))
         default: return nil
         }
+    }
+}
+
+extension SarcomaPathwayFacts {
+    var stored: JSONValue {
+        ["patient": .string(patientID), "biopsies": JSONValue(biopsies.map(\.description)), "undated_biopsy": .bool(undatedBiopsy),
+         "referrals": JSONValue(referrals.map(\.description)), "undated_referral": .bool(undatedReferral)]
+    }
+
+    init?(stored j: JSONValue) {
+        guard let id = j["patient"]?.stringValue, let biopsies = j["biopsies"]?.arrayValue, let referrals = j["referrals"]?.arrayValue,
+              case .bool(let undatedBiopsy)? = j["undated_biopsy"], case .bool(let undatedReferral)? = j["undated_referral"] else { return nil }
+        self.init(patientID: id, biopsies: biopsies.compactMap { $0.stringValue.flatMap(Day.init) }, undatedBiopsy: undatedBiopsy,
+                  referrals: referrals.compactMap { $0.stringValue.flatMap(Day.init) }, undatedReferral: undatedReferral)
     }
 }

@@ -82,19 +82,29 @@ struct QualityController: RouteCollection {
 
     /// A measure's patients that the user may see: not met first, then met, then left out with the reason.
     func measure(req: Request) async throws -> View {
-        guard let id = req.rawParameter(.measure), let definition = Measures.all.first(where: { $0.id == id }) else {
+        let id = req.rawParameter(.measure)
+        let (report, _, _) = try await Self.report(req)
+        // Each patient in the measure, the day they are dated by, and their results: a measure of courses gives one
+        // per course, and a patient with none is not in it.
+        let units: [(patientID: String, day: Day?, statuses: [MeasureStatus])]
+        let title: String, citation: String, unit: String, dayHeading: String
+        if let definition = Measures.all.first(where: { $0.id == id }) {
+            units = report.records.map { ($0.patientID, $0.index, definition.statuses($0)) }
+            (title, citation, unit, dayHeading) = (definition.title, definition.citation, definition.unit, "First bone metastasis")
+        } else if id == Measures.sarcomaReferralDefinition.id {
+            let definition = Measures.sarcomaReferralDefinition
+            units = report.pathways.map { ($0.patientID, $0.firstBiopsy, [definition.classify($0)]) }
+            (title, citation, unit, dayHeading) = (definition.title, definition.citation, "patients", "First biopsy")
+        } else {
             throw Abort(.notFound, reason: "no such measure; the quality page lists them")
         }
-        let (report, _, _) = try await Self.report(req)
+        let m = report.measures.first { $0.id == id }!
         let visible = try await req.visiblePatientIDs()
-        // A measure of courses gives a patient one result per course; a patient with none is not in it.
-        var shown: [(UUID, [MeasureStatus], OutcomeRecord)] = []
+        var shown: [(UUID, [MeasureStatus], Day?)] = []
         var others = 0
-        for r in report.records {
-            let statuses = definition.statuses(r)
-            guard !statuses.isEmpty else { continue }
-            guard let pid = UUID(uuidString: r.patientID), visible.contains(pid) else { others += 1; continue }
-            shown.append((pid, statuses, r))
+        for u in units where !u.statuses.isEmpty {
+            guard let pid = UUID(uuidString: u.patientID), visible.contains(pid) else { others += 1; continue }
+            shown.append((pid, u.statuses, u.day))
         }
         func rank(_ s: [MeasureStatus]) -> Int {
             s.map { switch $0 { case .notMet: 0; case .met: 1; case .excluded: 2 } }.min() ?? 2
@@ -107,19 +117,18 @@ struct QualityController: RouteCollection {
         let byID = Dictionary(patients.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         shown.sort { (rank($0.1), byID[$0.0]?.name ?? "") < (rank($1.1), byID[$1.0]?.name ?? "") }
         req.auditPatients(shown.map(\.0))
-        let m = definition.measure(report.records)
         var w = HTMLWriter()
-        w.raw("<h1>"); w.text(definition.title); w.raw("</h1>\n<p class=\"facts\">")
-        w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible \(definition.unit) met it. \(definition.citation).")
+        w.raw("<h1>"); w.text(title); w.raw("</h1>\n<p class=\"facts\">")
+        w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible \(unit) met it. \(citation).")
         w.raw("</p>\n<p><a href=\"\(SiteRoute.quality.link())\">Back to quality and outcomes</a></p>\n")
         if shown.isEmpty {
             w.raw("<p>None of your patients is in this measure.</p>\n")
         } else {
-            w.raw("<table class=\"list\"><caption>Your patients in this measure, not met first</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">First bone metastasis</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
-            for (pid, statuses, r) in shown {
+            w.raw("<table class=\"list\"><caption>Your patients in this measure, not met first</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">\(dayHeading)</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
+            for (pid, statuses, day) in shown {
                 let p = byID[pid]
                 w.raw("<tr><td><a href=\"\(SiteRoute.patient.link(pid))\">"); w.text(p?.name ?? "patient"); w.raw("</a> ("); w.text(p?.externalID ?? ""); w.raw(")</td><td>")
-                w.text(r.index.description); w.raw("</td><td>")
+                w.text(day?.description ?? "not dated"); w.raw("</td><td>")
                 for (i, status) in statuses.enumerated() {
                     if i > 0 { w.raw("<br>") }
                     if statuses.count > 1 { w.text("Course \(i + 1): ") }
@@ -134,7 +143,7 @@ struct QualityController: RouteCollection {
             w.raw("</tbody></table>\n")
         }
         if others > 0 { w.raw("<p>"); w.text("\(others) other patients in the cohort are not in your care teams or boards."); w.raw("</p>\n") }
-        return try await req.view.render("patient", PatientController.PatientView(user: userVM(req), csrf: CSRF.token(req), name: definition.title,
+        return try await req.view.render("patient", PatientController.PatientView(user: userVM(req), csrf: CSRF.token(req), name: title,
                                                                                  body: w.finish().filled { _ in "" }))
     }
 }
