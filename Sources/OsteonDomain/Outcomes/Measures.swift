@@ -95,25 +95,28 @@ public enum Measures {
         public func classify(_ r: OutcomeRecord) -> MeasureStatus? { statuses(r).first }
 
         public func measure(_ records: [OutcomeRecord]) -> QualityMeasure {
-            var numerator = 0, denominator = 0
-            var left: [String: Int] = [:]
-            for r in records {
-                for status in statuses(r) {
-                    switch status {
-                    case .met: numerator += 1; denominator += 1
-                    case .notMet: denominator += 1
-                    case .excluded(let why): left[why, default: 0] += 1
-                    }
-                }
-            }
-            return QualityMeasure(id: id, title: title, numerator: numerator, denominator: denominator,
-                                  excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation, unit: unit)
+            Measures.tally(records.flatMap(statuses), id: id, title: title, citation: citation, unit: unit, reasons: reasons)
         }
 
         /// The measure per calendar quarter of the index date ("2026-Q1"), oldest first.
         public func quarterly(_ records: [OutcomeRecord]) -> [(quarter: String, numerator: Int, denominator: Int)] {
             Measures.byQuarter(records.flatMap { r in statuses(r).map { (r.index, $0) } })
         }
+    }
+
+    /// The measure from every unit's status: met and not met make the denominator, the left out are counted by reason.
+    static func tally(_ statuses: [MeasureStatus], id: String, title: String, citation: String, unit: String, reasons: [String]) -> QualityMeasure {
+        var numerator = 0, denominator = 0
+        var left: [String: Int] = [:]
+        for status in statuses {
+            switch status {
+            case .met: numerator += 1; denominator += 1
+            case .notMet: denominator += 1
+            case .excluded(let why): left[why, default: 0] += 1
+            }
+        }
+        return QualityMeasure(id: id, title: title, numerator: numerator, denominator: denominator,
+                              excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation, unit: unit)
     }
 
     /// Met and eligible per calendar quarter of each unit's day ("2026-Q1"), oldest first; left-out units are not counted.

@@ -39,17 +39,7 @@ extension Measures {
         public let reasons: [String]
 
         public func measure(_ patients: [SarcomaPathwayFacts]) -> QualityMeasure {
-            var numerator = 0, denominator = 0
-            var left: [String: Int] = [:]
-            for p in patients {
-                switch classify(p) {
-                case .met: numerator += 1; denominator += 1
-                case .notMet: denominator += 1
-                case .excluded(let why): left[why, default: 0] += 1
-                }
-            }
-            return QualityMeasure(id: id, title: title, numerator: numerator, denominator: denominator,
-                                  excluded: reasons.compactMap { r in left[r].map { (r, $0) } }, citation: citation)
+            Measures.tally(patients.map(classify), id: id, title: title, citation: citation, unit: "patients", reasons: reasons)
         }
 
         /// By quarter of the first biopsy.
