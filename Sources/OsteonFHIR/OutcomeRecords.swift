@@ -66,12 +66,9 @@ extension FHIRImporter {
         var early = FHIRImporter()
         for r in resources where Self.recordDay(r).map({ $0 <= cutoff }) ?? true { early.add(r) }
         let scores = early.patientKeys.first.map { ScoreAtIndex.from(Assessor.assess(early.importPatient($0).patientCase, asOf: cutoff)) } ?? []
-        // FHIR keeps every dose and every dental evaluation, where the case keeps the first and latest.
+        // FHIR keeps every dental evaluation, where the case keeps the latest (the doses are in the case, one by one).
         var bma = BMAFacts(whole)
         func given(_ r: JSONValue) -> Bool { ["completed", "in-progress"].contains(r["status"]?.stringValue ?? "") }
-        let doses = resources.filter { $0.resourceType == "MedicationAdministration" && given($0) && PatientMapper.boneModifyingAgent(mapper.medicationConcept($0)) != nil }
-            .compactMap { fhirDay($0["effectiveDateTime"]) ?? fhirDay($0.at("effectivePeriod", "start")) }
-        bma.doseDays = doses.isEmpty ? nil : doses.sorted()
         bma.dentalEvaluations = resources.filter { $0.resourceType == "Procedure" && given($0) && Codes.isDentalEvaluation(Concept($0["code"])) }
             .compactMap { fhirDay($0["performedDateTime"]) ?? fhirDay($0.at("performedPeriod", "start")) }.sorted()
         bma.dentalLatestOnly = false

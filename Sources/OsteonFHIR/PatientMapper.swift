@@ -395,7 +395,9 @@ struct PatientMapper {
         else { m.medicationClass = .other }
         let date = fhirDay(r["authoredOn"]) ?? fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start"))
         m.startDate = date
-        if r.resourceType == "MedicationAdministration" { m.lastDoseDate = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) }
+        // An administration is a dose only when it was given (not-done, on-hold or stopped ones are not).
+        let given = r.resourceType == "MedicationAdministration" && Self.givenAdministration.contains(status)
+        if given { m.lastDoseDate = fhirDay(r["effectiveDateTime"]) ?? fhirDay(r.at("effectivePeriod", "start")) }
         if Codes.lungTargetedWords.contains(where: { words.has($0) }), let i = cancerIndex[.lung] { c.cancers![i].targetedTherapy = true }
         if c.medications == nil { c.medications = [] }
         // One entry per agent, the same whatever order the records come in (an export's files are read by type):
@@ -403,19 +405,23 @@ struct PatientMapper {
         if let agent = m.agent {
             var course = courses[agent, default: CourseRecords()]
             if let d = m.startDate { course.starts.append(d) }
-            if r.resourceType == "MedicationAdministration" { if let d = m.lastDoseDate { course.doses.append(d) } }
+            if r.resourceType == "MedicationAdministration" { if given, let d = m.lastDoseDate { course.doses.append(d) } }
             else if let d = m.startDate { course.orders.append(d) }
             if let status = m.status, course.status.map({ Self.replaces((date, status), $0) }) ?? true { course.status = (date, status) }
             courses[agent] = course
             let i = c.medications!.firstIndex { $0.agent == agent } ?? { c.medications!.append(m); return c.medications!.count - 1 }()
             c.medications![i].startDate = course.starts.min()
             c.medications![i].lastDoseDate = course.doses.max() ?? course.orders.max().flatMap { last in course.starts.min().map { last > $0 } == true ? last : nil }
+            c.medications![i].doseDates = course.doses.isEmpty ? nil : course.doses.sorted()
             c.medications![i].status = course.status?.status
         } else {
             c.medications!.append(m)
         }
         note("medications[\(c.medications!.count - 1)]", r)
     }
+
+    /// MedicationAdministration statuses of a dose that was given.
+    static let givenAdministration: Set<String> = ["completed", "in-progress"]
 
     /// The dated records of one agent's course, merged into one case entry.
     struct CourseRecords {

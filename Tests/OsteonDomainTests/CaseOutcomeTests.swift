@@ -115,3 +115,60 @@ import Testing
         #expect(q.map(\.numerator) == [1, 0] && q.map(\.denominator) == [2, 1])
     }
 }
+
+/// `bma_persistence_12_months` on the case the server holds: the case keeps each dose given (`dose_dates`), so the
+/// measure reads the gaps between them (README "Outcomes": no gap over 90 days in the year from the first dose).
+@Suite struct CaseDoseTests {
+    let asOf = Day("2028-06-30")!
+
+    /// The worked example (index 2026-11-10) with zoledronic acid given on `doses`, the record running to 2028-01-15.
+    func example(doses: [String]?, start: String = "2026-11-20", last: String? = nil) throws -> PatientCase {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/cases/breast-femur-spine.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var zoledronic: [String: Any] = ["name": "zoledronic acid", "agent": "zoledronic_acid", "status": "active", "start_date": start]
+        if let doses { zoledronic["dose_dates"] = doses }
+        if let last { zoledronic["last_dose_date"] = last }
+        object["medications"] = (object["medications"] as! [[String: Any]]) + [zoledronic]
+        object["labs"] = (object["labs"] as! [[String: Any]]) + [["test": "creatinine", "value": 0.8, "unit": "mg/dL", "date": "2028-01-15"]]
+        return try CaseReader.read(try JSONValue.parse(JSONSerialization.data(withJSONObject: object))).patientCase
+    }
+
+    func persistence(_ c: PatientCase) throws -> MeasureStatus? {
+        guard case .included(let r) = c.outcome(asOf: asOf) else { Issue.record("not included"); return nil }
+        return Measures.bmaPersistenceDefinition.classify(r)
+    }
+
+    @Test("doses one by one: every 12 weeks is met, a pause over 90 days is not; a course kept as start and latest dose is left out")
+    func persistenceOnTheCase() throws {
+        // Every 84 days from 2026-11-20 (CALGB 70604's every-12-weeks schedule): the year to 2027-11-20 has no gap over 90 days.
+        let every12Weeks = (0..<6).map { Day("2026-11-20")!.adding(days: 84 * $0).description }
+        #expect(try persistence(example(doses: every12Weeks)) == .met)
+        // One pause: 2027-02-12 to 2027-06-01 is 109 days.
+        #expect(try persistence(example(doses: ["2026-11-20", "2027-02-12", "2027-06-01", "2027-08-24", "2027-11-16"])) == .notMet)
+        #expect(try persistence(example(doses: nil, last: "2027-11-16")) == .excluded("doses not recorded one by one"))
+    }
+
+    @Test("the latest of the doses is the last dose; the first is the start when it is earlier; a bad date is named by its place")
+    func readingDoses() throws {
+        let c = try example(doses: ["2027-02-12", "2026-11-20"], start: "2026-12-01", last: "2027-01-01")
+        let m = try #require(c.medications?.first { $0.agent == .zoledronicAcid })
+        #expect(m.doseDates == [Day("2026-11-20")!, Day("2027-02-12")!])
+        #expect(m.lastDoseDate == Day("2027-02-12")!)
+        #expect(BMAFacts(c).firstStart == Day("2026-11-20")!)
+        #expect(BMAFacts(c).doseDays == m.doseDates)
+        // The case format writes them back as it read them.
+        let again = try CaseReader.read(CaseWriter.json(c)).patientCase.medications?.first { $0.agent == .zoledronicAcid }
+        #expect(again?.doseDates == m.doseDates)
+        let bad = try CaseReader.read(["patient_id": "x", "medications": [["agent": "denosumab", "dose_dates": ["2027-01-01", "1 March"]]]])
+        #expect(bad.problems.contains { $0.field == "medications[0].dose_dates[1]" && $0.detail.contains("1 March") })
+        #expect(bad.patientCase.medications?.first?.doseDates == [Day("2027-01-01")!])
+    }
+
+    @Test("a dose given after a day is not known by that day (the scores at index read the case as it was)")
+    func knownBy() throws {
+        let c = try example(doses: ["2026-11-20", "2027-02-12"])
+        let then = try #require(c.knownBy(Day("2026-12-10")!).medications?.first { $0.agent == .zoledronicAcid })
+        #expect(then.doseDates == [Day("2026-11-20")!] && then.lastDoseDate == Day("2026-11-20")!)
+    }
+}

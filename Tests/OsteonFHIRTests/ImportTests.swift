@@ -351,6 +351,24 @@ func codes(_ concept: JSONValue?) -> [String] {
         #expect(Measures.bmaPersistenceDefinition.classify(r) == .notMet)
     }
 
+    /// FHIR R4 MedicationAdministration.status: `not-done` says the dose was not given. It set the course's last dose
+    /// (and a dose-interval check would have counted it given).
+    @Test("the case keeps each dose given one by one; an administration not done is no dose, not even the latest")
+    func caseKeepsDoses() throws {
+        var all = resources()
+        let late: JSONValue = ["resourceType": "MedicationAdministration", "id": "z5", "status": "not-done", "subject": ["reference": "Patient/p1"],
+                               "medicationCodeableConcept": ["text": "zoledronic acid 4 mg"], "effectiveDateTime": "2025-10-11"]
+        all.append(late)
+        var importer = FHIRImporter()
+        for r in all { importer.add(r) }
+        let m = try #require(importer.importAll()[0].patientCase.medications?.first { $0.agent == .zoledronicAcid })
+        #expect(m.doseDates == ["2025-02-01", "2025-04-26", "2025-07-19"].map { Day($0)! })
+        #expect(m.lastDoseDate == Day("2025-07-19"))
+        // The case written and read again (as the server stores it) gives the measure the same doses.
+        let c = try CaseReader.read(CaseWriter.json(importer.importAll()[0].patientCase)).patientCase
+        #expect(BMAFacts(c).doseDays == m.doseDates)
+    }
+
     /// A Bulk export is read file by file (every MedicationAdministration before every MedicationRequest): the course
     /// must not depend on that order. It did: an order read after the doses set the last dose to the order's date.
     @Test("one course from orders and doses, whatever order they are read in")

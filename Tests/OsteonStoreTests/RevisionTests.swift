@@ -43,7 +43,9 @@ extension StoreTests {
             }
             try await expectMoved("lesion removal") { try await cases.deleteLesion(lesion.requireID()) }
             try await expectMoved("lab") { _ = try await cases.addLab(caseID: ca, test: "calcium", value: 10.1, unit: "mg/dL", date: nil) }
-            try await expectMoved("medication") { _ = try await cases.addMedication(caseID: ca, .object([("name", .string("denosumab"))])) }
+            var medication = UUID()
+            try await expectMoved("medication") { medication = try await cases.addMedication(caseID: ca, .object([("name", .string("denosumab"))])).requireID() }
+            try await expectMoved("dose given") { _ = try await cases.addDose(medicationID: medication, day: "2026-11-02") }
             try await expectMoved("procedure") { _ = try await cases.addProcedure(caseID: ca, kind: "radiotherapy", .object([("dose_gy", .double(8))])) }
             try await expectMoved("imaging") { _ = try await cases.addImaging(caseID: ca, modality: "mri", region: "spine", date: nil, report: nil, readBy: nil) }
             try await expectMoved("care team") { try await access.addToCareTeam(patientID: pa, userID: uid, addedBy: "test") }

@@ -38,7 +38,7 @@ struct StoreTests {
         "users", "patients", "cases", "lesions", "labs", "medications", "procedures", "imaging_studies",
         "board_meetings", "agenda_items", "specialty_opinions", "decisions", "care_plan_tasks", "audit_log",
         "care_team_members", "meeting_members", "decision_snapshots", "decision_addenda", "meeting_attendance",
-        "patient_summaries", "summary_dirty", "patient_search_terms",
+        "patient_summaries", "summary_dirty", "patient_search_terms", "medication_doses",
     ]
 
     @Test("migrations create every table, revert removes them all, and run again", arguments: Backends.all)
@@ -304,6 +304,50 @@ extension StoreTests {
 }
 
 extension StoreTests {
+    /// `bma_persistence_12_months` needs every dose given (README "Outcomes"); the record kept a course's start and latest dose.
+    @Test("each dose given is a row: an imported course keeps its doses, one more is recorded, a second on one day is refused, the measure reads them", arguments: Backends.all)
+    func dosesOneByOne(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let read = try CaseReader.read([
+                "patient_id": "DOSE-1",
+                "lesions": [["id": "L1", "bone": "femur", "origin": "metastasis", "detected_date": "2026-01-05"]],
+                "medications": [["agent": "zoledronic_acid", "status": "active", "start_date": "2026-01-10",
+                                 "dose_dates": ["2026-04-04", "2026-01-10", "2026-01-10"]],
+                                ["name": "letrozole", "class": "hormonal", "status": "active"]],
+                "labs": [["test": "calcium", "value": 9.5, "unit": "mg/dL", "date": "2027-02-01"]],
+            ])
+            #expect(read.problems.isEmpty)
+            let cases = CaseStore(db: store.db)
+            let p = try await cases.importCase(read.patientCase, name: "Dose One")
+            var (c, out, records) = try await cases.patientCase(patientID: try p.requireID())
+            #expect(out.problems.isEmpty)
+            #expect(records.doses.map(\.givenOn) == ["2026-01-10", "2026-04-04"])  // the same dose twice is kept once
+            // The rows, not the medicine's document, hold the doses.
+            #expect(records.medications.allSatisfy { !$0.data.contains("dose_dates") })
+            var z = try #require(c.medications?.first { $0.agent == .zoledronicAcid })
+            #expect(z.doseDates == [Day("2026-01-10")!, Day("2026-04-04")!] && z.lastDoseDate == Day("2026-04-04")!)
+            #expect(c.medications?.first { $0.name == "letrozole" }?.doseDates == nil)
+            guard case .included(let before) = c.outcome(asOf: Day("2027-03-01")!) else { Issue.record("not included"); return }
+            // 2026-04-04 to the year's end (2027-01-10) is 281 days: not continued.
+            #expect(Measures.bmaPersistenceDefinition.classify(before) == .notMet)
+
+            let zid = try #require(records.medications.first { $0.data.contains("zoledronic_acid") }?.id)
+            for day in ["2026-06-27", "2026-09-19", "2026-12-12"] { _ = try await cases.addDose(medicationID: zid, day: day) }
+            await #expect(throws: StoreError.self) { _ = try await cases.addDose(medicationID: zid, day: "2026-06-27") }
+            (c, _, records) = try await cases.patientCase(patientID: try p.requireID())
+            #expect(records.doses.count == 5)
+            z = try #require(c.medications?.first { $0.agent == .zoledronicAcid })
+            #expect(z.lastDoseDate == Day("2026-12-12")!)
+            guard case .included(let after) = c.outcome(asOf: Day("2027-03-01")!) else { Issue.record("not included"); return }
+            #expect(Measures.bmaPersistenceDefinition.classify(after) == .met)  // every 84 days
+            // The stored outcome facts the dashboard reads carry the doses.
+            try await SummaryStore(db: store.db).refresh(today: Day("2027-03-01")!)
+            let rows = try await SummaryStore(db: store.db).outcomes().0
+            guard case .included(let stored)? = rows.first?.read else { Issue.record("not stored"); return }
+            #expect(stored.bma.doseDays == z.doseDates)
+        }
+    }
+
     @Test("outcome facts are kept beside each summary on SQLite and PostgreSQL; an upgrade recomputes every row with them", arguments: Backends.all)
     func outcomesBesideSummaries(backend: StoreConfiguration.Backend) async throws {
         try await withStore(backend) { store in

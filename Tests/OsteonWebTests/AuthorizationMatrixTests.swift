@@ -42,7 +42,7 @@ import VaporTesting
         "POST /patients/:pid/state": .patientScoped, "GET /patients/:pid/lesions/new": .patientScoped, "POST /patients/:pid/lesions": .patientScoped,
         "GET /patients/:pid/lesions/:lid/edit": .patientScoped, "POST /patients/:pid/lesions/:lid/edit": .patientScoped,
         "GET /patients/:pid/lesions/:lid/delete": .patientScoped, "POST /patients/:pid/lesions/:lid/delete": .patientScoped, "POST /patients/:pid/labs": .patientScoped,
-        "POST /patients/:pid/medications": .patientScoped, "POST /patients/:pid/imaging": .patientScoped,
+        "POST /patients/:pid/medications": .patientScoped, "POST /patients/:pid/doses": .patientScoped, "POST /patients/:pid/imaging": .patientScoped,
         "POST /patients/:pid/procedures": .patientScoped, "POST /patients/:pid/tasks/:tid/done": .patientScoped,
         "GET /patients/:pid/handout": .patientScoped, "POST /patients/:pid/care-team": .patientScoped,
         "GET /api/v1/patients/:pid": .patientScoped, "PUT /api/v1/patients/:pid": .patientScoped, "PUT /api/v1/patients/:pid/case": .patientScoped,

@@ -405,6 +405,8 @@ public struct Medication: Sendable {
     public var indication: BMAIndication?
     public var startDate: Day?
     public var lastDoseDate: Day?
+    /// Every dose given, one by one, oldest first; nil when the record keeps only the start and the latest dose.
+    public var doseDates: [Day]?
     public var interval: ZoledronicAcidRenalDose.Interval?
     public var doseMg: Double?
     public init() {}

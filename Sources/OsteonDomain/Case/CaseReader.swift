@@ -34,7 +34,7 @@ public enum CaseReader {
         "labs[]": ["test", "value", "unit", "date", "reference_low", "reference_high", "interpretation"],
         "performance_status": ["ecog", "kps", "date"],
         "neurology": ["frankel_grade", "new_weakness", "sensory_level", "bladder_bowel_dysfunction", "back_pain", "symptom_onset"],
-        "medications[]": ["name", "class", "agent", "status", "indication", "start_date", "last_dose_date", "interval", "dose_mg"],
+        "medications[]": ["name", "class", "agent", "status", "indication", "start_date", "last_dose_date", "dose_dates", "interval", "dose_mg"],
         "radiotherapy[]": ["lesion_id", "site", "dose_gy", "fractions", "date"],
         "surgeries[]": ["kind", "lesion_id", "date"],
         "imaging[]": ["modality", "region", "date"],
@@ -213,6 +213,9 @@ public enum CaseReader {
             m.indication = x.enumValue("indication")
             m.startDate = x.day("start_date")
             m.lastDoseDate = x.day("last_dose_date")
+            m.doseDates = x.days("dose_dates")
+            // The latest dose is the latest of the two records of it (a dose recorded one by one is not copied into last_dose_date).
+            if let latest = m.doseDates?.last, m.lastDoseDate.map({ $0 < latest }) ?? true { m.lastDoseDate = latest }
             m.interval = x.enumValue("interval")
             m.doseMg = x.double("dose_mg", in: 0...10_000)
             unknown += x.unknown(keys["medications[]"]!)
@@ -320,6 +323,24 @@ extension InputReader {
             return nil
         }
         return d
+    }
+
+    /// A list of dates YYYY-MM-DD, sorted; each bad one is reported by its place in the list.
+    mutating func days(_ key: String) -> [Day]? {
+        guard let v = raw(key) else { return nil }
+        guard case .array(let items) = v else {
+            invalid(key, "expected a list of dates YYYY-MM-DD")
+            return nil
+        }
+        var out: [Day] = []
+        for (i, item) in items.enumerated() {
+            guard let text = item.stringValue, let d = Day(text) else {
+                invalid("\(key)[\(i)]", "'\(item.stringValue ?? item.serialized())' is not a date YYYY-MM-DD")
+                continue
+            }
+            out.append(d)
+        }
+        return out.sorted()
     }
 
     /// Each element of a list of objects, read with `read`; problems merged back.

@@ -134,7 +134,8 @@ public enum CaseWriter {
     public static func medication(_ m: Medication) -> JSONValue {
         object([("name", m.name.map { .string($0) }), ("class", m.medicationClass.map { .string($0.rawValue) }), ("agent", m.agent.map { .string($0.rawValue) }),
                 ("status", m.status.map { .string($0.rawValue) }), ("indication", m.indication.map { .string($0.rawValue) }), ("start_date", m.startDate.map { .string($0.description) }),
-                ("last_dose_date", m.lastDoseDate.map { .string($0.description) }), ("interval", m.interval.map { .string($0.rawValue) }),
+                ("last_dose_date", m.lastDoseDate.map { .string($0.description) }),
+                ("dose_dates", m.doseDates.map { JSONValue.array($0.map { .string($0.description) }) }), ("interval", m.interval.map { .string($0.rawValue) }),
                 ("dose_mg", m.doseMg.map { .double($0) })])
     }
 }

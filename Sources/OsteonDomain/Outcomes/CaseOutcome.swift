@@ -35,7 +35,7 @@ extension PatientCase {
         days += (lesions ?? []).map(\.detectedDate)
         days += (labs ?? []).map(\.date)
         days += [performance?.date, neurology?.symptomOnset, dental?.lastEvaluationDate]
-        days += (medications ?? []).flatMap { [$0.startDate, $0.lastDoseDate] }
+        days += (medications ?? []).flatMap { [$0.startDate, $0.lastDoseDate] + ($0.doseDates ?? []) }
         days += (radiotherapy ?? []).map(\.date) + (surgeries ?? []).map(\.date)
         days += (imaging ?? []).map(\.date) + (referrals ?? []).map(\.date)
         return days.compactMap { $0 }
@@ -59,7 +59,13 @@ extension PatientCase {
         c.labs = labs?.filter { known($0.date) }
         if !known(performance?.date) { c.performance = nil }
         if !known(neurology?.symptomOnset) { c.neurology = nil }
-        c.medications = medications?.filter { known($0.startDate ?? $0.lastDoseDate) }
+        c.medications = medications?.filter { known($0.startDate ?? $0.doseDates?.first ?? $0.lastDoseDate) }.map { m in
+            var m = m
+            guard let doses = m.doseDates else { return m }
+            m.doseDates = doses.filter { $0 <= day }
+            if let last = m.lastDoseDate, last > day { m.lastDoseDate = m.doseDates?.last }
+            return m
+        }
         c.radiotherapy = radiotherapy?.filter { known($0.date) }
         c.surgeries = surgeries?.filter { known($0.date) }
         c.imaging = imaging?.filter { known($0.date) }

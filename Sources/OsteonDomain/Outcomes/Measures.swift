@@ -43,15 +43,18 @@ public struct BMAFacts: Sendable, Equatable {
         self.urgentStart = urgentStart
     }
 
-    /// From a case read from the record (it keeps a course's first and latest dose, and the latest dental evaluation).
+    /// From a case read from the record: a course's start and latest dose, each dose one by one where the record keeps
+    /// them (`dose_dates`: FHIR MedicationAdministration, the server's dose rows), and the latest dental evaluation.
     public init(_ c: PatientCase) {
         let agents = (c.medications ?? []).filter {
             ($0.medicationClass == .boneModifyingAgent || [.zoledronicAcid, .denosumab, .pamidronate].contains($0.agent)) && !$0.notGiven
         }
-        let first = agents.filter { ($0.startDate ?? $0.lastDoseDate) != nil }.min { ($0.startDate ?? $0.lastDoseDate)! < ($1.startDate ?? $1.lastDoseDate)! }
+        func begun(_ m: Medication) -> Day? { ([m.startDate, m.doseDates?.first].compactMap { $0 }.min()) ?? m.lastDoseDate }
+        let first = agents.filter { begun($0) != nil }.min { begun($0)! < begun($1)! }
+        let doses = agents.flatMap { $0.doseDates ?? [] }.sorted()
         let prostateCancer = c.cancers?.first { $0.primarySite == .prostate }
-        self.init(firstStart: first.flatMap { $0.startDate ?? $0.lastDoseDate }, prostate: prostateCancer != nil,
-                  castrationSensitive: prostateCancer?.castrationSensitive, doseDays: nil,
+        self.init(firstStart: first.flatMap(begun), prostate: prostateCancer != nil,
+                  castrationSensitive: prostateCancer?.castrationSensitive, doseDays: doses.isEmpty ? nil : doses,
                   dentalEvaluations: [c.dental?.lastEvaluationDate].compactMap { $0 }, dentalLatestOnly: true,
                   urgentStart: [.hypercalcaemiaOfMalignancy, .hypercalcaemiaRefractoryToBisphosphonate].contains(first?.indication))
     }

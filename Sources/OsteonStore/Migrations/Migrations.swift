@@ -22,6 +22,7 @@ public enum OsteonMigrations {
         M0016SummaryOutcomes(),      // each patient's outcome facts beside the summary (the quality dashboard reads no records)
         M0017OutcomeMeasureFacts(),  // the stored outcome facts gain the dental evaluations and dose dates (every row recomputed)
         M0018OutcomeTreatmentFacts(), // and the radiotherapy courses and suspected cord compression (every row recomputed)
+        M0019MedicationDoses(),      // every dose given, one row each (a course kept only its start and latest dose)
     ]
 }
 
@@ -487,5 +488,27 @@ struct M0012BoardRecord: AsyncMigration {
         try await db.schema(AttendanceRecord.schema).delete()
         try await db.schema(DecisionAddendumRecord.schema).delete()
         try await db.schema(DecisionSnapshotRecord.schema).delete()
+    }
+}
+
+struct M0019MedicationDoses: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MedicationDoseRecord.schema)
+            .id()
+            .field("medication_id", .uuid, .required, .references(MedicationRecord.schema, .id, onDelete: .cascade))
+            .field("case_id", .uuid, .required, .references(CaseRecord.schema, .id, onDelete: .cascade))
+            .field("given_on", .string, .required)
+            .field("created_at", .datetime)
+            // One dose a day per course: a second entry of the same dose (a double click, two imports) is refused.
+            .unique(on: "medication_id", "given_on")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX medication_doses_by_patient ON medication_doses (case_id, given_on)").run()
+        try await M0009PatientRevision.createTouchTriggers(sql, table: MedicationDoseRecord.schema, via: "case_id")
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase { try await M0009PatientRevision.dropTouchTriggers(sql, table: MedicationDoseRecord.schema) }
+        try await db.schema(MedicationDoseRecord.schema).delete()
     }
 }

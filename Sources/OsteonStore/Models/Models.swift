@@ -149,6 +149,24 @@ public final class MedicationRecord: Model, @unchecked Sendable {
     }
 }
 
+/// One dose of a medicine given, one row per administration (the persistence measure reads the gaps between them).
+/// `case_id` leads to the patient, as on every clinical row (revision triggers, reads by case).
+public final class MedicationDoseRecord: Model, @unchecked Sendable {
+    public static let schema = "medication_doses"
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "medication_id") public var medication: MedicationRecord
+    @Field(key: "case_id") public var caseID: UUID
+    @Field(key: "given_on") public var givenOn: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+    public init(medicationID: UUID, caseID: UUID, givenOn: String) {
+        $medication.id = medicationID
+        self.caseID = caseID
+        self.givenOn = givenOn
+    }
+}
+
 /// Radiotherapy courses and operations; `kind` is radiotherapy or surgery.
 public final class ProcedureRecord: Model, @unchecked Sendable {
     public static let schema = "procedures"

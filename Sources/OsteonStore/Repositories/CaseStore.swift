@@ -296,10 +296,31 @@ public struct CaseStore: Sendable {
         return record
     }
 
+    /// Adds a medicine given in the case format; its `dose_dates` become dose rows (the rows, not the document, keep them).
     public func addMedication(caseID: UUID, _ medication: JSONValue) async throws -> MedicationRecord {
+        var data = medication
+        let doses = medication["dose_dates"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if case .object(let pairs) = medication { data = .object(pairs.filter { $0.0 != "dose_dates" }) }
         let record = MedicationRecord(caseID: caseID, name: medication["name"]?.stringValue ?? medication["agent"]?.stringValue ?? "medication",
-                                      status: medication["status"]?.stringValue, data: medication.serialized())
-        try await record.create(on: db)
+                                      status: medication["status"]?.stringValue, data: data.serialized())
+        try await db.transaction { tx in
+            try await record.create(on: tx)
+            for day in Set(doses).sorted() { try await MedicationDoseRecord(medicationID: try record.requireID(), caseID: caseID, givenOn: day).create(on: tx) }
+        }
+        return record
+    }
+
+    /// Records one dose of a course given on `day` (YYYY-MM-DD). A dose already recorded for that day is refused.
+    public func addDose(medicationID: UUID, day: String) async throws -> MedicationDoseRecord {
+        guard let medication = try await MedicationRecord.find(medicationID, on: db) else { throw StoreError.notFound("medication \(medicationID)") }
+        let caseID = medication.$caseRecord.id
+        if try await MedicationDoseRecord.query(on: db).filter(\.$medication.$id == medicationID).filter(\.$givenOn == day).first() != nil {
+            throw StoreError.invalid("a dose on \(day) is already recorded for this medicine")
+        }
+        let record = MedicationDoseRecord(medicationID: medicationID, caseID: caseID, givenOn: day)
+        do { try await record.create(on: db) } catch let e as any DatabaseError where e.isConstraintFailure {
+            throw StoreError.invalid("a dose on \(day) is already recorded for this medicine")
+        }
         return record
     }
 
@@ -321,6 +342,8 @@ public struct CaseStore: Sendable {
         public let lesions: [LesionRecord]
         public let labs: [LabRecord]
         public let medications: [MedicationRecord]
+        /// Every dose of those medicines recorded one by one.
+        public let doses: [MedicationDoseRecord]
         public let procedures: [ProcedureRecord]
         public let imaging: [ImagingRecord]
     }
@@ -333,6 +356,7 @@ public struct CaseStore: Sendable {
             patient: p, caseRecord: c, lesions: try await lesions(caseID: id),
             labs: try await LabRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all(),
             medications: try await MedicationRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$createdAt).all(),
+            doses: try await MedicationDoseRecord.query(on: db).filter(\.$caseID == id).sort(\.$givenOn).all(),
             procedures: try await ProcedureRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all(),
             imaging: try await ImagingRecord.query(on: db).filter(\.$caseRecord.$id == id).sort(\.$date).all())
     }
@@ -369,7 +393,15 @@ public struct CaseStore: Sendable {
                 if let flag = l.interpretation { pairs.append(("interpretation", .string(flag))) }
                 return .object(pairs)
             },
-            "medications": r.medications.compactMap { try? JSONValue.parse($0.data) },
+            "medications": r.medications.compactMap { m in
+                guard let data = try? JSONValue.parse(m.data) else { return nil }
+                let doses = r.doses.filter { $0.$medication.id == m.id }.map { JSONValue.string($0.givenOn) }
+                guard !doses.isEmpty, case .object(var pairs) = data else { return data }
+                pairs.removeAll { $0.0 == "dose_dates" }
+                let at = (pairs.firstIndex { $0.0 == "last_dose_date" }).map { $0 + 1 } ?? pairs.count
+                pairs.insert(("dose_dates", .array(doses)), at: at)
+                return .object(pairs)
+            },
             "radiotherapy": r.procedures.filter { $0.kind == "radiotherapy" }.compactMap { try? JSONValue.parse($0.data) },
             "surgeries": r.procedures.filter { $0.kind == "surgery" }.compactMap { try? JSONValue.parse($0.data) },
             "imaging": r.imaging.map { s in

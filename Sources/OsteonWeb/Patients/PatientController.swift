@@ -83,6 +83,7 @@ struct PatientController: RouteCollection {
         routes.on(.deleteLesion, use: deleteLesion)
         routes.on(.addLab, use: addLab)
         routes.on(.addMedication, use: addMedication)
+        routes.on(.addDose, use: addDose)
         routes.on(.addImaging, use: addImaging)
         routes.on(.addProcedure, use: addProcedure)
         routes.on(.completeTask, use: completeTask)
@@ -788,6 +789,28 @@ struct PatientController: RouteCollection {
         let problems = CaseValidation.problems([("medications", [.object(pairs)])], prefix: "medications[0].")
         guard problems.isEmpty else { throw ValidationFailure(fields: problems) }
         _ = try await req.cases.addMedication(caseID: try await req.cases.caseRecord(patientID: id).id!, .object(pairs))
+        return req.redirect(to: SiteRoute.patient.link(id) + "#records")
+    }
+
+    func addDose(req: Request) async throws -> Response {
+        let (_, _, r) = try await req.cases.patientCase(patientID: try pid(req))
+        return try await keepTyped(req, .dose(courses: PatientPage.doseCourses(r))) { try await self.saveDose(req, courses: r.medications) }
+    }
+
+    func saveDose(_ req: Request, courses: [MedicationRecord]) async throws -> Response {
+        let id = try pid(req)
+        let f = try formFields(req)
+        guard let mid = f["medication_id"].flatMap({ UUID(uuidString: $0) }), courses.contains(where: { $0.id == mid }) else {
+            throw ValidationFailure(fields: ["medication_id": "Choose one of this patient's bone-modifying agents."])
+        }
+        guard let raw = f["date"], !raw.isEmpty else { throw ValidationFailure(fields: ["date": "Enter the day the dose was given (YYYY-MM-DD)."]) }
+        guard let day = Day(raw) else { throw ValidationFailure(fields: ["date": "use YYYY-MM-DD"]) }
+        guard day <= req.today else { throw ValidationFailure(fields: ["date": "A dose given cannot be dated after today (\(req.today))."]) }
+        do {
+            _ = try await req.cases.addDose(medicationID: mid, day: day.description)
+        } catch StoreError.invalid(let why) {
+            throw ValidationFailure(fields: ["date": why.prefix(1).uppercased() + why.dropFirst() + "."])
+        }
         return req.redirect(to: SiteRoute.patient.link(id) + "#records")
     }
 

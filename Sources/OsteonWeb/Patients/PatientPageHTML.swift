@@ -296,6 +296,7 @@ extension PatientPage {
         RecordForm.lab.write(&w, base: base)
         w.raw("</div>\n<div>\n<h3>Medicines</h3>\n")
         list(medications)
+        if !doseCourses.isEmpty { RecordForm.dose(courses: doseCourses).write(&w, base: base) }
         RecordForm.medication.write(&w, base: base)
         w.raw("</div>\n<div>\n<h3>Imaging and reads</h3>\n")
         list(imagingStudies)

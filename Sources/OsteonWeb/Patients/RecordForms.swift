@@ -100,6 +100,14 @@ struct RecordForm: Sendable {
                                                                                           labels: [.q4w: "every 4 weeks", .q12w: "every 12 weeks"]))),
     ])
 
+    /// One dose given of a course on record (`courses`: the medicine's record id and its name).
+    static func dose(courses: [(value: String, label: String)]) -> RecordForm {
+        RecordForm(action: "doses", title: "Record a dose given", submit: "Record dose", fields: [
+            Field(name: "medication_id", id: "dose-med", label: "Bone-modifying agent", kind: .select(courses)),
+            Field(name: "date", id: "dose-date", label: "Given on", kind: .date),
+        ])
+    }
+
     static let imaging = RecordForm(action: "imaging", title: "Add an imaging study", submit: "Add study", fields: [
         Field(name: "modality", id: "img-mod", label: "Modality", kind: .select(options(Modality.self, labels: [
             .xray: "X-ray", .ct: "CT", .mri: "MRI", .petCT: "PET-CT", .psmaPET: "PSMA PET",

@@ -121,6 +121,7 @@ extension SiteRoute {
     static let deleteLesion = SiteRoute(.POST, "patients/:pid/lesions/:lid/delete", .staff, .patient, audit: .delete)
     static let addLab = SiteRoute(.POST, "patients/:pid/labs", .staff, .patient, audit: .create)
     static let addMedication = SiteRoute(.POST, "patients/:pid/medications", .staff, .patient, audit: .create)
+    static let addDose = SiteRoute(.POST, "patients/:pid/doses", .staff, .patient, audit: .create)
     static let addImaging = SiteRoute(.POST, "patients/:pid/imaging", .staff, .patient, audit: .create)
     static let addProcedure = SiteRoute(.POST, "patients/:pid/procedures", .staff, .patient, audit: .create)
     static let completeTask = SiteRoute(.POST, "patients/:pid/tasks/:tid/done", .staff, .patient, audit: .update)

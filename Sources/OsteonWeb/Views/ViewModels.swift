@@ -164,11 +164,23 @@ struct PatientPage {
     let skeleton: String
     let labs: [TimelineVM]
     let medications: [TimelineVM]
+    /// The bone-modifying agents a dose can be recorded for (record id, name).
+    let doseCourses: [(value: String, label: String)]
     let imagingStudies: [TimelineVM]
     let tasks: [TaskVM]
     let asOf: String
     let careTeam: [String]
     let caseVersion: Int
+
+    /// The medicines of the record that are bone-modifying agents, read as the rules read them.
+    static func doseCourses(_ r: CaseStore.Records) -> [(value: String, label: String)] {
+        r.medications.compactMap { m in
+            guard let id = m.id, let data = try? JSONValue.parse(m.data),
+                  let read = try? CaseReader.read(.object([("patient_id", "dose"), ("medications", [data])])).patientCase.medications?.first,
+                  read.medicationClass == .boneModifyingAgent, !read.notGiven else { return nil }
+            return (id.uuidString, Words.value(read.agent?.rawValue ?? m.name) + (read.startDate.map { ", started \($0)" } ?? ""))
+        }
+    }
 
     static func build(today: Day, records r: CaseStore.Records, read: CaseReader.Output, tasks: [TaskRecord], careTeam: [String] = []) -> PatientPage {
         let a = Assessor.assess(read.patientCase, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
@@ -236,7 +248,12 @@ struct PatientPage {
             timeline: timeline(read.patientCase, name: name),
             skeleton: SkeletonMap.svg(lesions: named, assessment: a),
             labs: r.labs.map { TimelineVM(date: $0.date ?? "", text: "\(Words.term($0.test)) \(format($0.value)) \($0.unit)") },
-            medications: r.medications.map { m in TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(plain(m.name))\(m.status.map { " (\(Words.value($0)))" } ?? "")") },
+            medications: r.medications.map { m in
+                let doses = r.doses.filter { $0.$medication.id == m.id }.map(\.givenOn)
+                let given = doses.last.map { "; \(doses.count) \(doses.count == 1 ? "dose" : "doses") recorded, the latest on \($0)" } ?? ""
+                return TimelineVM(date: (try? JSONValue.parse(m.data))?["start_date"]?.stringValue ?? "", text: "\(plain(m.name))\(m.status.map { " (\(Words.value($0)))" } ?? "")\(given)")
+            },
+            doseCourses: doseCourses(r),
             imagingStudies: r.imaging.map { TimelineVM(date: $0.date ?? "", text: "\(Words.value($0.modality)) \(plain($0.region ?? ""))\($0.report.map { ": \($0)" } ?? "")") },
             tasks: tasks.map { TaskVM(id: $0.id!, title: $0.title, owner: $0.owner, due: $0.dueOn, done: $0.status == "done") },
             asOf: a.asOf.description, careTeam: careTeam,
