@@ -336,6 +336,54 @@ import VaporTesting
         }
     }
 
+    /// The persistence measure reads each dose (README "Outcomes"); a clinician records one as it is given.
+    @Test("a dose given is recorded on the patient page: shown with the course, read by the rules; a later date, a second on one day and another patient's medicine are refused, kept as typed")
+    func recordADose() async throws {
+        try await withOsteon { app in
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let id = try await Self.createPatient(b)
+            let other = try await Self.createPatient(b, external: "H-200", name: "Bo Other")
+            var page = try await b.get("/patients/\(id)")
+            #expect(!page.body.string.contains("/doses\""), "no bone-modifying agent yet: nothing to record a dose of")
+            try await b.post("/patients/\(id)/medications", [("name", "zoledronic acid"), ("agent", "zoledronic_acid"), ("status", "active"), ("start_date", "2026-08-01")])
+            try await b.post("/patients/\(id)/medications", [("name", "letrozole"), ("class", "hormonal"), ("status", "active")])
+            try await b.post("/patients/\(other)/medications", [("name", "denosumab"), ("agent", "denosumab"), ("status", "active")])
+            page = try await b.get("/patients/\(id)")
+            let html = page.body.string
+            #expect(html.contains(">Record dose</button>"))
+            let form = try #require(html.range(of: #"action="[^"]*/doses""#, options: .regularExpression).map { String(html[$0.lowerBound...].prefix(1200)) })
+            let options = form.matches(of: /<option value="([0-9A-F-]{36})">([^<]*)</).map { (String($0.1), String($0.2)) }
+            #expect(options.count == 1 && options.first?.1 == "zoledronic acid, started 2026-08-01", "only the bone-modifying agent, in words: \(options)")
+            let zid = try #require(options.first?.0)
+            for day in ["2026-08-01", "2026-10-24"] {
+                #expect(try await b.post("/patients/\(id)/doses", [("medication_id", zid), ("date", day)]).status == .seeOther)
+            }
+            page = try await b.get("/patients/\(id)")
+            #expect(page.body.string.contains("zoledronic acid (active); 2 doses recorded, the latest on 2026-10-24"))
+            let c = try await b.json(.GET, "/api/v1/patients/\(id)/case")
+            let z = c.json?["document"]?["medications"]?.arrayValue?.first { $0["agent"] == "zoledronic_acid" }
+            #expect(z?["dose_dates"] == ["2026-08-01", "2026-10-24"] && z?["last_dose_date"] == nil)  // the rows hold the doses
+            let rules = try await CaseStore(db: app.db).patientCase(patientID: try #require(UUID(uuidString: id))).0
+            #expect(rules.medications?.first { $0.agent == .zoledronicAcid }?.lastDoseDate == Day("2026-10-24"))
+
+            // Today is 2026-11-26 in the harness.
+            let later = try await b.post("/patients/\(id)/doses", [("medication_id", zid), ("date", "2026-11-27")])
+            #expect(later.status == .unprocessableEntity && later.body.string.contains("cannot be dated after today"))
+            #expect(later.body.string.contains(#"value="2026-11-27""#), "what was typed is kept")
+            let twice = try await b.post("/patients/\(id)/doses", [("medication_id", zid), ("date", "2026-10-24")])
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("already recorded"))
+            let otherPage = try await b.get("/patients/\(other)").body.string
+            let foreign = try #require(otherPage.firstMatch(of: /<option value="([0-9A-F-]{36})">denosumab/).map { String($0.1) })
+            let wrong = try await b.post("/patients/\(id)/doses", [("medication_id", foreign), ("date", "2026-10-01")])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("bone-modifying agents."))
+            #expect(try await b.post("/patients/\(id)/doses", [("medication_id", zid), ("date", "")]).status == .unprocessableEntity)
+            #expect(try await CaseStore(db: app.db).records(patientID: try #require(UUID(uuidString: id))).doses.count == 2)
+            let audit = try await AuditLog(db: app.db).entries(limit: 100)
+            #expect(audit.filter { $0.object.hasSuffix("/doses") && $0.action == "create" }.count >= 2)
+        }
+    }
+
     static func hidden(_ name: String, in html: String) -> String? {
         guard let r = html.range(of: #"name="\#(name)" value=""#) else { return nil }
         let rest = html[r.upperBound...]
