@@ -340,3 +340,120 @@ def test_concordance_of_the_score_at_index_equals_lifelines(tmp_path, seed):
             check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
         else:
             assert groups.get(band) is None or groups[band]["n"] == 0
+
+
+# REFERENCE §3 (Tokuhashi revised 2005) and §5 (Katagiri new 2014), for primaries both tables name.
+# primary → (case cancer, Tokuhashi primary points, Katagiri growth points).
+PRIMARIES = {
+    "breast, hormone-dependent": ({"primary_site": "breast", "hormone_status": "hormone_dependent"}, 5, 0),
+    "breast, hormone-independent": ({"primary_site": "breast", "hormone_status": "hormone_independent"}, 5, 2),
+    "prostate, hormone-dependent": ({"primary_site": "prostate", "hormone_status": "hormone_dependent"}, 5, 0),
+    "thyroid": ({"primary_site": "thyroid"}, 5, 0),
+    "kidney": ({"primary_site": "kidney"}, 3, 2),
+    "lung, targeted": ({"primary_site": "lung", "lung_type": "non_small_cell", "targeted_therapy": True}, 0, 2),
+    "lung, not targeted": ({"primary_site": "lung", "lung_type": "non_small_cell", "targeted_therapy": False}, 0, 3),
+    "colorectal": ({"primary_site": "colorectal"}, 2, 3),  # Tokuhashi "others (e.g. colon)"
+    "stomach": ({"primary_site": "stomach"}, 0, 3),
+    "liver": ({"primary_site": "liver"}, 1, 3),
+    "unknown primary": ({"primary_site": "unknown_primary"}, 1, 3),
+}
+# other metastases → (case entries, Tokuhashi major-organ points, Katagiri visceral points).
+VISCERA = {
+    "none": ([], 2, 0),
+    "liver, removable": ([{"site": "liver", "pattern": "nodular", "removable": True, "treatable": True}], 1, 1),
+    "liver, unremovable": ([{"site": "liver", "pattern": "nodular", "removable": False, "treatable": False}], 0, 1),
+    "liver and peritoneum": ([{"site": "liver", "pattern": "nodular", "removable": False, "treatable": False},
+                              {"site": "peritoneum", "pattern": "disseminated", "removable": False, "treatable": False}], 0, 2),
+}
+# (ECOG, Karnofsky) → Tokuhashi general condition points, Katagiri ECOG 3–4 point.
+PERFORMANCE = {(1, 80): (2, 0), (2, 60): (1, 0), (3, 40): (0, 1), (4, 20): (0, 1)}
+FRANKEL = {"A": 0, "B": 0, "C": 1, "D": 1, "E": 2}
+NORMAL_LABS = {"crp": (0.2, "mg/dL"), "ldh": (200, "U/L"), "albumin": (4.0, "g/dL"), "platelets": (250000, "/µL"),
+               "calcium": (9.4, "mg/dL"), "bilirubin": (0.5, "mg/dL")}
+# Katagiri laboratory item: abnormal (CRP ≥ 0.4 mg/dL, LDH ≥ 250, albumin < 3.7) 1; critical (platelets < 100,000/µL,
+# calcium ≥ 10.3 mg/dL, bilirubin ≥ 1.4 mg/dL) 2, never 3.
+LAB_TIERS = {"normal": ({}, 0), "abnormal": ({"crp": (1.2, "mg/dL"), "albumin": (3.2, "g/dL")}, 1),
+             "critical": ({"platelets": (80000, "/µL")}, 2), "both": ({"ldh": (400, "U/L"), "bilirubin": (2.0, "mg/dL")}, 2)}
+
+
+def tokuhashi_count_points(n, vertebral):
+    if vertebral:
+        return 0 if n >= 3 else 1 if n == 2 else 2
+    return 0 if n >= 3 else 1 if n >= 1 else 2
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_concordance_of_katagiri_and_tokuhashi_at_index_equals_lifelines(tmp_path, seed):
+    """Harrell's C of the new Katagiri and the revised Tokuhashi totals at index equals lifelines'
+    `concordance_index`, and each score group's curve equals lifelines on its patients. The totals are computed
+    here from REFERENCE §3 and §5 (not read from Osteon). A higher Tokuhashi total means longer survival, a higher
+    Katagiri total shorter, so lifelines is given +Tokuhashi and −Katagiri."""
+    from lifelines.utils import concordance_index
+    rng = random.Random(seed)
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    times, events, katagiri, tokuhashi = [], [], [], []
+    for i in range(150):
+        primary, tok_primary, kat_primary = PRIMARIES[rng.choice(sorted(PRIMARIES))]
+        viscera, tok_organ, kat_visceral = VISCERA[rng.choice(sorted(VISCERA))]
+        (ecog, kps) = rng.choice(sorted(PERFORMANCE))
+        tok_general, kat_ecog = PERFORMANCE[(ecog, kps)]
+        frankel = rng.choice("ABCDE")
+        extraspinal, vertebral = rng.randint(0, 4), rng.randint(1, 4)
+        tier_labs, kat_labs = LAB_TIERS[rng.choice(sorted(LAB_TIERS))]
+        chemo = rng.random() < 0.5
+        tok = (tok_general + tokuhashi_count_points(extraspinal, False) + tokuhashi_count_points(vertebral, True)
+               + tok_organ + tok_primary + FRANKEL[frankel])
+        kat = kat_primary + kat_visceral + kat_labs + kat_ecog + int(chemo) + int(extraspinal + vertebral > 1)
+        index = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randint(0, 200))
+        # Longer survival with a higher Tokuhashi total and a lower Katagiri total, with noise and ties (whole weeks).
+        t = max(1, int(rng.expovariate(1.0) * 40 * (tok + 1) / (kat + 1))) // 7 * 7 + 7
+        died = rng.random() < 0.7
+        end = index + datetime.timedelta(days=t)
+        labs = {**NORMAL_LABS, **tier_labs}
+        case = {
+            "patient_id": f"K{seed}-{i}",
+            "patient": {"sex": "female", **({"deceased_on": day(end)} if died else {})},
+            "cancers": [primary],
+            "lesions": [{"id": "L1", "bone": "vertebra", "level": "T8", "origin": "metastasis", "detected_date": day(index)}],
+            "other_metastases": viscera,
+            "skeletal_metastasis_counts": {"extraspinal": extraspinal, "vertebral": vertebral},
+            "performance_status": {"ecog": ecog, "kps": kps, "date": day(index)},
+            "neurology": {"frankel_grade": frankel},
+            "medications": [{"name": "docetaxel", "class": "chemotherapy", "status": "completed",
+                             "start_date": day(index - datetime.timedelta(days=200))}] if chemo else [],
+            "labs": [{"test": k, "value": v, "unit": u, "date": day(index)} for k, (v, u) in sorted(labs.items())]
+            # The last contact of a living patient: a dated result (the case keeps no encounters).
+            + [{"test": "creatinine", "value": 0.9, "unit": "mg/dL", "date": day(end)}],
+        }
+        (folder / f"case-{i}.json").write_text(json.dumps(case))
+        times.append(t)
+        events.append(int(died))
+        katagiri.append(kat)
+        tokuhashi.append(tok)
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    files = sorted(str(f) for f in folder.iterdir())
+    imported = subprocess.run([BIN, "import", *files, "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
+    assert imported.returncode == 0, imported.stderr
+    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["cohort"]["included"] == 150, out["cohort"]
+    for key, totals, sign, bands in (
+        ("katagiri_new_2014", katagiri, -1, {"low": (0, 3), "intermediate": (4, 6), "high": (7, 10)}),
+        ("tokuhashi_revised_2005", tokuhashi, 1, {"0-8": (0, 8), "9-11": (9, 11), "12-15": (12, 15)}),
+    ):
+        c = out["concordance"][key]
+        assert c["n"] == 150, (key, c, out["survival_by_score"][key].get("not_computed"))
+        expected = concordance_index(times, [sign * x for x in totals], events)
+        assert abs(c["c_index"] - expected) < 1e-9, (key, c, expected)
+        assert c["c_index"] > 0.5, key  # the generator made the better score live longer
+        groups = out["survival_by_score"][key]
+        assert groups["not_computed"] == 0, key
+        for band, (low, high) in bands.items():
+            members = [i for i, x in enumerate(totals) if low <= x <= high]
+            if members:
+                check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
+            else:
+                assert groups.get(band) is None or groups[band]["n"] == 0, (key, band)
