@@ -1,5 +1,5 @@
-"""List benchmark: the patient list, the urgent filter, search and the API list
-at N patients, on a release `osteon serve` (SQLite by default, PostgreSQL with
+"""List benchmark: the patient list, the urgent filter, search, the API list and
+the quality dashboard (with one measure's drill-down) at N patients, on a release `osteon serve` (SQLite by default, PostgreSQL with
 DATABASE_URL). The cohort is `osteon synth --patients N` imported with
 `osteon import --care-team bench` (timed). Each route is requested --requests
 times one after another (closed loop, one client); p50/p99/max are reported with
@@ -162,7 +162,10 @@ def main():
                 opener = opener_for(base)
                 routes = [("GET /patients", "/patients", "text/html"), ("GET /patients?urgent=1", "/patients?urgent=1", "text/html"),
                           ("GET /patients?q=smith", "/patients?q=smith", "text/html"),
-                          ("GET /api/v1/patients?limit=50", "/api/v1/patients?limit=50", "application/json")]
+                          ("GET /api/v1/patients?limit=50", "/api/v1/patients?limit=50", "application/json"),
+                          # The quality dashboard and a drill-down read every patient's stored outcome facts.
+                          ("GET /quality", "/quality", "text/html"),
+                          ("GET /quality/measures/bma_persistence_12_months", "/quality/measures/bma_persistence_12_months", "text/html")]
                 for k, (name, path, accept) in enumerate(routes):
                     measure(opener, base + path, accept, 5)  # warm
                     p50, p99, mx = measure(opener, base + path, accept, a.requests)

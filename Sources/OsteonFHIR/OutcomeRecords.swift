@@ -66,12 +66,8 @@ extension FHIRImporter {
         var early = FHIRImporter()
         for r in resources where Self.recordDay(r).map({ $0 <= cutoff }) ?? true { early.add(r) }
         let scores = early.patientKeys.first.map { ScoreAtIndex.from(Assessor.assess(early.importPatient($0).patientCase, asOf: cutoff)) } ?? []
-        // FHIR keeps every dental evaluation, where the case keeps the latest (the doses are in the case, one by one).
-        var bma = BMAFacts(whole)
-        func given(_ r: JSONValue) -> Bool { ["completed", "in-progress"].contains(r["status"]?.stringValue ?? "") }
-        bma.dentalEvaluations = resources.filter { $0.resourceType == "Procedure" && given($0) && Codes.isDentalEvaluation(Concept($0["code"])) }
-            .compactMap { fhirDay($0["performedDateTime"]) ?? fhirDay($0.at("performedPeriod", "start")) }.sorted()
-        bma.dentalLatestOnly = false
+        // The case keeps every dose and every dental evaluation one by one, as FHIR does.
+        let bma = BMAFacts(whole)
         return .included(OutcomeRecord(patientID: id, index: index, end: end, died: died, firstSRE: sre, primaries: primaries, scores: scores, bma: bma,
                                        radiotherapy: RadiotherapyCourseFacts.all(whole), cordCompression: CordCompressionFacts(whole),
                                        sarcoma: SarcomaPathwayFacts(whole, patientID: id)))

@@ -472,9 +472,10 @@ struct PatientMapper {
         let words = code.words
         let date = fhirDay(r["performedDateTime"]) ?? fhirDay(r.at("performedPeriod", "start"))
         if Codes.isDentalEvaluation(code) {
-            // The case keeps the latest dental evaluation (REFERENCE §9.5: before a bone-modifying agent); undated, it says nothing.
+            // The case keeps every dated dental evaluation and the latest (REFERENCE §9.5: before a bone-modifying agent); undated, it says nothing.
             guard let date else { return }
             if c.dental == nil { c.dental = Dental() }
+            c.dental!.evaluationDates = Array(Set((c.dental!.evaluationDates ?? []) + [date])).sorted()
             if c.dental!.lastEvaluationDate.map({ date > $0 }) ?? true {
                 c.dental!.lastEvaluationDate = date
                 note("dental.last_evaluation_date", r)

@@ -165,6 +165,25 @@ import Testing
         #expect(bad.patientCase.medications?.first?.doseDates == [Day("2027-01-01")!])
     }
 
+    /// `dental_check_before_bma` reads the first evaluation; a record of the latest only cannot show an earlier one.
+    @Test("every dental evaluation kept: one before the first dose is met even when a later one follows; the latest only is left out")
+    func dentalEvaluations() throws {
+        func dental(_ d: [String: Any]) throws -> MeasureStatus? {
+            var c = try example(doses: ["2026-11-20", "2027-02-12"])
+            let read = try CaseReader.read(try JSONValue.parse(JSONSerialization.data(withJSONObject: ["patient_id": "d", "dental": d])))
+            #expect(read.problems.isEmpty)
+            c.dental = read.patientCase.dental
+            guard case .included(let r) = c.outcome(asOf: asOf) else { Issue.record("not included"); return nil }
+            return Measures.dentalCheckBeforeBMADefinition.classify(r)
+        }
+        #expect(try dental(["evaluation_dates": ["2027-05-01", "2026-11-01"]]) == .met)
+        #expect(try dental(["last_evaluation_date": "2027-05-01"]) == .excluded("dental evaluation recorded only after the first dose (the record keeps the latest only)"))
+        #expect(try dental(["evaluation_dates": ["2027-05-01"]]) == .notMet)  // every evaluation is known: none before
+        let read = try CaseReader.read(["patient_id": "d", "dental": ["last_evaluation_date": "2026-01-01", "evaluation_dates": ["2026-03-01", "2025-06-01"]]])
+        #expect(read.patientCase.dental?.lastEvaluationDate == Day("2026-03-01")!)
+        #expect(read.patientCase.dental?.evaluationDates == [Day("2025-06-01")!, Day("2026-03-01")!])
+    }
+
     @Test("a dose given after a day is not known by that day (the scores at index read the case as it was)")
     func knownBy() throws {
         let c = try example(doses: ["2026-11-20", "2027-02-12"])

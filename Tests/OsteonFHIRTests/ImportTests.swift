@@ -353,7 +353,7 @@ func codes(_ concept: JSONValue?) -> [String] {
 
     /// FHIR R4 MedicationAdministration.status: `not-done` says the dose was not given. It set the course's last dose
     /// (and a dose-interval check would have counted it given).
-    @Test("the case keeps each dose given one by one; an administration not done is no dose, not even the latest")
+    @Test("the case keeps each dose given and each dental evaluation one by one; an administration not done is no dose, not even the latest")
     func caseKeepsDoses() throws {
         var all = resources()
         let late: JSONValue = ["resourceType": "MedicationAdministration", "id": "z5", "status": "not-done", "subject": ["reference": "Patient/p1"],
@@ -367,6 +367,9 @@ func codes(_ concept: JSONValue?) -> [String] {
         // The case written and read again (as the server stores it) gives the measure the same doses.
         let c = try CaseReader.read(CaseWriter.json(importer.importAll()[0].patientCase)).patientCase
         #expect(BMAFacts(c).doseDays == m.doseDates)
+        // And every dated dental evaluation (the undated one says nothing), so the dental check reads the first.
+        #expect(c.dental?.evaluationDates == [Day("2025-01-20")!, Day("2025-09-02")!] && c.dental?.lastEvaluationDate == Day("2025-09-02"))
+        #expect(BMAFacts(c).dentalEvaluations == [Day("2025-01-20")!, Day("2025-09-02")!] && !BMAFacts(c).dentalLatestOnly)
     }
 
     /// A Bulk export is read file by file (every MedicationAdministration before every MedicationRequest): the course

@@ -504,6 +504,8 @@ public struct Referral: Sendable {
 
 public struct Dental: Sendable {
     public var lastEvaluationDate: Day?
+    /// Every dated dental evaluation, oldest first; nil when the record keeps only the latest.
+    public var evaluationDates: [Day]?
     public var calciumVitaminD: Bool?
     public var riskFactors = MRONJ.RiskFactors()
     public init() {}

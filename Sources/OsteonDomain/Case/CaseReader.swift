@@ -39,7 +39,7 @@ public enum CaseReader {
         "surgeries[]": ["kind", "lesion_id", "date"],
         "imaging[]": ["modality", "region", "date"],
         "referrals[]": ["specialty", "date"],
-        "dental": ["last_evaluation_date", "calcium_vitamin_d", "poor_oral_health", "planned_dentoalveolar_surgery", "ill_fitting_dentures", "uncontrolled_diabetes", "tobacco_use"],
+        "dental": ["last_evaluation_date", "evaluation_dates", "calcium_vitamin_d", "poor_oral_health", "planned_dentoalveolar_surgery", "ill_fitting_dentures", "uncontrolled_diabetes", "tobacco_use"],
         "family_history[]": ["relation", "condition", "age_at_diagnosis"],
     ]
 
@@ -262,6 +262,8 @@ public enum CaseReader {
         c.dental = r.nested("dental") { x in
             var d = Dental()
             d.lastEvaluationDate = x.day("last_evaluation_date")
+            d.evaluationDates = x.days("evaluation_dates")
+            if let latest = d.evaluationDates?.last, d.lastEvaluationDate.map({ $0 < latest }) ?? true { d.lastEvaluationDate = latest }
             d.calciumVitaminD = x.bool("calcium_vitamin_d")
             d.riskFactors = MRONJ.readRiskFactors(&x)
             unknown += x.unknown(keys["dental"]!)

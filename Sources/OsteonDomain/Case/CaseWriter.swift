@@ -57,7 +57,8 @@ public enum CaseWriter {
         if let d = c.dental {
             let rf = d.riskFactors
             top.append(("dental", object([
-                ("last_evaluation_date", d.lastEvaluationDate.map { .string($0.description) }), ("calcium_vitamin_d", d.calciumVitaminD.map { .bool($0) }),
+                ("last_evaluation_date", d.lastEvaluationDate.map { .string($0.description) }),
+                ("evaluation_dates", d.evaluationDates.map { JSONValue.array($0.map { .string($0.description) }) }), ("calcium_vitamin_d", d.calciumVitaminD.map { .bool($0) }),
                 ("poor_oral_health", rf.poorOralHealth.map { .bool($0) }), ("planned_dentoalveolar_surgery", rf.plannedDentoalveolarSurgery.map { .bool($0) }),
                 ("ill_fitting_dentures", rf.illFittingDentures.map { .bool($0) }), ("uncontrolled_diabetes", rf.uncontrolledDiabetes.map { .bool($0) }),
                 ("tobacco_use", rf.tobaccoUse.map { .bool($0) }),

@@ -44,7 +44,8 @@ public struct BMAFacts: Sendable, Equatable {
     }
 
     /// From a case read from the record: a course's start and latest dose, each dose one by one where the record keeps
-    /// them (`dose_dates`: FHIR MedicationAdministration, the server's dose rows), and the latest dental evaluation.
+    /// them (`dose_dates`: FHIR MedicationAdministration, the server's dose rows), and the dental evaluations (every
+    /// one where the record keeps them, `evaluation_dates`; else the latest only).
     public init(_ c: PatientCase) {
         let agents = (c.medications ?? []).filter {
             ($0.medicationClass == .boneModifyingAgent || [.zoledronicAcid, .denosumab, .pamidronate].contains($0.agent)) && !$0.notGiven
@@ -55,7 +56,8 @@ public struct BMAFacts: Sendable, Equatable {
         let prostateCancer = c.cancers?.first { $0.primarySite == .prostate }
         self.init(firstStart: first.flatMap(begun), prostate: prostateCancer != nil,
                   castrationSensitive: prostateCancer?.castrationSensitive, doseDays: doses.isEmpty ? nil : doses,
-                  dentalEvaluations: [c.dental?.lastEvaluationDate].compactMap { $0 }, dentalLatestOnly: true,
+                  dentalEvaluations: Array(Set((c.dental?.evaluationDates ?? []) + [c.dental?.lastEvaluationDate].compactMap { $0 })).sorted(),
+                  dentalLatestOnly: c.dental?.evaluationDates == nil,
                   urgentStart: [.hypercalcaemiaOfMalignancy, .hypercalcaemiaRefractoryToBisphosphonate].contains(first?.indication))
     }
 }
