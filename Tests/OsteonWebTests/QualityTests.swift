@@ -1,4 +1,5 @@
 import Foundation
+import Fluent
 import OsteonDomain
 import OsteonStore
 @testable import OsteonWeb
@@ -177,6 +178,77 @@ import VaporTesting
             let html = try await b.get("/patients").body.string
             #expect(html.contains("Signed in as Nurse N (nurse navigator)"))
             #expect(!html.contains("nurse_navigator"))
+        }
+    }
+}
+
+/// The drill-down and the dashboard at a site's size: a page of patients at a time (only those shown are read and
+/// audited), and the report kept until a stored fact changes.
+@Suite struct QualityScaleTests {
+    @Test("a measure's patients come 50 to a page, not met first; only the page's patients are audited; a bad page is a clear error")
+    func pages() async throws {
+        try await withOsteon { app in
+            let url = repositoryRoot.appendingPathComponent("examples/cases/breast-femur-spine.json")
+            var ids: [UUID] = []
+            for n in 0..<61 {
+                var c = try CaseReader.read(try JSONValue.parse(Data(contentsOf: url))).patientCase
+                c.patientID = "PAGE-\(n)"
+                // One patient started zoledronic acid in the window (met); the others are left out (followed 10 days, no agent).
+                if n == 60 {
+                    var z = Medication()
+                    (z.agent, z.medicationClass, z.status, z.startDate) = (.zoledronicAcid, .boneModifyingAgent, .active, Day("2026-11-12"))
+                    c.medications = (c.medications ?? []) + [z]
+                }
+                let id = try await CaseStore(db: app.db).importCase(c, name: "Page Patient \(n)").requireID()
+                try await joinCareTeam(app, patientID: id)
+                ids.append(id)
+            }
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let first = try await b.get("/quality/measures/bma_within_90_days").body.string
+            func rows(_ html: String) -> [String] { html.matches(of: /<tr><td><a href="\/patients\/([0-9A-F-]{36})">/).map { String($0.1) } }
+            #expect(rows(first).count == 50)
+            #expect(rows(first).first == ids[60].uuidString, "the one patient met comes before the 60 left out")
+            #expect(first.contains("1–50 of 61") && first.contains(#"href="/quality/measures/bma_within_90_days?page=2""#) && first.contains("Page 1 of 2"))
+            let second = try await b.get("/quality/measures/bma_within_90_days?page=2").body.string
+            #expect(rows(second).count == 11 && second.contains("51–61 of 61") && second.contains("Previous page") && !second.contains("Next page"))
+            #expect(Set(rows(first)).isDisjoint(with: rows(second)) && Set(rows(first) + rows(second)).count == 61)
+            #expect(try await b.get("/quality/measures/bma_within_90_days?page=0").status == .badRequest)
+            #expect(try await b.get("/quality/measures/bma_within_90_days?page=two").status == .badRequest)
+            // Each page audits the patients it shows, and no other.
+            let audit = try await AuditLog(db: app.db).entries(limit: 1000).filter { $0.object.contains("/quality/measures/") && $0.patientID != nil }
+            #expect(Set(audit.compactMap(\.patientID)) == Set(ids))
+            #expect(audit.count == 61, "each patient shown once, on its page: \(audit.count)")
+        }
+    }
+
+    @Test("the dashboard's figures follow every change to a record: the kept report is computed again when a fact changes")
+    func keptReportFollowsChanges() async throws {
+        try await withOsteon { app in
+            _ = try await QualityTests.setUp(app)
+            let b = Browser(app)
+            _ = try await b.signIn()
+            let today = Day("2026-11-26")!, summaries = SummaryStore(db: app.db)
+            let before = try await b.get("/quality").body.string
+            let stamp = try await summaries.outcomeStamp(today: today)
+            let kept = try #require(app.outcomeReports.report(stamp: stamp), "the report is kept after a view")
+            #expect(kept.0.overall.n == 2 && kept.0.overall.events == 1)
+            #expect(try await b.get("/quality").body.string == before)
+            // Oscar Other dies: a change to his record reaches the figures at once.
+            let other = try #require(try await PatientRecord.query(on: app.db).filter(\PatientRecord.$externalID == "QUAL-1").first()).requireID()
+            let record = try await CaseStore(db: app.db).caseRecord(patientID: other)
+            guard case .object(var pairs) = try JSONValue.parse(record.document) else { Issue.record("no document"); return }
+            pairs.removeAll { $0.0 == "patient" }
+            pairs.append(("patient", .object([("sex", "male"), ("deceased_on", "2026-11-22")])))
+            _ = try await CaseStore(db: app.db).updateDocument(caseID: try record.requireID(), expectedVersion: record.version, .object(pairs))
+            let after = try await b.get("/quality").body.string
+            #expect(after != before)
+            let now = try await summaries.outcomeStamp(today: today)
+            #expect(now != stamp)
+            let again = try #require(app.outcomeReports.report(stamp: now))
+            #expect(again.0.overall.events == 2, "both deaths counted after the change")
+            // A new day recomputes every row: the stamp moves with it.
+            #expect(try await summaries.outcomeStamp(today: Day("2026-11-27")!) != now)
         }
     }
 }

@@ -323,6 +323,18 @@ public struct SummaryStore: Sendable {
         return (reads, waiting)
     }
 
+    /// Changes whenever a stored outcome fact may have: a patient added or removed, a revision summarised,
+    /// facts written or cleared, a row recomputed for `today`. One aggregate over the summaries, no fact parsed.
+    public func outcomeStamp(today: Day) async throws -> String {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS r, COUNT(outcome) AS o,
+                   CAST(COALESCE(SUM(CASE WHEN computed_for = \(bind: today.description) THEN 1 ELSE 0 END), 0) AS BIGINT) AS t
+            FROM \(ident: Self.table)
+            """).first()
+        let parts = try ["n", "r", "o", "t"].map { try row?.decode(column: $0, as: Int.self) ?? 0 }
+        return "\(today) " + parts.map(String.init).joined(separator: " ")
+    }
+
     public func summaryDay() async throws -> (day: String?, waiting: Int) {
         let day = try await sql.raw("SELECT MIN(computed_for) AS d FROM \(ident: Self.table)").first()?.decode(column: "d", as: String?.self)
         let waiting = try await sql.raw("SELECT COUNT(*) AS n FROM summary_dirty").first()?.decode(column: "n", as: Int.self) ?? 0

@@ -17,13 +17,18 @@ struct QualityController: RouteCollection {
     }
 
     /// The report on the stored facts, with the day they were computed for and how many wait for the daily pass.
+    /// Kept until a stored fact changes (the stamp): every patient's facts are read once per change, not per view.
     static func report(_ req: Request) async throws -> (OutcomeReport, waiting: Int, older: Int) {
         let store = SummaryStore(db: req.db), today = req.today
         // As the lists do: a few changed patients are recomputed now; after a bulk change the background pass has them.
         if try await store.waiting() <= Request.refreshInRequest { try await store.refresh(today: today) }
+        let stamp = try await store.outcomeStamp(today: today)
+        if let kept = req.application.outcomeReports.report(stamp: stamp) { return kept }
         let (rows, waiting) = try await store.outcomes()
         let older = rows.filter { $0.day != today.description }.count
-        return (OutcomeReport(asOf: today, reads: rows.map(\.read)), waiting, older)
+        let made = (OutcomeReport(asOf: today, reads: rows.map(\.read)), waiting, older)
+        req.application.outcomeReports.store(stamp: stamp, made)
+        return made
     }
 
     /// `?suppress=N` hides counts from 1 to N−1 (for figures that leave the institution; CMS uses 11).
@@ -80,6 +85,15 @@ struct QualityController: RouteCollection {
                         body: .init(string: MeasureReports.bundle(report, suppressBelow: try Self.suppression(req)).serialized(pretty: true) + "\n"))
     }
 
+    static let pageSize = 50
+
+    /// `?page=N` (from 1); a page after the last shows the last.
+    static func page(_ req: Request) throws -> Int {
+        guard let text = try? req.query.get(String.self, at: "page"), !text.isEmpty else { return 1 }
+        guard let n = Int(text), n >= 1 else { throw Abort(.badRequest, reason: "page: a whole number from 1, or leave it out") }
+        return n
+    }
+
     /// A measure's patients that the user may see: not met first, then met, then left out with the reason.
     func measure(req: Request) async throws -> View {
         let id = req.rawParameter(.measure)
@@ -98,7 +112,8 @@ struct QualityController: RouteCollection {
         } else {
             throw Abort(.notFound, reason: "no such measure; the quality page lists them")
         }
-        let m = report.measures.first { $0.id == id }!
+        guard let m = report.measures.first(where: { $0.id == id }) else { throw Abort(.notFound, reason: "no such measure; the quality page lists them") }
+        let page = try Self.page(req)
         let visible = try await req.visiblePatientIDs()
         var shown: [(UUID, [MeasureStatus], Day?)] = []
         var others = 0
@@ -109,14 +124,20 @@ struct QualityController: RouteCollection {
         func rank(_ s: [MeasureStatus]) -> Int {
             s.map { switch $0 { case .notMet: 0; case .met: 1; case .excluded: 2 } }.min() ?? 2
         }
-        var patients: [PatientRecord] = []
-        let ids = shown.map(\.0)
-        for start in stride(from: 0, to: ids.count, by: 500) {  // within every database's limit of bound values
-            patients += try await PatientRecord.query(on: req.db).filter(\.$id ~~ Array(ids[start..<min(start + 500, ids.count)])).all()
+        // Not met first, then met, then left out; the most recent first within each (the ones still to act on).
+        shown.sort { a, b in
+            if rank(a.1) != rank(b.1) { return rank(a.1) < rank(b.1) }
+            if a.2 != b.2 { return (a.2 ?? Day(ordinal: .min)) > (b.2 ?? Day(ordinal: .min)) }
+            return a.0.uuidString < b.0.uuidString
         }
+        // One page at a time, as the patient list: only the patients shown are read and audited.
+        let total = shown.count
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        let current = min(page, pages)
+        let pageItems = Array(shown.dropFirst((current - 1) * Self.pageSize).prefix(Self.pageSize))
+        let patients = try await PatientRecord.query(on: req.db).filter(\.$id ~~ pageItems.map(\.0)).all()
         let byID = Dictionary(patients.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        shown.sort { (rank($0.1), byID[$0.0]?.name ?? "") < (rank($1.1), byID[$1.0]?.name ?? "") }
-        req.auditPatients(shown.map(\.0))
+        req.auditPatients(pageItems.map(\.0))
         var w = HTMLWriter()
         w.raw("<h1>"); w.text(title); w.raw("</h1>\n<p class=\"facts\">")
         w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible \(unit) met it. \(citation).")
@@ -124,8 +145,11 @@ struct QualityController: RouteCollection {
         if shown.isEmpty {
             w.raw("<p>None of your patients is in this measure.</p>\n")
         } else {
-            w.raw("<table class=\"list\"><caption>Your patients in this measure, not met first</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">\(dayHeading)</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
-            for (pid, statuses, day) in shown {
+            let first = (current - 1) * Self.pageSize + 1
+            w.raw("<table class=\"list\"><caption>")
+            w.text("Your patients in this measure, not met first: \(first)–\(first + pageItems.count - 1) of \(total)")
+            w.raw("</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">\(dayHeading)</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
+            for (pid, statuses, day) in pageItems {
                 let p = byID[pid]
                 w.raw("<tr><td><a href=\"\(SiteRoute.patient.link(pid))\">"); w.text(p?.name ?? "patient"); w.raw("</a> ("); w.text(p?.externalID ?? ""); w.raw(")</td><td>")
                 w.text(day?.description ?? "not dated"); w.raw("</td><td>")
@@ -141,9 +165,38 @@ struct QualityController: RouteCollection {
                 w.raw("</td></tr>\n")
             }
             w.raw("</tbody></table>\n")
+            if pages > 1 {
+                let link = SiteRoute.qualityMeasure.link(m.id)
+                w.raw("<nav class=\"pager\" aria-label=\"Pages of this measure's patients\"><p>")
+                if current > 1 { w.raw("<a href=\"\(link)?page=\(current - 1)\" rel=\"prev\">Previous page</a> ") }
+                w.text("Page \(current) of \(pages)")
+                if current < pages { w.raw(" <a href=\"\(link)?page=\(current + 1)\" rel=\"next\">Next page</a>") }
+                w.raw("</p></nav>\n")
+            }
         }
         if others > 0 { w.raw("<p>"); w.text("\(others) other patients in the cohort are not in your care teams or boards."); w.raw("</p>\n") }
         return try await req.view.render("patient", PatientController.PatientView(user: userVM(req), csrf: CSRF.token(req), name: title,
                                                                                  body: w.finish().filled { _ in "" }))
     }
+}
+
+/// The last outcome report computed, valid while the stored facts' stamp is unchanged (per process; the stamp is
+/// read from the database, so a change through another server is seen too).
+final class OutcomeReportCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: (stamp: String, report: OutcomeReport, waiting: Int, older: Int)?
+
+    func report(stamp: String) -> (OutcomeReport, waiting: Int, older: Int)? {
+        lock.withLock { kept.flatMap { $0.stamp == stamp ? ($0.report, $0.waiting, $0.older) : nil } }
+    }
+
+    func store(stamp: String, _ made: (OutcomeReport, waiting: Int, older: Int)) {
+        lock.withLock { kept = (stamp, made.0, made.waiting, made.older) }
+    }
+}
+
+struct OutcomeReportCacheKey: StorageKey { typealias Value = OutcomeReportCache }
+
+extension Application {
+    var outcomeReports: OutcomeReportCache { storage[OutcomeReportCacheKey.self]! }
 }
