@@ -794,13 +794,15 @@ struct PatientController: RouteCollection {
 
     func addDose(req: Request) async throws -> Response {
         let (_, _, r) = try await req.cases.patientCase(patientID: try pid(req))
-        return try await keepTyped(req, .dose(courses: PatientPage.doseCourses(r))) { try await self.saveDose(req, courses: r.medications) }
+        let courses = PatientPage.doseCourses(r)
+        return try await keepTyped(req, .dose(courses: courses)) { try await self.saveDose(req, courses: Set(courses.map(\.value))) }
     }
 
-    func saveDose(_ req: Request, courses: [MedicationRecord]) async throws -> Response {
+    /// `courses`: the record ids of this patient's bone-modifying agents (a dose of another medicine is not asked for).
+    func saveDose(_ req: Request, courses: Set<String>) async throws -> Response {
         let id = try pid(req)
         let f = try formFields(req)
-        guard let mid = f["medication_id"].flatMap({ UUID(uuidString: $0) }), courses.contains(where: { $0.id == mid }) else {
+        guard let mid = f["medication_id"].flatMap({ UUID(uuidString: $0) }), courses.contains(mid.uuidString) else {
             throw ValidationFailure(fields: ["medication_id": "Choose one of this patient's bone-modifying agents."])
         }
         guard let raw = f["date"], !raw.isEmpty else { throw ValidationFailure(fields: ["date": "Enter the day the dose was given (YYYY-MM-DD)."]) }
