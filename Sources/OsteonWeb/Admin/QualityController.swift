@@ -19,16 +19,22 @@ struct QualityController: RouteCollection {
     /// The report on the stored facts, with the day they were computed for and how many wait for the daily pass.
     /// Kept until a stored fact changes (the stamp): every patient's facts are read once per change, not per view.
     static func report(_ req: Request) async throws -> (OutcomeReport, waiting: Int, older: Int) {
+        let (made, _) = try await kept(req)
+        return made
+    }
+
+    /// The report and the stamp it is kept under.
+    static func kept(_ req: Request) async throws -> ((OutcomeReport, waiting: Int, older: Int), stamp: String) {
         let store = SummaryStore(db: req.db), today = req.today
         // As the lists do: a few changed patients are recomputed now; after a bulk change the background pass has them.
         if try await store.waiting() <= Request.refreshInRequest { try await store.refresh(today: today) }
         let stamp = try await store.outcomeStamp(today: today)
-        if let kept = req.application.outcomeReports.report(stamp: stamp) { return kept }
+        if let kept = req.application.outcomeReports.report(stamp: stamp) { return (kept, stamp) }
         let (rows, waiting) = try await store.outcomes()
         let older = rows.filter { $0.day != today.description }.count
         let made = (OutcomeReport(asOf: today, reads: rows.map(\.read)), waiting, older)
         req.application.outcomeReports.store(stamp: stamp, made)
-        return made
+        return (made, stamp)
     }
 
     /// `?suppress=N` hides counts from 1 to N−1 (for figures that leave the institution; CMS uses 11).
@@ -94,50 +100,56 @@ struct QualityController: RouteCollection {
         return n
     }
 
+    /// Every patient in a measure with their results, in the order the drill-down lists them: not met first, then
+    /// met, then left out; the most recent first within each (the ones still to act on). A measure of courses gives
+    /// one result per course; a patient with none is not in it. Kept with the report: computed once per change.
+    static func orderedUnits(_ report: OutcomeReport, measure id: String) -> [MeasureUnit] {
+        var units: [MeasureUnit]
+        if let definition = Measures.all.first(where: { $0.id == id }) {
+            units = report.records.compactMap { r in UUID(uuidString: r.patientID).map { MeasureUnit(patientID: $0, statuses: definition.statuses(r), day: r.index) } }
+        } else {
+            let definition = Measures.sarcomaReferralDefinition
+            units = report.pathways.compactMap { p in UUID(uuidString: p.patientID).map { MeasureUnit(patientID: $0, statuses: [definition.classify(p)], day: p.firstBiopsy) } }
+        }
+        units.removeAll { $0.statuses.isEmpty }
+        units.sort { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.day != b.day { return (a.day ?? Day(ordinal: .min)) > (b.day ?? Day(ordinal: .min)) }
+            return a.patientID.uuidString < b.patientID.uuidString
+        }
+        return units
+    }
+
     /// A measure's patients that the user may see: not met first, then met, then left out with the reason.
     func measure(req: Request) async throws -> View {
         let id = req.rawParameter(.measure)
-        let (report, _, _) = try await Self.report(req)
-        // Each patient in the measure, the day they are dated by, and their results: a measure of courses gives one
-        // per course, and a patient with none is not in it.
-        let units: [(patientID: String, day: Day?, statuses: [MeasureStatus])]
+        let ((report, _, _), stamp) = try await Self.kept(req)
         let title: String, citation: String, unit: String, dayHeading: String
         if let definition = Measures.all.first(where: { $0.id == id }) {
-            units = report.records.map { ($0.patientID, $0.index, definition.statuses($0)) }
             (title, citation, unit, dayHeading) = (definition.title, definition.citation, definition.unit, "First bone metastasis")
         } else if id == Measures.sarcomaReferralDefinition.id {
             let definition = Measures.sarcomaReferralDefinition
-            units = report.pathways.map { ($0.patientID, $0.firstBiopsy, [definition.classify($0)]) }
             (title, citation, unit, dayHeading) = (definition.title, definition.citation, "patients", "First biopsy")
         } else {
             throw Abort(.notFound, reason: "no such measure; the quality page lists them")
         }
         guard let m = report.measures.first(where: { $0.id == id }) else { throw Abort(.notFound, reason: "no such measure; the quality page lists them") }
         let page = try Self.page(req)
+        let ordered = req.application.outcomeReports.units(stamp: stamp, measure: m.id) { Self.orderedUnits(report, measure: m.id) }
         let visible = try await req.visiblePatientIDs()
-        var shown: [(UUID, [MeasureStatus], Day?)] = []
+        var shown: [MeasureUnit] = []
         var others = 0
-        for u in units where !u.statuses.isEmpty {
-            guard let pid = UUID(uuidString: u.patientID), visible.contains(pid) else { others += 1; continue }
-            shown.append((pid, u.statuses, u.day))
-        }
-        func rank(_ s: [MeasureStatus]) -> Int {
-            s.map { switch $0 { case .notMet: 0; case .met: 1; case .excluded: 2 } }.min() ?? 2
-        }
-        // Not met first, then met, then left out; the most recent first within each (the ones still to act on).
-        shown.sort { a, b in
-            if rank(a.1) != rank(b.1) { return rank(a.1) < rank(b.1) }
-            if a.2 != b.2 { return (a.2 ?? Day(ordinal: .min)) > (b.2 ?? Day(ordinal: .min)) }
-            return a.0.uuidString < b.0.uuidString
+        for u in ordered {
+            if visible.contains(u.patientID) { shown.append(u) } else { others += 1 }
         }
         // One page at a time, as the patient list: only the patients shown are read and audited.
         let total = shown.count
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let current = min(page, pages)
         let pageItems = Array(shown.dropFirst((current - 1) * Self.pageSize).prefix(Self.pageSize))
-        let patients = try await PatientRecord.query(on: req.db).filter(\.$id ~~ pageItems.map(\.0)).all()
+        let patients = try await PatientRecord.query(on: req.db).filter(\.$id ~~ pageItems.map(\.patientID)).all()
         let byID = Dictionary(patients.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        req.auditPatients(pageItems.map(\.0))
+        req.auditPatients(pageItems.map(\.patientID))
         var w = HTMLWriter()
         w.raw("<h1>"); w.text(title); w.raw("</h1>\n<p class=\"facts\">")
         w.text("Whole site, as of \(report.asOf): \(m.numerator) of \(m.denominator) eligible \(unit) met it. \(citation).")
@@ -149,7 +161,8 @@ struct QualityController: RouteCollection {
             w.raw("<table class=\"list\"><caption>")
             w.text("Your patients in this measure, not met first: \(first)–\(first + pageItems.count - 1) of \(total)")
             w.raw("</caption><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">\(dayHeading)</th><th scope=\"col\">Result</th></tr></thead><tbody>\n")
-            for (pid, statuses, day) in pageItems {
+            for u in pageItems {
+                let (pid, statuses, day) = (u.patientID, u.statuses, u.day)
                 let p = byID[pid]
                 w.raw("<tr><td><a href=\"\(SiteRoute.patient.link(pid))\">"); w.text(p?.name ?? "patient"); w.raw("</a> ("); w.text(p?.externalID ?? ""); w.raw(")</td><td>")
                 w.text(day?.description ?? "not dated"); w.raw("</td><td>")
@@ -185,6 +198,18 @@ struct QualityController: RouteCollection {
 final class OutcomeReportCache: @unchecked Sendable {
     private let lock = NSLock()
     private var kept: (stamp: String, report: OutcomeReport, waiting: Int, older: Int)?
+    private var units: (stamp: String, byMeasure: [String: [MeasureUnit]])?
+
+    /// A measure's ordered patients under `stamp`, made once.
+    func units(stamp: String, measure: String, make: () -> [MeasureUnit]) -> [MeasureUnit] {
+        if let found = lock.withLock({ units?.stamp == stamp ? units?.byMeasure[measure] : nil }) { return found }
+        let made = make()
+        lock.withLock {
+            if units?.stamp != stamp { units = (stamp, [:]) }
+            units?.byMeasure[measure] = made
+        }
+        return made
+    }
 
     func report(stamp: String) -> (OutcomeReport, waiting: Int, older: Int)? {
         lock.withLock { kept.flatMap { $0.stamp == stamp ? ($0.report, $0.waiting, $0.older) : nil } }
@@ -193,6 +218,15 @@ final class OutcomeReportCache: @unchecked Sendable {
     func store(stamp: String, _ made: (OutcomeReport, waiting: Int, older: Int)) {
         lock.withLock { kept = (stamp, made.0, made.waiting, made.older) }
     }
+}
+
+/// One patient in a measure: their results (one per course for a measure of courses) and the day they are dated by.
+struct MeasureUnit: Sendable {
+    let patientID: UUID
+    let statuses: [MeasureStatus]
+    let day: Day?
+
+    var rank: Int { statuses.map { switch $0 { case .notMet: 0; case .met: 1; case .excluded: 2 } }.min() ?? 2 }
 }
 
 struct OutcomeReportCacheKey: StorageKey { typealias Value = OutcomeReportCache }
