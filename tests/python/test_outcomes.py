@@ -280,6 +280,29 @@ TOMITA_GROWTH = {"breast": 1, "kidney": 2, "lung": 4}  # REFERENCE §4: slow, mo
 TOMITA_VISCERAL = {"none": 0, "treatable": 2, "untreatable": 4}
 
 
+def outcomes_of_case_files(tmp_path, folder):
+    """The case files of `folder` imported into a new server database, and `osteon outcomes` on it (JSON)."""
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    files = sorted(str(f) for f in folder.iterdir())  # a folder is read as a Bulk export; case files are named
+    imported = subprocess.run([BIN, "import", *files, "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
+    assert imported.returncode == 0, imported.stderr
+    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def check_score_groups(groups, totals, bands, times, events):
+    """Every patient's score was computed, and each band's curve equals lifelines on the patients whose total is in it."""
+    assert groups["not_computed"] == 0
+    for band, (low, high) in bands.items():
+        members = [i for i, x in enumerate(totals) if low <= x <= high]
+        if members:
+            check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
+        else:
+            assert groups.get(band) is None or groups[band]["n"] == 0, band
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_concordance_of_the_score_at_index_equals_lifelines(tmp_path, seed):
     """Harrell's C of the Tomita total at index against survival equals lifelines' `concordance_index`.
@@ -315,14 +338,7 @@ def test_concordance_of_the_score_at_index_equals_lifelines(tmp_path, seed):
         times.append(t)
         events.append(int(died))
         totals.append(total)
-    data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    files = sorted(str(f) for f in folder.iterdir())  # a folder is read as a Bulk export; case files are named
-    imported = subprocess.run([BIN, "import", *files, "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
-    assert imported.returncode == 0, imported.stderr
-    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+    out = outcomes_of_case_files(tmp_path, folder)
     assert out["cohort"]["included"] == 120, out["cohort"]
     check_km(out["overall_survival"], times, events)
     tomita = out["concordance"]["tomita_2001"]
@@ -331,15 +347,8 @@ def test_concordance_of_the_score_at_index_equals_lifelines(tmp_path, seed):
     assert abs(tomita["c_index"] - expected) < 1e-9, (tomita, expected)
     assert tomita["c_index"] > 0.5  # the generator made a higher total die sooner
     # The groups are REFERENCE §4's bands of the total, each curve equal to lifelines on its patients.
-    groups = out["survival_by_score"]["tomita_2001"]
-    assert groups["not_computed"] == 0
-    for band in ("2-3", "4-5", "6-7", "8-10"):
-        low, high = map(int, band.split("-"))
-        members = [i for i, x in enumerate(totals) if low <= x <= high]
-        if members:
-            check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
-        else:
-            assert groups.get(band) is None or groups[band]["n"] == 0
+    check_score_groups(out["survival_by_score"]["tomita_2001"], totals, {"2-3": (2, 3), "4-5": (4, 5), "6-7": (6, 7), "8-10": (8, 10)},
+                       times, events)
 
 
 # REFERENCE §3 (Tokuhashi revised 2005) and §5 (Katagiri new 2014), for primaries both tables name.
@@ -431,14 +440,7 @@ def test_concordance_of_katagiri_and_tokuhashi_at_index_equals_lifelines(tmp_pat
         events.append(int(died))
         katagiri.append(kat)
         tokuhashi.append(tok)
-    data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    files = sorted(str(f) for f in folder.iterdir())
-    imported = subprocess.run([BIN, "import", *files, "--data-dir", str(data), "--no-progress"], capture_output=True, text=True, env=env)
-    assert imported.returncode == 0, imported.stderr
-    proc = subprocess.run([BIN, "outcomes", "--data-dir", str(data), "--as-of", AS_OF, "--format", "json"], capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+    out = outcomes_of_case_files(tmp_path, folder)
     assert out["cohort"]["included"] == 150, out["cohort"]
     for key, totals, sign, bands in (
         ("katagiri_new_2014", katagiri, -1, {"low": (0, 3), "intermediate": (4, 6), "high": (7, 10)}),
@@ -449,11 +451,4 @@ def test_concordance_of_katagiri_and_tokuhashi_at_index_equals_lifelines(tmp_pat
         expected = concordance_index(times, [sign * x for x in totals], events)
         assert abs(c["c_index"] - expected) < 1e-9, (key, c, expected)
         assert c["c_index"] > 0.5, key  # the generator made the better score live longer
-        groups = out["survival_by_score"][key]
-        assert groups["not_computed"] == 0, key
-        for band, (low, high) in bands.items():
-            members = [i for i, x in enumerate(totals) if low <= x <= high]
-            if members:
-                check_km(groups[band], [times[i] for i in members], [events[i] for i in members])
-            else:
-                assert groups.get(band) is None or groups[band]["n"] == 0, (key, band)
+        check_score_groups(out["survival_by_score"][key], totals, bands, times, events)
