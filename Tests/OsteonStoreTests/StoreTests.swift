@@ -141,6 +141,50 @@ struct StoreTests {
         }
     }
 
+    /// An import writes each table's rows in one statement; what it stores must be what adding them one at a
+    /// time stores: labels made unique in order, a lab without its unit and a study without its modality left
+    /// out (they have no row to go to), every dose day once.
+    @Test("an imported case stores the rows that adding them one by one stores", arguments: Backends.all)
+    func importedRows(backend: StoreConfiguration.Backend) async throws {
+        let source: JSONValue = try JSONValue.parse(Data("""
+        {"patient_id": "H-IMP", "patient": {"sex": "female", "weight_kg": 61},
+         "lesions": [{"id": "spine-1", "bone": "spine", "level": "T10"}, {"id": "spine-1", "bone": "humerus"}, {"bone": "femur"}],
+         "labs": [{"test": "calcium", "value": 2.9, "unit": "mmol/L", "date": "2026-10-01"}, {"test": "creatinine", "value": 80, "date": "2026-10-01"}],
+         "medications": [{"agent": "zoledronic_acid", "status": "active", "dose_dates": ["2026-09-01", "2026-06-01", "2026-09-01"]},
+                         {"name": "metformin", "status": "active"}],
+         "radiotherapy": [{"lesion_id": "spine-1", "dose_gy": 8, "fractions": 1, "date": "2026-09-10"}],
+         "surgeries": [{"kind": "prophylactic_fixation", "lesion_id": "L3", "date": "2026-09-20"}],
+         "imaging": [{"modality": "mri", "region": "whole spine", "date": "2026-08-30"}, {"region": "pelvis"}]}
+        """.utf8))
+        let read = try CaseReader.read(source)
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let imported = try await cases.importCase(read.patientCase, name: "Imported")
+            let (_, byOne) = try await cases.createPatient(.init(externalID: "H-ONE", name: "One by one", birthDate: nil, sex: nil))
+            let id = try byOne.requireID()
+            for l in read.patientCase.lesions ?? [] { _ = try await cases.addLesion(caseID: id, CaseWriter.lesion(l)) }
+            for l in read.patientCase.labs ?? [] {
+                guard let test = l.test, let value = l.value, let unit = l.unit else { continue }
+                _ = try await cases.addLab(caseID: id, test: test.rawValue, value: value, unit: unit, date: l.date?.description)
+            }
+            for m in read.patientCase.medications ?? [] { _ = try await cases.addMedication(caseID: id, CaseWriter.medication(m)) }
+            for r in CaseWriter.json(read.patientCase)["radiotherapy"]?.arrayValue ?? [] { _ = try await cases.addProcedure(caseID: id, kind: "radiotherapy", r) }
+            for r in CaseWriter.json(read.patientCase)["surgeries"]?.arrayValue ?? [] { _ = try await cases.addProcedure(caseID: id, kind: "surgery", r) }
+            _ = try await cases.addImaging(caseID: id, modality: "mri", region: "whole spine", date: "2026-08-30", report: nil, readBy: nil)
+
+            let a = try await cases.records(patientID: try imported.requireID()), b = try await cases.records(patientID: byOne.$patient.id)
+            #expect(a.lesions.map(\.label) == ["spine-1", "L2", "L3"])
+            #expect(a.lesions.map(\.label) == b.lesions.map(\.label))
+            #expect(a.labs.map(\.test) == ["calcium"])
+            #expect(a.imaging.map(\.modality) == ["mri"])
+            #expect(a.doses.map(\.givenOn).sorted() == ["2026-06-01", "2026-09-01"])
+            #expect(a.doses.map(\.givenOn).sorted() == b.doses.map(\.givenOn).sorted())
+            for key in CaseStore.rowLists {
+                #expect(CaseStore.caseJSON(a)[key]?.serialized() == CaseStore.caseJSON(b)[key]?.serialized(), "\(key)")
+            }
+        }
+    }
+
     /// Every example case survives import into the database and reading back:
     /// the assessment of the stored case equals the assessment of the file.
     @Test("example cases round-trip through the database unchanged", arguments: Backends.all)

@@ -108,24 +108,7 @@ public struct CaseStore: Sendable {
             if case .object = document { stored = .object(kept0) } else { stored = document }
             let record = CaseRecord(patientID: try patient.requireID(), document: stored.serialized())
             try await record.create(on: tx)
-            let cases = CaseStore(db: tx), id = try record.requireID()
-            for (key, items) in rows0 {
-                for item in items {
-                    switch key {
-                    case "lesions": _ = try await cases.addLesion(caseID: id, item)
-                    case "labs":
-                        _ = try await cases.addLab(caseID: id, test: item["test"]!.stringValue!, value: item["value"]!.numberValue!, unit: item["unit"]!.stringValue!,
-                                                   date: item["date"]?.stringValue, referenceLow: item["reference_low"]?.numberValue,
-                                                   referenceHigh: item["reference_high"]?.numberValue, interpretation: item["interpretation"]?.stringValue)
-                    case "medications": _ = try await cases.addMedication(caseID: id, item)
-                    case "radiotherapy": _ = try await cases.addProcedure(caseID: id, kind: "radiotherapy", item)
-                    case "surgeries": _ = try await cases.addProcedure(caseID: id, kind: "surgery", item)
-                    default:
-                        _ = try await cases.addImaging(caseID: id, modality: item["modality"]!.stringValue!, region: item["region"]?.stringValue,
-                                                       date: item["date"]?.stringValue, report: nil, readBy: nil)
-                    }
-                }
-            }
+            try await CaseStore(db: tx).addRows(caseID: try record.requireID(), rows0)
             return (patient, record)
         }
     }
@@ -251,12 +234,18 @@ public struct CaseStore: Sendable {
 
     /// Adds a lesion given in the case format; its label becomes the lesion id.
     public func addLesion(caseID: UUID, _ lesion: JSONValue) async throws -> LesionRecord {
-        let existing = try await lesions(caseID: caseID)
+        let record = Self.lesionRecord(caseID: caseID, lesion, taken: try await lesions(caseID: caseID).map(\.label))
+        try await record.create(on: db)
+        return record
+    }
+
+    /// A lesion row; a missing or taken label becomes the next free `L<n>`.
+    static func lesionRecord(caseID: UUID, _ lesion: JSONValue, taken: [String]) -> LesionRecord {
         var object = lesion
         var label = lesion["id"]?.stringValue ?? ""
-        if label.isEmpty || existing.contains(where: { $0.label == label }) {
-            var n = existing.count + 1
-            while existing.contains(where: { $0.label == "L\(n)" }) { n += 1 }
+        if label.isEmpty || taken.contains(label) {
+            var n = taken.count + 1
+            while taken.contains("L\(n)") { n += 1 }
             label = "L\(n)"
         }
         if case .object(var pairs) = object {
@@ -264,10 +253,51 @@ public struct CaseStore: Sendable {
             pairs.insert(("id", .string(label)), at: 0)
             object = .object(pairs)
         }
-        let record = LesionRecord(caseID: caseID, label: label, bone: lesion["bone"]?.stringValue, level: lesion["level"]?.stringValue,
-                                  data: object.serialized())
-        try await record.create(on: db)
-        return record
+        return LesionRecord(caseID: caseID, label: label, bone: lesion["bone"]?.stringValue, level: lesion["level"]?.stringValue,
+                            data: object.serialized())
+    }
+
+    /// Stores a new case's row lists (already checked by `unstorable`), one INSERT per table rather
+    /// than one per row: an import writes tens of rows per patient.
+    func addRows(caseID: UUID, _ rows: [(String, [JSONValue])]) async throws {
+        var lesions: [LesionRecord] = [], labs: [LabRecord] = [], medications: [MedicationRecord] = []
+        var doses: [MedicationDoseRecord] = [], procedures: [ProcedureRecord] = [], imaging: [ImagingRecord] = []
+        for (key, items) in rows {
+            for item in items {
+                switch key {
+                case "lesions": lesions.append(Self.lesionRecord(caseID: caseID, item, taken: lesions.map(\.label)))
+                case "labs":
+                    labs.append(LabRecord(caseID: caseID, test: item["test"]!.stringValue!, value: item["value"]!.numberValue!, unit: item["unit"]!.stringValue!,
+                                          date: item["date"]?.stringValue, referenceLow: item["reference_low"]?.numberValue,
+                                          referenceHigh: item["reference_high"]?.numberValue, interpretation: item["interpretation"]?.stringValue))
+                case "medications":
+                    let (record, days) = Self.medicationRecord(caseID: caseID, item)
+                    let id = UUID()
+                    record.id = id
+                    medications.append(record)
+                    doses += days.map { MedicationDoseRecord(medicationID: id, caseID: caseID, givenOn: $0) }
+                case "radiotherapy", "surgeries":
+                    procedures.append(ProcedureRecord(caseID: caseID, kind: key == "radiotherapy" ? "radiotherapy" : "surgery", date: item["date"]?.stringValue,
+                                                      data: item.serialized()))
+                default:
+                    imaging.append(ImagingRecord(caseID: caseID, modality: item["modality"]!.stringValue!, region: item["region"]?.stringValue,
+                                                 date: item["date"]?.stringValue, report: nil, readBy: nil))
+                }
+            }
+        }
+        try await Self.insert(lesions, on: db)
+        try await Self.insert(labs, on: db)
+        try await Self.insert(medications, on: db)
+        try await Self.insert(doses, on: db)
+        try await Self.insert(procedures, on: db)
+        try await Self.insert(imaging, on: db)
+    }
+
+    /// Bounded statements: SQLite and PostgreSQL limit the bound values of one statement.
+    static func insert<M: Model>(_ records: [M], on db: any Database) async throws {
+        for start in stride(from: 0, to: records.count, by: 200) {
+            try await Array(records[start..<min(start + 200, records.count)]).create(on: db)
+        }
     }
 
     public func updateLesion(_ id: UUID, expectedVersion: Int, _ lesion: JSONValue) async throws -> LesionRecord {
@@ -298,16 +328,22 @@ public struct CaseStore: Sendable {
 
     /// Adds a medicine given in the case format; its `dose_dates` become dose rows (the rows, not the document, keep them).
     public func addMedication(caseID: UUID, _ medication: JSONValue) async throws -> MedicationRecord {
+        let (record, days) = Self.medicationRecord(caseID: caseID, medication)
+        try await db.transaction { tx in
+            try await record.create(on: tx)
+            for day in days { try await MedicationDoseRecord(medicationID: try record.requireID(), caseID: caseID, givenOn: day).create(on: tx) }
+        }
+        return record
+    }
+
+    /// A medicine row and its dose days (each day once, oldest first).
+    static func medicationRecord(caseID: UUID, _ medication: JSONValue) -> (MedicationRecord, [String]) {
         var data = medication
         let doses = medication["dose_dates"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if case .object(let pairs) = medication { data = .object(pairs.filter { $0.0 != "dose_dates" }) }
         let record = MedicationRecord(caseID: caseID, name: medication["name"]?.stringValue ?? medication["agent"]?.stringValue ?? "medication",
                                       status: medication["status"]?.stringValue, data: data.serialized())
-        try await db.transaction { tx in
-            try await record.create(on: tx)
-            for day in Set(doses).sorted() { try await MedicationDoseRecord(medicationID: try record.requireID(), caseID: caseID, givenOn: day).create(on: tx) }
-        }
-        return record
+        return (record, Set(doses).sorted())
     }
 
     /// Records one dose of a course given on `day` (YYYY-MM-DD). A dose already recorded for that day is refused.
@@ -427,12 +463,13 @@ public struct CaseStore: Sendable {
     /// Stores a case read from a file or FHIR: patient, document and rows.
     @discardableResult
     public func importCase(_ c: PatientCase, name: String) async throws -> PatientRecord {
-        let json = CaseWriter.json(c)
         var document: [(String, JSONValue)] = []
-        if case .object(let pairs) = json {
+        if case .object(let pairs) = CaseWriter.json(c) {
             for (key, value) in pairs where key != "patient_id" && key != "as_of" {
-                if Self.rowLists.contains(key) {
-                    document.append((key, .array([])))  // known list: the items go to rows
+                if key == "labs" || key == "imaging" {
+                    // A lab without its test, value or unit, or a study without its modality, has no row to go to.
+                    let required = key == "labs" ? ["test", "value", "unit"] : ["modality"]
+                    document.append((key, .array((value.arrayValue ?? []).filter { item in required.allSatisfy { item[$0] != nil } })))
                 } else if key == "patient", case .object(let p) = value {
                     document.append(("patient", .object(p.filter { ["weight_kg", "weight_kind", "age_years", "age_as_of", "deceased_on"].contains($0.0) })))
                 } else {
@@ -444,22 +481,6 @@ public struct CaseStore: Sendable {
             NewPatient(externalID: c.patientID, name: name, birthDate: c.patient.birthDate?.description, sex: c.patient.sex?.rawValue),
             document: .object(document))
         let caseID = try record.requireID()
-        for lesion in c.lesions ?? [] { _ = try await addLesion(caseID: caseID, CaseWriter.lesion(lesion)) }
-        for lab in c.labs ?? [] {
-            guard let test = lab.test, let value = lab.value, let unit = lab.unit else { continue }
-            _ = try await addLab(caseID: caseID, test: test.rawValue, value: value, unit: unit, date: lab.date?.description,
-                                 referenceLow: lab.referenceLow, referenceHigh: lab.referenceHigh, interpretation: lab.interpretation?.rawValue)
-        }
-        for m in c.medications ?? [] { _ = try await addMedication(caseID: caseID, CaseWriter.medication(m)) }
-        if case .object(let pairs) = json {
-            for (key, value) in pairs where key == "radiotherapy" || key == "surgeries" {
-                for item in value.arrayValue ?? [] { _ = try await addProcedure(caseID: caseID, kind: key == "radiotherapy" ? "radiotherapy" : "surgery", item) }
-            }
-        }
-        for s in c.imaging ?? [] {
-            guard let modality = s.modality else { continue }
-            _ = try await addImaging(caseID: caseID, modality: modality.rawValue, region: s.region, date: s.date?.description, report: nil, readBy: nil)
-        }
         if !(c.lesions ?? []).isEmpty { try await setState(caseID: caseID, .workUp) }
         return patient
     }
