@@ -151,7 +151,7 @@ struct StoreTests {
          "lesions": [{"id": "spine-1", "bone": "spine", "level": "T10"}, {"id": "spine-1", "bone": "humerus"}, {"bone": "femur"}],
          "labs": [{"test": "calcium", "value": 2.9, "unit": "mmol/L", "date": "2026-10-01"}, {"test": "creatinine", "value": 80, "date": "2026-10-01"}],
          "medications": [{"agent": "zoledronic_acid", "status": "active", "dose_dates": ["2026-09-01", "2026-06-01", "2026-09-01"]},
-                         {"name": "metformin", "status": "active"}],
+                         \((1...12).map { "{\"name\": \"medicine \($0)\", \"status\": \"active\"}" }.joined(separator: ", "))],
          "radiotherapy": [{"lesion_id": "spine-1", "dose_gy": 8, "fractions": 1, "date": "2026-09-10"}],
          "surgeries": [{"kind": "prophylactic_fixation", "lesion_id": "L3", "date": "2026-09-20"}],
          "imaging": [{"modality": "mri", "region": "whole spine", "date": "2026-08-30"}, {"region": "pelvis"}]}
@@ -177,6 +177,7 @@ struct StoreTests {
             #expect(a.lesions.map(\.label) == b.lesions.map(\.label))
             #expect(a.labs.map(\.test) == ["calcium"])
             #expect(a.imaging.map(\.modality) == ["mri"])
+            #expect(a.medications.map(\.name) == ["zoledronic_acid"] + (1...12).map { "medicine \($0)" })
             #expect(a.doses.map(\.givenOn).sorted() == ["2026-06-01", "2026-09-01"])
             #expect(a.doses.map(\.givenOn).sorted() == b.doses.map(\.givenOn).sorted())
             for key in CaseStore.rowLists {
@@ -430,4 +431,42 @@ extension StoreTests {
 
 extension OutcomeRead {
     var scores: [ScoreAtIndex] { if case .included(let r) = self { r.scores } else { [] } }
+}
+
+extension StoreTests {
+    /// The refresh assesses groups in parallel outside any transaction; a summary computed from an older
+    /// revision, or for an earlier day, must never replace a newer one (two refreshes can overlap).
+    @Test("a parallel refresh writes every dirty summary; an older revision or day never overwrites a newer summary", arguments: Backends.all)
+    func parallelRefresh(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db), summaries = SummaryStore(db: store.db)
+            var ids: [UUID] = []
+            for n in 0..<60 {
+                ids.append(try await cases.importCase(try CaseReader.read(["patient_id": .string("PAR-\(n)")]).patientCase, name: "Par \(n)").requireID())
+            }
+            let today = Day("2026-11-26")!
+            #expect(try await summaries.refresh(today: today, workers: 3) == 60)
+            #expect(try await summaries.waiting() == 0)
+            let sql = store.db as! any SQLDatabase
+            func stored(_ id: UUID) async throws -> (Int, String, String) {
+                let row = try await sql.raw("SELECT revision, computed_for, name FROM patient_summaries WHERE patient_id = \(bind: id)").first()!
+                return (try row.decode(column: "revision", as: Int.self), try row.decode(column: "computed_for", as: String.self),
+                        try row.decode(column: "name", as: String.self))
+            }
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM patient_summaries").first()!.decode(column: "n", as: Int.self) == 60)
+            let (revision, day, _) = try await stored(ids[0])
+            #expect(day == today.description)
+            let r = try await cases.records(patientID: ids[0])
+            let (c, read, _) = try await cases.patientCase(patientID: ids[0])
+            let fresh = SummaryStore.summary(r, Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys), today: today)
+            let renamed = PatientSummary(patientID: fresh.patientID, name: "Stale Name", externalID: fresh.externalID, birthDate: nil, sex: nil,
+                                         version: fresh.version, caseID: fresh.caseID, caseVersion: fresh.caseVersion, state: fresh.state,
+                                         urgency: fresh.urgency, urgencyRank: fresh.urgencyRank, alerts: [], alertCodes: [], gapCodes: [],
+                                         primarySites: [], nextDue: nil, computedFor: "2026-11-25")
+            try await summaries.write(renamed, revision: revision - 1)  // older revision
+            try await summaries.write(renamed, revision: revision)      // same revision, earlier day
+            #expect(try await stored(ids[0]) == (revision, today.description, "Par 0"))
+            #expect(try await summaries.page(userID: UUID(), alsoVisible: [ids[0]], filter: .init(search: "stale"), after: nil, limit: 50).rows.isEmpty)
+        }
+    }
 }

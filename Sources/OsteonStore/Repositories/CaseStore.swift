@@ -285,9 +285,19 @@ public struct CaseStore: Sendable {
                 }
             }
         }
-        try await Self.insert(lesions, on: db)
+        // Lesions and medicines are read back in creation order: one statement would give them one
+        // timestamp each in no set order. Lesions are few; medicines get increasing timestamps here.
+        for lesion in lesions { try await lesion.create(on: db) }
         try await Self.insert(labs, on: db)
-        try await Self.insert(medications, on: db)
+        let now = Date(), sql = db as! any SQLDatabase
+        for start in stride(from: 0, to: medications.count, by: 200) {
+            var q: SQLQueryString = "INSERT INTO \(ident: MedicationRecord.schema) (id, case_id, name, status, data, created_at) VALUES "
+            for (i, m) in medications[start..<min(start + 200, medications.count)].enumerated() {
+                if i > 0 { q += ", " }
+                q += "(\(bind: m.id!), \(bind: caseID), \(bind: m.name), \(bind: m.status), \(bind: m.data), \(bind: now.addingTimeInterval(Double(start + i) / 1000)))"
+            }
+            try await sql.raw(q).run()
+        }
         try await Self.insert(doses, on: db)
         try await Self.insert(procedures, on: db)
         try await Self.insert(imaging, on: db)

@@ -83,7 +83,7 @@ public struct SummaryStore: Sendable {
     /// `summary_dirty` in the same transaction as the change), and with `day: true` every
     /// summary computed for an earlier day. Returns how many were recomputed.
     @discardableResult
-    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil, dirty: Bool = true) async throws -> Int {
+    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil, dirty: Bool = true, workers: Int = SummaryStore.defaultWorkers) async throws -> Int {
         var work: [(UUID, Int?)] = dirty ? try await sql.raw("SELECT patient_id, revision FROM summary_dirty").all()
             .map { (try $0.decode(column: "patient_id", as: UUID.self), try $0.decode(column: "revision", as: Int.self)) } : []
         if day {
@@ -94,30 +94,56 @@ public struct SummaryStore: Sendable {
         if let only { work += only.map { ($0, nil) } }
         var done = Set<UUID>()
         let ids = work.map(\.0).filter { done.insert($0).inserted }
-        // A few dozen per transaction: one commit (one sync to disk) per group, not per patient, and
-        // no connection held long enough to keep a request waiting.
-        for start in stride(from: 0, to: ids.count, by: 25) {
-            let group = Array(ids[start..<min(start + 25, ids.count)])
-            try await writeTransaction { tx in
-                let store = SummaryStore(db: tx), cases = CaseStore(db: tx)
-                for id in group {
-                    // The revision is read before the records: a change in between marks the patient again, never lost.
-                    guard let revision = try await store.sql.raw("SELECT revision FROM patients WHERE id = \(bind: id)").first()?
-                        .decode(column: "revision", as: Int.self)
-                    else {
-                        try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id)").run()
-                        continue
-                    }
-                    let (c, read, r) = try await cases.patientCase(patientID: id)
-                    let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
-                    var summary = Self.summary(r, a, today: today)
-                    summary.outcome = c.outcome(asOf: today, patientID: id.uuidString).stored.serialized()
+        // Groups of a few dozen, `workers` at a time: each reads and assesses its patients outside any
+        // transaction (the CPU-bound part, in parallel), then writes them in one short transaction (one
+        // commit per group, no write lock held while assessing).
+        let groups = stride(from: 0, to: ids.count, by: 25).map { Array(ids[$0..<min($0 + 25, ids.count)]) }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            var next = 0
+            func start() {
+                guard next < groups.count else { return }
+                let group = groups[next]
+                next += 1
+                tasks.addTask { try await self.refreshGroup(group, today: today) }
+            }
+            for _ in 0..<max(1, workers) { start() }
+            while try await tasks.next() != nil { start() }
+        }
+        return done.count
+    }
+
+    /// Processors the refresh keeps busy.
+    public static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    private func refreshGroup(_ group: [UUID], today: Day) async throws {
+        let cases = CaseStore(db: db)
+        var computed: [(UUID, Int, PatientSummary?)] = []
+        for id in group {
+            // The revision is read before the records: a change in between marks the patient again, never lost.
+            guard let revision = try await sql.raw("SELECT revision FROM patients WHERE id = \(bind: id)").first()?
+                .decode(column: "revision", as: Int.self)
+            else {
+                computed.append((id, 0, nil))
+                continue
+            }
+            let (c, read, r) = try await cases.patientCase(patientID: id)
+            let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
+            var summary = Self.summary(r, a, today: today)
+            summary.outcome = c.outcome(asOf: today, patientID: id.uuidString).stored.serialized()
+            computed.append((id, revision, summary))
+        }
+        let rows = computed
+        try await writeTransaction { tx in
+            let store = SummaryStore(db: tx)
+            for (id, revision, summary) in rows {
+                if let summary {
                     try await store.write(summary, revision: revision)
                     try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
+                } else {
+                    try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id)").run()
                 }
             }
         }
-        return done.count
     }
 
     /// Which of `ids` are marked as changed.
@@ -170,7 +196,7 @@ public struct SummaryStore: Sendable {
 
     func write(_ s: PatientSummary, revision: Int) async throws {
         func json(_ list: [String]) -> String { JSONValue(list).serialized() }
-        try await sql.raw("""
+        let written = try await sql.raw("""
             INSERT INTO \(ident: Self.table) (patient_id, revision, computed_for, name, name_key, external_id, birth_date, sex, version, case_id, case_version,
                 state, urgency, urgency_rank,
                 alerts, alert_codes, gap_codes, gaps, primary_sites, next_due, outcome)
@@ -183,7 +209,12 @@ public struct SummaryStore: Sendable {
                 urgency = excluded.urgency, urgency_rank = excluded.urgency_rank, alerts = excluded.alerts, alert_codes = excluded.alert_codes,
                 gap_codes = excluded.gap_codes, gaps = excluded.gaps, primary_sites = excluded.primary_sites, next_due = excluded.next_due,
                 outcome = excluded.outcome
-            """).run()
+            WHERE \(ident: Self.table).revision < excluded.revision
+                OR (\(ident: Self.table).revision = excluded.revision AND \(ident: Self.table).computed_for <= excluded.computed_for)
+            RETURNING patient_id
+            """).all()
+        // A summary computed from an older revision or day than the stored one is not written.
+        guard !written.isEmpty else { return }
         try await writeTerms(s.patientID, name: s.name, externalID: s.externalID)
     }
 
