@@ -34,7 +34,13 @@ public struct PatientSummary: Sendable, Equatable {
 
 public struct SummaryStore: Sendable {
     public let db: any Database
-    public init(db: any Database) { self.db = db }
+    /// Where a parallel refresh takes each group's connection (an application's `db` hands out its pool's);
+    /// without it every group shares `db`'s one connection.
+    let connections: (@Sendable () -> any Database)?
+    public init(db: any Database, connections: (@Sendable () -> any Database)? = nil) {
+        self.db = db
+        self.connections = connections
+    }
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public static let table = "patient_summaries"
@@ -116,6 +122,7 @@ public struct SummaryStore: Sendable {
     public static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     private func refreshGroup(_ group: [UUID], today: Day) async throws {
+        let db = connections?() ?? db, sql = db as! any SQLDatabase
         let cases = CaseStore(db: db)
         var computed: [(UUID, Int, PatientSummary?)] = []
         for id in group {
@@ -133,7 +140,7 @@ public struct SummaryStore: Sendable {
             computed.append((id, revision, summary))
         }
         let rows = computed
-        try await writeTransaction { tx in
+        try await SummaryStore(db: db).writeTransaction { tx in
             let store = SummaryStore(db: tx)
             for (id, revision, summary) in rows {
                 if let summary {
