@@ -89,7 +89,7 @@ public struct SummaryStore: Sendable {
     /// `summary_dirty` in the same transaction as the change), and with `day: true` every
     /// summary computed for an earlier day. Returns how many were recomputed.
     @discardableResult
-    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil, dirty: Bool = true, workers: Int = SummaryStore.defaultWorkers) async throws -> Int {
+    public func refresh(today: Day, day: Bool = false, only: [UUID]? = nil, dirty: Bool = true, workers: Int = 1) async throws -> Int {
         var work: [(UUID, Int?)] = dirty ? try await sql.raw("SELECT patient_id, revision FROM summary_dirty").all()
             .map { (try $0.decode(column: "patient_id", as: UUID.self), try $0.decode(column: "revision", as: Int.self)) } : []
         if day {
@@ -118,7 +118,7 @@ public struct SummaryStore: Sendable {
         return done.count
     }
 
-    /// Processors the refresh keeps busy.
+    /// Workers for a refresh that may use every processor (an import; not a request or the server's pass).
     public static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     private func refreshGroup(_ group: [UUID], today: Day) async throws {
@@ -133,7 +133,11 @@ public struct SummaryStore: Sendable {
                 computed.append((id, 0, nil))
                 continue
             }
-            let (c, read, r) = try await cases.patientCase(patientID: id)
+            let (c, read, r): (PatientCase, CaseReader.Output, CaseStore.Records)
+            do { (c, read, r) = try await cases.patientCase(patientID: id) } catch StoreError.notFound {
+                computed.append((id, 0, nil))  // deleted since its revision was read
+                continue
+            }
             let a = Assessor.assess(c, asOf: today, inputProblems: read.problems, unknownKeys: read.unknownKeys)
             var summary = Self.summary(r, a, today: today)
             summary.outcome = c.outcome(asOf: today, patientID: id.uuidString).stored.serialized()
@@ -143,7 +147,8 @@ public struct SummaryStore: Sendable {
         try await SummaryStore(db: db).writeTransaction { tx in
             let store = SummaryStore(db: tx)
             for (id, revision, summary) in rows {
-                if let summary {
+                let exists = try await store.sql.raw("SELECT 1 AS x FROM patients WHERE id = \(bind: id)").first() != nil
+                if let summary, exists {
                     try await store.write(summary, revision: revision)
                     try await store.sql.raw("DELETE FROM summary_dirty WHERE patient_id = \(bind: id) AND revision <= \(bind: revision)").run()
                 } else {
@@ -216,11 +221,11 @@ public struct SummaryStore: Sendable {
                 urgency = excluded.urgency, urgency_rank = excluded.urgency_rank, alerts = excluded.alerts, alert_codes = excluded.alert_codes,
                 gap_codes = excluded.gap_codes, gaps = excluded.gaps, primary_sites = excluded.primary_sites, next_due = excluded.next_due,
                 outcome = excluded.outcome
-            WHERE \(ident: Self.table).revision < excluded.revision
-                OR (\(ident: Self.table).revision = excluded.revision AND \(ident: Self.table).computed_for <= excluded.computed_for)
+            WHERE \(ident: Self.table).revision <= excluded.revision
             RETURNING patient_id
             """).all()
-        // A summary computed from an older revision or day than the stored one is not written.
+        // A summary computed from an older revision than the stored one is not written. (Days are not compared:
+        // a server with a configured day and its pass on the real day must not lock each other out.)
         guard !written.isEmpty else { return }
         try await writeTerms(s.patientID, name: s.name, externalID: s.externalID)
     }

@@ -73,8 +73,7 @@ public enum WebRuntime {
                         let newDay = try await store.needsDayPass(today: today)
                         let waiting = try await store.waiting()
                         if newDay || waiting > 0 {
-                            // One worker: the other processors stay free for requests.
-                            let n = try await store.refresh(today: today, day: newDay, workers: 1)
+                            let n = try await store.refresh(today: today, day: newDay)
                             if newDay || n > 50 { logger.notice("patient summaries computed for \(today): \(n) updated") }
                         }
                         failures = 0
@@ -156,7 +155,7 @@ public enum WebRuntime {
                 progress?((b + 1) * 1000, batches * 1000)
             }
             // The lists' summaries of the imported patients, now rather than on the first list request.
-            try await SummaryStore(db: app.db, connections: { app.db }).refresh(today: Day(utc: Date()))
+            try await SummaryStore(db: app.db, connections: { app.db }).refresh(today: Day(utc: Date()), workers: SummaryStore.defaultWorkers)
             return out
         }
     }
