@@ -466,6 +466,15 @@ extension StoreTests {
             try await summaries.write(renamed, revision: revision - 1)  // older revision
             #expect(try await stored(ids[0]) == (revision, today.description, "Par 0"))
             #expect(try await summaries.page(userID: UUID(), alsoVisible: [ids[0]], filter: .init(search: "stale"), after: nil, limit: 50).rows.isEmpty)
+            // Same revision, another day (a server with a configured day beside its pass on the real day): written,
+            // or each would refuse the other's summaries and the list would recompute its page on every request.
+            try await summaries.write(fresh, revision: revision)
+            let earlier = PatientSummary(patientID: fresh.patientID, name: fresh.name, externalID: fresh.externalID, birthDate: nil, sex: nil,
+                                         version: fresh.version, caseID: fresh.caseID, caseVersion: fresh.caseVersion, state: fresh.state,
+                                         urgency: fresh.urgency, urgencyRank: fresh.urgencyRank, alerts: [], alertCodes: [], gapCodes: [],
+                                         primarySites: [], nextDue: nil, computedFor: "2026-11-25")
+            try await summaries.write(earlier, revision: revision)
+            #expect(try await stored(ids[0]) == (revision, "2026-11-25", "Par 0"))
         }
     }
 }
