@@ -88,8 +88,8 @@ def serve(data):
 
 
 def wait_for_day_pass(base, timeout=3600):
-    """The daily pass runs in the background after start: wait until /health names today."""
-    today = time.strftime("%Y-%m-%d", time.gmtime())
+    """The daily pass runs in the background after start: wait until /health names today (OSTEON_TODAY when set)."""
+    today = os.environ.get("OSTEON_TODAY") or time.strftime("%Y-%m-%d", time.gmtime())
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < timeout:
         text = urllib.request.urlopen(base + "/health").read().decode()

@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 from lists_bench import wait_for_day_pass
@@ -34,9 +35,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(data, cohort=False):
+def copy_database(source_url):
+    """A copy of a PostgreSQL cohort (CREATE DATABASE … TEMPLATE), so the demo added here leaves the cohort as it was."""
+    parts = urllib.parse.urlsplit(source_url)
+    source, name = parts.path.lstrip("/"), "osteon_web_bench"
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    subprocess.run(["psql", admin, "-c", f"DROP DATABASE IF EXISTS {name}"], check=True, capture_output=True)
+    subprocess.run(["psql", admin, "-c", f"CREATE DATABASE {name} TEMPLATE {source}"], check=True, capture_output=True)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def start_server(data, cohort=False, database_url=None):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["OSTEON_ENV"] = "production"
+    if database_url:
+        env["DATABASE_URL"] = database_url
     # A copied cohort (bench/lists_bench.py's) already has the bench clinician.
     subprocess.run([BIN, "user", "add", "--username", "bench", "--name", "Bench", "--role", "clinician", "--data-dir", data],
                    input="bench-password-long\n", text=True, check=not cohort, capture_output=True, env=env, cwd=ROOT)
@@ -143,12 +156,14 @@ def main():
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--cohort", help="a data folder to copy and add the demo to (e.g. .build-bench-data/lists/100000-SQLite)")
+    ap.add_argument("--cohort-database", help="with --cohort: the cohort's PostgreSQL database (lists_bench's osteon_lists_N), copied for the run")
     ap.add_argument("--during-pass", action="store_true", help="measure at once, while the server's summary pass after start runs")
     args = ap.parse_args()
     data = tempfile.mkdtemp(prefix="osteon-bench-")
     if args.cohort:
         shutil.copytree(args.cohort, data, dirs_exist_ok=True)
-    proc, port = start_server(data, cohort=bool(args.cohort))
+    database_url = copy_database(args.cohort_database) if args.cohort_database else None
+    proc, port = start_server(data, cohort=bool(args.cohort), database_url=database_url)
     try:
         base = f"http://127.0.0.1:{port}"
         # A copied cohort was summarised for an earlier day: the server recomputes every summary after start.
@@ -165,7 +180,8 @@ def main():
             rows.append((name, w, f))
         cohort = f"demo cohort added to a copy of {args.cohort}" if args.cohort else "demo cohort"
         cohort += "; measured during the summary pass after start" if day_pass is None else f"; measured after the summary pass after start ({day_pass:.0f} s)"
-        print(f"Release build, SQLite, {cohort}; 2 cores shared by server and load generator; {args.seconds} s per run.\n")
+        backend = "PostgreSQL" if database_url else "SQLite"
+        print(f"Release build, {backend}, {cohort}; 2 cores shared by server and load generator; {args.seconds} s per run.\n")
         print(f"| route | wrk req/s (16 conn) | wrk p50 ms | wrk p99 ms | offered {args.rate:.0f}/s: achieved | p50 ms | p99 ms | max ms | non-2xx |")
         print("|---|---|---|---|---|---|---|---|---|")
         for name, w, f in rows:
@@ -175,6 +191,9 @@ def main():
         proc.terminate()
         proc.wait()
         shutil.rmtree(data, ignore_errors=True)
+        if database_url:
+            admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/postgres"))
+            subprocess.run(["psql", admin, "-c", "DROP DATABASE IF EXISTS osteon_web_bench"], capture_output=True)
 
 
 if __name__ == "__main__":
