@@ -73,6 +73,33 @@ struct StoreTests {
         }
     }
 
+    @Test("a hospital number is found whatever its case, through an index (not a scan of every patient)", arguments: Backends.all)
+    func identifierLookupUsesIndex(backend: StoreConfiguration.Backend) async throws {
+        try await withStore(backend) { store in
+            let cases = CaseStore(db: store.db)
+            let (p, _) = try await cases.createPatient(.init(externalID: "MRN-Ab7", name: "Ana Díaz", birthDate: nil, sex: nil))
+            #expect(try await cases.patient(externalID: "mrn-aB7")?.id == p.id)
+            #expect(try await cases.patient(externalID: "MRN-Ab8") == nil)
+            // The statement patient(externalID:) runs for a hospital number not stored exactly as given.
+            let lookup = "SELECT id FROM patients WHERE lower(external_id) = 'mrn-ab7'"
+            let sql = try #require(store.db as? any SQLDatabase)
+            let plan: String
+            if case .postgres = backend {
+                // A table this small is scanned whatever indexes exist; with scans priced out, only an index can serve it.
+                plan = try await store.db.transaction { db in
+                    let sql = db as! any SQLDatabase
+                    try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                    return try await sql.raw("EXPLAIN \(unsafeRaw: lookup)").all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                        .joined(separator: "\n")
+                }
+            } else {
+                plan = try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: lookup)").all().map { try $0.decode(column: "detail", as: String.self) }
+                    .joined(separator: "\n")
+            }
+            #expect(plan.contains("patients_by_identifier_key"), "\(plan)")
+        }
+    }
+
     @Test("search matches name or identifier, ignoring case, on both databases", arguments: Backends.all)
     func search(backend: StoreConfiguration.Backend) async throws {
         try await withStore(backend) { store in
