@@ -35,14 +35,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+COPY = "osteon_web_bench"
+
+
+def on_database(url, name):
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/" + name))
+
+
 def copy_database(source_url):
     """A copy of a PostgreSQL cohort (CREATE DATABASE … TEMPLATE), so the demo added here leaves the cohort as it was."""
-    parts = urllib.parse.urlsplit(source_url)
-    source, name = parts.path.lstrip("/"), "osteon_web_bench"
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    subprocess.run(["psql", admin, "-c", f"DROP DATABASE IF EXISTS {name}"], check=True, capture_output=True)
-    subprocess.run(["psql", admin, "-c", f"CREATE DATABASE {name} TEMPLATE {source}"], check=True, capture_output=True)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    admin, source = on_database(source_url, "postgres"), urllib.parse.urlsplit(source_url).path.lstrip("/")
+    subprocess.run(["psql", admin, "-c", f"DROP DATABASE IF EXISTS {COPY}"], check=True, capture_output=True)
+    subprocess.run(["psql", admin, "-c", f"CREATE DATABASE {COPY} TEMPLATE {source}"], check=True, capture_output=True)
+    return on_database(source_url, COPY)
 
 
 def start_server(data, cohort=False, database_url=None):
@@ -192,8 +197,7 @@ def main():
         proc.wait()
         shutil.rmtree(data, ignore_errors=True)
         if database_url:
-            admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/postgres"))
-            subprocess.run(["psql", admin, "-c", "DROP DATABASE IF EXISTS osteon_web_bench"], capture_output=True)
+            subprocess.run(["psql", on_database(database_url, "postgres"), "-c", f"DROP DATABASE IF EXISTS {COPY}"], capture_output=True)
 
 
 if __name__ == "__main__":
