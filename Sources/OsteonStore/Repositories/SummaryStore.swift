@@ -261,53 +261,8 @@ public struct SummaryStore: Sendable {
     public func page(userID: UUID, alsoVisible: [UUID], filter: Filter, after: Cursor?, limit: Int,
                      few: Int = 2_000) async throws -> (rows: [PatientSummary], next: Cursor?) {
         let limit = max(1, min(limit, Self.maxPage))
-        // Two plans, whichever touches fewer rows: a user who sees few patients is served from that set
-        // (sorted, at most `few` rows); one who sees many walks the list's index and checks each row,
-        // stopping once the page is full.
-        let seen = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member' LIMIT \(literal: few + 1)) x
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        let meetings = try await sql.raw("SELECT COUNT(*) AS n FROM meeting_members WHERE user_id = \(bind: userID)").first()?.decode(column: "n", as: Int.self) ?? 0
-        var q: SQLQueryString = "SELECT s.* FROM \(ident: Self.table) s WHERE "
-        if few > 0 && seen <= few && meetings <= 20 {
-            q += "s.patient_id IN ("
-            q += Self.visible(userID: userID, alsoVisible: alsoVisible)
-            q += ")"
-        } else {
-            q += """
-                (EXISTS (SELECT 1 FROM care_team_members t WHERE t.patient_id = s.patient_id AND t.user_id = \(bind: userID) AND t.kind = 'member')
-                 OR EXISTS (SELECT 1 FROM cases c JOIN agenda_items a ON a.case_id = c.id JOIN meeting_members m ON m.meeting_id = a.meeting_id
-                            WHERE c.patient_id = s.patient_id AND m.user_id = \(bind: userID))
-                """
-            if !alsoVisible.isEmpty { q += " OR s.patient_id IN (\(binds: alsoVisible))" }
-            q += ")"
-        }
-        if let state = filter.state { q += " AND s.state = \(bind: state)" }
-        if filter.urgentOnly {
-            let ranks = Urgency.allCases.filter(\.isUrgent).map { String($0.rank) }.joined(separator: ", ")
-            q += " AND s.urgency_rank IN (\(unsafeRaw: ranks))"
-        }
-        if let term = filter.search?.trimmingCharacters(in: .whitespaces).lowercased(), !term.isEmpty {
-            // The whole text as the start of a hospital number, or every word as the start of a term.
-            let words = term.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            q += " AND (s.patient_id IN ("
-            q += termMatch(term)
-            q += ")"
-            for (i, w) in words.enumerated() {
-                q += i == 0 ? " OR (s.patient_id IN (" : " AND s.patient_id IN ("
-                q += termMatch(w)
-                q += ")"
-            }
-            q += words.isEmpty ? ")" : "))"
-        }
-        if let after {
-            q += """
-                 AND (s.urgency_rank > \(bind: after.rank) OR (s.urgency_rank = \(bind: after.rank) AND (s.name_key > \(bind: after.nameKey)
-                 OR (s.name_key = \(bind: after.nameKey) AND s.patient_id > \(bind: after.patientID)))))
-                """
-        }
-        q += " ORDER BY s.urgency_rank, s.name_key, s.patient_id LIMIT \(literal: limit + 1)"
-        var rows = try await sql.raw(q).all().map(Self.decode)
+        var rows = try await sql.raw(pageQuery(userID: userID, alsoVisible: alsoVisible, filter: filter, after: after, limit: limit, few: few))
+            .all().map(Self.decode)
         var next: Cursor?
         if rows.count > limit {
             rows.removeLast()
@@ -317,15 +272,75 @@ public struct SummaryStore: Sendable {
         return (rows, next)
     }
 
+    /// The statement `page` runs: `limit + 1` rows, so that a full page knows whether another follows.
+    func pageQuery(userID: UUID, alsoVisible: [UUID], filter: Filter, after: Cursor?, limit: Int, few: Int) async throws -> SQLQueryString {
+        // The care team and the meetings (with `alsoVisible`) are two streams, each cut at the page in list
+        // order and then merged: PostgreSQL plans an OR of the two as hashed subplans that read every
+        // care-team row of the user on every page. A user who sees few patients through the care team is
+        // served from that set (sorted, at most `few` rows); one who sees many walks the list's index and
+        // checks each row, stopping once the page is full.
+        let seen = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member' LIMIT \(literal: few + 1)) x
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let meetings = try await sql.raw("SELECT COUNT(*) AS n FROM meeting_members WHERE user_id = \(bind: userID)").first()?.decode(column: "n", as: Int.self) ?? 0
+        var rest: SQLQueryString = ""
+        if let state = filter.state { rest += " AND s.state = \(bind: state)" }
+        if filter.urgentOnly {
+            let ranks = Urgency.allCases.filter(\.isUrgent).map { String($0.rank) }.joined(separator: ", ")
+            rest += " AND s.urgency_rank IN (\(unsafeRaw: ranks))"
+        }
+        if let term = filter.search?.trimmingCharacters(in: .whitespaces).lowercased(), !term.isEmpty {
+            // The whole text as the start of a hospital number, or every word as the start of a term.
+            let words = term.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            rest += " AND (s.patient_id IN ("
+            rest += termMatch(term)
+            rest += ")"
+            for (i, w) in words.enumerated() {
+                rest += i == 0 ? " OR (s.patient_id IN (" : " AND s.patient_id IN ("
+                rest += termMatch(w)
+                rest += ")"
+            }
+            rest += words.isEmpty ? ")" : "))"
+        }
+        if let after {
+            rest += """
+                 AND (s.urgency_rank > \(bind: after.rank) OR (s.urgency_rank = \(bind: after.rank) AND (s.name_key > \(bind: after.nameKey)
+                 OR (s.name_key = \(bind: after.nameKey) AND s.patient_id > \(bind: after.patientID)))))
+                """
+        }
+        let order: SQLQueryString = " ORDER BY urgency_rank, name_key, patient_id LIMIT \(literal: limit + 1)"
+        var q: SQLQueryString = "SELECT * FROM (SELECT s.* FROM \(ident: Self.table) s WHERE "
+        if few > 0 && seen <= few {
+            q += "s.patient_id IN (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member')"
+        } else {
+            q += "EXISTS (SELECT 1 FROM care_team_members t WHERE t.patient_id = s.patient_id AND t.user_id = \(bind: userID) AND t.kind = 'member')"
+        }
+        q += rest + order + ") team"
+        if meetings > 0 || !alsoVisible.isEmpty {
+            q += " UNION SELECT * FROM (SELECT s.* FROM \(ident: Self.table) s WHERE s.patient_id IN ("
+            q += Self.throughMeetings(meetings > 0 ? userID : nil, alsoVisible: alsoVisible)
+            q += ")" + rest + order + ") others"
+        }
+        return q + order
+    }
+
     /// The patients `userID` may see, as SQL for `IN (…)`: care team, meetings they are on, and `alsoVisible`.
     static func visible(userID: UUID, alsoVisible: [UUID]) -> SQLQueryString {
-        var q: SQLQueryString = """
-            SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member'
-            UNION SELECT c.patient_id FROM meeting_members m JOIN agenda_items a ON a.meeting_id = m.meeting_id
-                  JOIN cases c ON c.id = a.case_id WHERE m.user_id = \(bind: userID)
-            """
-        if !alsoVisible.isEmpty { q += " UNION SELECT id FROM patients WHERE id IN (\(binds: alsoVisible))" }
-        return q
+        "SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID) AND kind = 'member' UNION "
+            + throughMeetings(userID, alsoVisible: alsoVisible)
+    }
+
+    /// The patients on the agendas of meetings `userID` (when given) is on, and `alsoVisible`, as SQL for `IN (…)`.
+    static func throughMeetings(_ userID: UUID?, alsoVisible: [UUID]) -> SQLQueryString {
+        var parts: [SQLQueryString] = []
+        if let userID {
+            parts.append("""
+                SELECT c.patient_id FROM meeting_members m JOIN agenda_items a ON a.meeting_id = m.meeting_id
+                JOIN cases c ON c.id = a.case_id WHERE m.user_id = \(bind: userID)
+                """)
+        }
+        if !alsoVisible.isEmpty { parts.append("SELECT id FROM patients WHERE id IN (\(binds: alsoVisible))") }
+        return parts.isEmpty ? "SELECT id FROM patients WHERE 1 = 0" : parts.dropFirst().reduce(parts[0]) { $0 + " UNION " + $1 }
     }
 
     /// Open care-plan tasks of the patients `userID` may see (a join, not a list of every visible patient).
