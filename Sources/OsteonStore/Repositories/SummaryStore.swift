@@ -245,6 +245,12 @@ public struct SummaryStore: Sendable {
         return "SELECT patient_id FROM \(ident: Self.termsTable) WHERE term\(c) >= \(bind: prefix) AND term\(c) < \(bind: prefix + "\u{10FFFF}")"
     }
 
+    /// How many terms start with `prefix`, counted up to one past `limit`.
+    func termCount(_ prefix: String, upTo limit: Int) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM (" + termMatch(prefix) + " LIMIT \(literal: limit + 1)) x").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+    }
+
     public struct Filter: Sendable {
         public var search: String?
         public var state: String?
@@ -290,17 +296,28 @@ public struct SummaryStore: Sendable {
             rest += " AND s.urgency_rank IN (\(unsafeRaw: ranks))"
         }
         if let term = filter.search?.trimmingCharacters(in: .whitespaces).lowercased(), !term.isEmpty {
-            // The whole text as the start of a hospital number, or every word as the start of a term.
+            // The whole text as the start of a hospital number, or every word as the start of a term. Few
+            // matches: one set (not an OR of sets) looked up and sorted; many: the list walked, each row checked.
             let words = term.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            rest += " AND (s.patient_id IN ("
-            rest += termMatch(term)
-            rest += ")"
-            for (i, w) in words.enumerated() {
-                rest += i == 0 ? " OR (s.patient_id IN (" : " AND s.patient_id IN ("
-                rest += termMatch(w)
-                rest += ")"
+            var matches = try await termCount(term, upTo: few)
+            if few > 0, matches <= few, !words.isEmpty {
+                var fewest = Int.max
+                for w in words { fewest = min(fewest, try await termCount(w, upTo: few)) }
+                matches += fewest
             }
-            rest += words.isEmpty ? ")" : "))"
+            if few > 0 && matches <= few {
+                rest += " AND s.patient_id IN (" + termMatch(term)
+                if !words.isEmpty {
+                    rest += " UNION SELECT patient_id FROM (" + termMatch(words[0])
+                    for w in words.dropFirst() { rest += " INTERSECT " + termMatch(w) }
+                    rest += ") words"
+                }
+                rest += ")"
+            } else {
+                rest += " AND (s.patient_id IN (" + termMatch(term) + ")"
+                for (i, w) in words.enumerated() { rest += (i == 0 ? " OR (s.patient_id IN (" : " AND s.patient_id IN (") + termMatch(w) + ")" }
+                rest += words.isEmpty ? ")" : "))"
+            }
         }
         if let after {
             rest += """
