@@ -106,6 +106,15 @@ import VaporTesting
             #expect(!card.contains("Not yet discussed"))
             #expect(card.contains("Book the nail"))
             #expect(card.contains("due 2026-12-03"))
+            #expect(card.contains("Bone board, 2026-11-27"), "the meeting of the signed decision")
+            // Another meeting's item beside the signed one, each told apart; read twice (the signed record is kept after the first read).
+            let earlier = try await BoardRecordTests.meeting(b, date: "2026-11-20", title: "Spine board")
+            try await b.post("\(earlier)/agenda", [("patient_id", id), ("question", "Is the spine stable?")])
+            for _ in 0..<2 {
+                card = try Self.card(try await b.get("/patients/\(id)").body.string)
+                #expect(card.contains("Prophylactic nail, then 8 Gy in 1 fraction"))
+                #expect(card.contains("On the agenda of Spine board, 2026-11-20, not yet discussed. Question: Is the spine stable?"))
+            }
         }
     }
 }

@@ -338,6 +338,48 @@ public struct BoardStore: Sendable {
         try await DecisionSnapshotRecord.query(on: db).filter(\.$patientID == patientID).sort(\.$signedAt, .descending).first()
     }
 
+    public struct GlanceItem: Sendable {
+        public let itemID: UUID
+        public let question: String
+        public let meetingID: UUID
+        public let meetingTitle: String
+        public let scheduledOn: String
+        /// nil: not yet discussed.
+        public let decision: (consensus: String, signedOffAt: Date?)?
+    }
+
+    /// What the patient page's board card needs, in one statement (it runs on every view of the page): the case's
+    /// agenda items by meeting date, each with its decision, and the id of the patient's latest signed record,
+    /// whose contents never change (so a caller may keep them by id).
+    public func glance(patientID: UUID, caseID: UUID) async throws -> (latestSnapshotID: UUID?, items: [GlanceItem]) {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("the board needs an SQL database") }
+        // The one-row table keeps the snapshot column when the case is on no agenda.
+        let rows = try await sql.raw("""
+            SELECT (SELECT s.id FROM decision_snapshots s WHERE s.patient_id = \(bind: patientID) ORDER BY s.signed_at DESC LIMIT 1) AS snapshot_id,
+              a.id AS item_id, a.question AS question, m.id AS meeting_id, m.title AS title, m.scheduled_on AS scheduled_on,
+              d.id AS decision_id, d.consensus AS consensus, d.signed_off_at AS signed_off_at
+            FROM (SELECT 1 AS one) o
+            LEFT JOIN agenda_items a ON a.case_id = \(bind: caseID)
+            LEFT JOIN board_meetings m ON m.id = a.meeting_id
+            LEFT JOIN decisions d ON d.agenda_item_id = a.id
+            ORDER BY m.scheduled_on, a.position, a.id
+            """).all()
+        var items: [GlanceItem] = []
+        for row in rows {
+            guard let itemID = try row.decode(column: "item_id", as: UUID?.self), !items.contains(where: { $0.itemID == itemID }) else { continue }
+            let decision = try row.decode(column: "decision_id", as: UUID?.self) == nil ? nil
+                : (consensus: try row.decode(column: "consensus", as: String.self), signedOffAt: try row.decode(column: "signed_off_at", as: Date?.self))
+            items.append(GlanceItem(itemID: itemID, question: try row.decode(column: "question", as: String.self),
+                                    meetingID: try row.decode(column: "meeting_id", as: UUID.self), meetingTitle: try row.decode(column: "title", as: String.self),
+                                    scheduledOn: try row.decode(column: "scheduled_on", as: String.self), decision: decision))
+        }
+        return (try rows.first?.decode(column: "snapshot_id", as: UUID?.self), items)
+    }
+
+    public func snapshot(id: UUID) async throws -> DecisionSnapshotRecord? {
+        try await DecisionSnapshotRecord.find(id, on: db)
+    }
+
     public func addenda(snapshotID: UUID) async throws -> [DecisionAddendumRecord] {
         try await DecisionAddendumRecord.query(on: db).filter(\.$snapshotID == snapshotID).sort(\.$createdAt).all()
     }

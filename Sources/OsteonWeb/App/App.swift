@@ -66,6 +66,7 @@ public func configure(_ app: Application, _ config: WebConfig) async throws {
     app.storage[SignInThrottleKey.self] = SignInThrottle()
     app.storage[AuditCommitterKey.self] = GroupCommitter()
     app.storage[PatientPageCacheKey.self] = PatientPageCache(capacity: config.patientPageCacheSize)
+    app.storage[SignedDecisionCacheKey.self] = SignedDecisionCache(capacity: config.patientPageCacheSize)
     app.storage[OutcomeReportCacheKey.self] = OutcomeReportCache()
     let (factory, id) = try StoreConfiguration.factory(config.backend)
     app.databases.use(factory, as: id)

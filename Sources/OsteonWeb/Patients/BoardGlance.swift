@@ -10,40 +10,69 @@ import Vapor
 /// revision, so it cannot live in the kept page).
 enum BoardGlance {
     static func html(_ req: Request, patientID: UUID, caseID: UUID, today: Day) async throws -> String {
-        let items = try await AgendaItemRecord.query(on: req.db).filter(\.$caseRecord.$id == caseID).with(\.$meeting).all()
-            .sorted { $0.meeting.scheduledOn < $1.meeting.scheduledOn }
-        let ids = items.compactMap(\.id)
-        let decisions = ids.isEmpty ? [] : try await DecisionRecord.query(on: req.db).filter(\.$item.$id ~~ ids).all()
-        let decided = Dictionary(decisions.map { ($0.$item.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let signed = try await req.board.latestSnapshot(patientID: patientID)
+        let (snapshotID, items) = try await req.board.glance(patientID: patientID, caseID: caseID)
+        var signed: SignedDecisionCache.Signed?
+        if let snapshotID { signed = try await req.application.signedDecisions.decision(snapshotID, board: req.board) }
         var w = HTMLWriter(capacity: 2048)
-        func meeting(_ m: MeetingRecord) {
-            w.raw("<a href=\"\(SiteRoute.meeting.link(m.id!))\">"); w.text(m.title); w.raw("</a>, "); w.text(m.scheduledOn)
+        func meeting(_ item: BoardStore.GlanceItem) {
+            w.raw("<a href=\"\(SiteRoute.meeting.link(item.meetingID))\">"); w.text(item.meetingTitle); w.raw("</a>, "); w.text(item.scheduledOn)
         }
         // Read as the patient guide reads it: one reading of the signed record.
-        if let signed, let decision = BoardService.boardDecision(signed) {
+        if let signed, let decision = signed.decision {
             w.raw("<p class=\"signed\">Signed decision, "); w.text(decision.signedOn.description); w.raw(", by "); w.text(decision.signedBy); w.raw(":</p>\n<blockquote>")
             w.text(decision.consensus); w.raw("</blockquote>\n")
-            if let item = items.first(where: { $0.id == signed.itemID }) { w.raw("<p>"); meeting(item.meeting); w.raw("</p>\n") }
+            if let item = items.first(where: { $0.itemID == signed.itemID }) { w.raw("<p>"); meeting(item); w.raw("</p>\n") }
         }
-        for item in items where item.id != signed?.itemID {
-            if let d = decided[item.id!] {
+        for item in items where item.itemID != signed?.itemID {
+            if let d = item.decision {
                 if d.signedOffAt == nil {
-                    w.raw("<p>Discussed at "); meeting(item.meeting); w.raw("; <strong>awaiting the chair's sign-off</strong>. Draft consensus: "); w.text(d.consensus); w.raw("</p>\n")
+                    w.raw("<p>Discussed at "); meeting(item); w.raw("; <strong>awaiting the chair's sign-off</strong>. Draft consensus: "); w.text(d.consensus); w.raw("</p>\n")
                 } else {
-                    w.raw("<p>Earlier signed decision at "); meeting(item.meeting); w.raw(": "); w.text(d.consensus); w.raw("</p>\n")
+                    w.raw("<p>Earlier signed decision at "); meeting(item); w.raw(": "); w.text(d.consensus); w.raw("</p>\n")
                 }
-            } else if let day = Day(item.meeting.scheduledOn), day >= today {
-                w.raw("<p>Next meeting: "); meeting(item.meeting); w.raw(".</p>\n<p>Question for the board: "); w.text(item.question); w.raw("</p>\n")
+            } else if let day = Day(item.scheduledOn), day >= today {
+                w.raw("<p>Next meeting: "); meeting(item); w.raw(".</p>\n<p>Question for the board: "); w.text(item.question); w.raw("</p>\n")
             } else {
-                w.raw("<p>On the agenda of "); meeting(item.meeting); w.raw(", not yet discussed. Question: "); w.text(item.question); w.raw("</p>\n")
+                w.raw("<p>On the agenda of "); meeting(item); w.raw(", not yet discussed. Question: "); w.text(item.question); w.raw("</p>\n")
             }
         }
-        if signed == nil && !decisions.contains(where: { $0.signedOffAt != nil }) {
+        if signed == nil && !items.contains(where: { $0.decision?.signedOffAt != nil }) {
             w.raw("<p><strong>Not yet discussed</strong>: no signed decision.")
             if items.isEmpty { w.raw(" Not on a meeting's agenda: <a href=\"\(SiteRoute.meetings.link())\">add to a meeting</a>.") }
             w.raw("</p>\n")
         }
         return w.finish().filled { _ in "" }
     }
+}
+
+/// Signed decisions as the board card reads them, by snapshot id: a snapshot never changes after sign-off
+/// (database triggers), so its document is read and parsed once per process, not on every view of the page.
+final class SignedDecisionCache: @unchecked Sendable {
+    struct Signed: Sendable {
+        let itemID: UUID
+        let decision: BoardDecision?
+    }
+
+    private let lock = NSLock()
+    private var entries: [UUID: Signed] = [:]
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func decision(_ snapshotID: UUID, board: BoardStore) async throws -> Signed? {
+        if let kept = lock.withLock({ entries[snapshotID] }) { return kept }
+        guard let record = try await board.snapshot(id: snapshotID) else { return nil }
+        let signed = Signed(itemID: record.itemID, decision: BoardService.boardDecision(record))
+        lock.withLock {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[snapshotID] = signed
+        }
+        return signed
+    }
+}
+
+struct SignedDecisionCacheKey: StorageKey { typealias Value = SignedDecisionCache }
+
+extension Application {
+    var signedDecisions: SignedDecisionCache { storage[SignedDecisionCacheKey.self]! }
 }
