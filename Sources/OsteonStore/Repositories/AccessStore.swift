@@ -29,16 +29,7 @@ public struct AccessStore: Sendable {
 
     /// One query: the patient's version and revision, and the user's grant.
     public func patientAccess(userID: UUID, patientID: UUID, now: Date = Date()) async throws -> PatientAccess? {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("patient access needs an SQL database") }
-        let row = try await sql.raw("""
-            SELECT p.version AS version, p.revision AS revision,
-              (SELECT COUNT(*) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = \(bind: userID) AND t.kind = 'member') AS member,
-              (SELECT COUNT(*) FROM agenda_items a JOIN cases c ON c.id = a.case_id JOIN meeting_members m ON m.meeting_id = a.meeting_id
-                 WHERE c.patient_id = p.id AND m.user_id = \(bind: userID)) AS board,
-              (SELECT MAX(t.expires_at) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = \(bind: userID) AND t.kind = 'break_glass') AS glass_until
-            FROM patients p WHERE p.id = \(bind: patientID)
-            """).first()
-        guard let row else { return nil }
+        guard let row = try await PatientAccessSQL.rows(on: db, [userID, patientID]).first else { return nil }
         let grant: Grant
         if try row.decode(column: "member", as: Int.self) > 0 {
             grant = .careTeam
@@ -204,4 +195,16 @@ public struct UserStore: Sendable {
         guard !tables.isEmpty else { return }
         try await sql.raw("DELETE FROM _fluent_sessions WHERE CAST(\(ident: "data") AS TEXT) LIKE \(bind: "%" + id.uuidString + "%")").run()
     }
+}
+
+/// Checked on every view of a patient's record: the user's grants and the patient's revision.
+enum PatientAccessSQL: PreparedSQL {
+    static let text = """
+        SELECT p.version AS version, p.revision AS revision,
+          (SELECT COUNT(*) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = $1 AND t.kind = 'member') AS member,
+          (SELECT COUNT(*) FROM agenda_items a JOIN cases c ON c.id = a.case_id JOIN meeting_members m ON m.meeting_id = a.meeting_id
+             WHERE c.patient_id = p.id AND m.user_id = $1) AS board,
+          (SELECT MAX(t.expires_at) FROM care_team_members t WHERE t.patient_id = p.id AND t.user_id = $1 AND t.kind = 'break_glass') AS glass_until
+        FROM patients p WHERE p.id = $2
+        """
 }

@@ -352,18 +352,7 @@ public struct BoardStore: Sendable {
     /// agenda items by meeting date, each with its decision, and the id of the patient's latest signed record,
     /// whose contents never change (so a caller may keep them by id).
     public func glance(patientID: UUID, caseID: UUID) async throws -> (latestSnapshotID: UUID?, items: [GlanceItem]) {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.invalid("the board needs an SQL database") }
-        // The one-row table keeps the snapshot column when the case is on no agenda.
-        let rows = try await sql.raw("""
-            SELECT (SELECT s.id FROM decision_snapshots s WHERE s.patient_id = \(bind: patientID) ORDER BY s.signed_at DESC LIMIT 1) AS snapshot_id,
-              a.id AS item_id, a.question AS question, m.id AS meeting_id, m.title AS title, m.scheduled_on AS scheduled_on,
-              d.id AS decision_id, d.consensus AS consensus, d.signed_off_at AS signed_off_at
-            FROM (SELECT 1 AS one) o
-            LEFT JOIN agenda_items a ON a.case_id = \(bind: caseID)
-            LEFT JOIN board_meetings m ON m.id = a.meeting_id
-            LEFT JOIN decisions d ON d.agenda_item_id = a.id
-            ORDER BY m.scheduled_on, a.position, a.id
-            """).all()
+        let rows = try await BoardGlanceSQL.rows(on: db, [patientID, caseID])
         var items: [GlanceItem] = []
         for row in rows {
             guard let itemID = try row.decode(column: "item_id", as: UUID?.self), !items.contains(where: { $0.itemID == itemID }) else { continue }
@@ -448,4 +437,18 @@ public struct BoardStore: Sendable {
         t.status = "done"
         try await t.save(on: db)
     }
+}
+
+/// The patient page's board card (`BoardStore.glance`). The one-row table keeps the snapshot column when the case is on no agenda.
+enum BoardGlanceSQL: PreparedSQL {
+    static let text = """
+        SELECT (SELECT s.id FROM decision_snapshots s WHERE s.patient_id = $1 ORDER BY s.signed_at DESC LIMIT 1) AS snapshot_id,
+          a.id AS item_id, a.question AS question, m.id AS meeting_id, m.title AS title, m.scheduled_on AS scheduled_on,
+          d.id AS decision_id, d.consensus AS consensus, d.signed_off_at AS signed_off_at
+        FROM (SELECT 1 AS one) o
+        LEFT JOIN agenda_items a ON a.case_id = $2
+        LEFT JOIN board_meetings m ON m.id = a.meeting_id
+        LEFT JOIN decisions d ON d.agenda_item_id = a.id
+        ORDER BY m.scheduled_on, a.position, a.id
+        """
 }
