@@ -15,8 +15,11 @@ public protocol PreparedSQL: Sendable {
 extension PreparedSQL {
     public static var name: String { "osteon_" + String(describing: Self.self) }
 
+    /// Whether `rows(on:)` prepares the statement on this database (PostgreSQL).
+    public static func isPrepared(on db: any Database) -> Bool { db is any PostgresDatabase }
+
     /// The rows, read by column name on either backend.
-    static func rows(on db: any Database, _ binds: [any PostgresEncodable & Encodable & Sendable]) async throws -> [any SQLRow] {
+    public static func rows(on db: any Database, _ binds: [any PostgresEncodable & Encodable & Sendable]) async throws -> [any SQLRow] {
         if let pg = db as? any PostgresDatabase {
             let logger = db.logger
             return try await pg.withConnection { conn in
@@ -32,7 +35,7 @@ extension PreparedSQL {
     }
 
     /// The text with each `$n` replaced by its value, bound in the database's own syntax.
-    static func bound(_ binds: [any Encodable & Sendable]) -> SQLQueryString {
+    public static func bound(_ binds: [any Encodable & Sendable]) -> SQLQueryString {
         var query = SQLQueryString("")
         var rest = Substring(text)
         while let dollar = rest.firstIndex(of: "$") {

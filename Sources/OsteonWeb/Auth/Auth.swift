@@ -301,9 +301,13 @@ struct SkipUnchangedSessions: SessionDriver {
     /// model's reflection cost more than the rest of a small request.
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let read: EventLoopFuture<SessionData?>
-        if readsFluentTable, let sql = request.db as? any SQLDatabase {
-            read = sql.raw("SELECT \(ident: "data") FROM \(ident: "_fluent_sessions") WHERE \(ident: "key") = \(bind: sessionID.string)").first()
-                .flatMapThrowing { try $0?.decode(column: "data", as: SessionData.self) }
+        if readsFluentTable, SessionReadSQL.isPrepared(on: request.db) {
+            let db = request.db
+            read = request.eventLoop.makeFutureWithTask {
+                try await SessionReadSQL.rows(on: db, [sessionID.string]).first?.decode(column: "data", as: SessionData.self)
+            }
+        } else if readsFluentTable, let sql = request.db as? any SQLDatabase {
+            read = sql.raw(SessionReadSQL.bound([sessionID.string])).first().flatMapThrowing { try $0?.decode(column: "data", as: SessionData.self) }
         } else {
             read = base.readSession(sessionID, for: request)
         }
@@ -321,6 +325,11 @@ struct SkipUnchangedSessions: SessionDriver {
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         base.deleteSession(sessionID, for: request)
     }
+}
+
+/// Read on every signed-in request.
+enum SessionReadSQL: PreparedSQL {
+    static let text = #"SELECT "data" FROM "_fluent_sessions" WHERE "key" = $1"#
 }
 
 /// Failed sign-ins per client address in a sliding window (in memory: a
